@@ -1,0 +1,25 @@
+package dev.pmemdump.cli;
+
+import picocli.CommandLine.Command;
+
+/**
+ * The top-level {@code pmemdump} command. Each module owns its own verbs; this class only gathers
+ * them, so the dependency arrows point from here to the modules and never back.
+ */
+@Command(name = "pmemdump",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Linux crash dumps of persistent memory: pmem namespaces, VMCOREINFO, kexec load plans, "
+                + "a makedumpfile-compatible filter and verifiable test scenarios.",
+        subcommands = {
+        },
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+                "0:success",
+                "1:a check failed (verify, check-namespace)",
+                "2:bad command line",
+                "65:corrupt input (the message names file and offset)",
+                "66:input file missing",
+                "74:I/O error"})
+public final class PmemdumpCommand {
+}

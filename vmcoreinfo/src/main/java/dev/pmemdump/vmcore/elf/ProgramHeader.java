@@ -20,7 +20,12 @@ public record ProgramHeader(int type, int flags, long offset, long vaddr, long p
         return new ProgramHeader(PT_LOAD, flags, offset, vaddr, paddr, size, size, 0);
     }
 
-    /** A PT_NOTE: flags, addresses and alignment 0 as the kernel writes them. */
+    /** An elfcorehdr PT_NOTE: the note buffer's physical address in both p_offset and p_paddr. */
+    public static ProgramHeader elfcorehdrNote(long physAddr, long size) {
+        return new ProgramHeader(PT_NOTE, 0, physAddr, 0, physAddr, size, size, 0);
+    }
+
+    /** A /proc/vmcore PT_NOTE: flags, addresses and alignment 0 as the capture kernel writes them. */
     public static ProgramHeader note(long offset, long size) {
         return new ProgramHeader(PT_NOTE, 0, offset, 0, 0, size, size, 0);
     }

@@ -85,7 +85,9 @@ final class Readelf {
                         continue;
                     }
                     String[] p = t.split("\\s+", 3);
-                    out.notes.add(new NoteLine(p[0], Long.decode(p[1]), p[2].trim()));
+                    // -W puts the hex dump of unknown notes on the same line
+                    String description = p[2].split("description data:")[0].trim();
+                    out.notes.add(new NoteLine(p[0], Long.decode(p[1]), description));
                 }
                 default -> { }
             }
@@ -105,6 +107,8 @@ final class Readelf {
         for (int i = 1; i < tok.length; i++) {
             if (tok[i].startsWith("0x")) {
                 nums.add(Long.parseUnsignedLong(tok[i].substring(2), 16));
+            } else if (tok[i].matches("\\d+")) {
+                nums.add(Long.parseLong(tok[i])); // -W prints an alignment of 0 as "0"
             } else {
                 flags.append(tok[i]);
             }

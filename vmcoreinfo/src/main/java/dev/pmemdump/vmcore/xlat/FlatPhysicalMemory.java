@@ -7,9 +7,10 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Physical memory held flat in one segment: byte {@code a - base} of the segment is physical address
- * {@code a}. A raw RAM image (QEMU memory-backend-file) is this with base 0.
+ * {@code a}. A raw RAM image (QEMU memory-backend-file) is this with base 0. Writable when the
+ * segment is (a read-only mapping throws on {@link #write}).
  */
-public final class FlatPhysicalMemory implements PhysicalMemory {
+public final class FlatPhysicalMemory implements WritablePhysicalMemory {
     private final String name;
     private final MemorySegment memory;
     private final long base;
@@ -36,5 +37,13 @@ public final class FlatPhysicalMemory implements PhysicalMemory {
             throw notPresent(address, dst.byteSize());
         }
         MemorySegment.copy(memory, address - base, dst, 0, dst.byteSize());
+    }
+
+    @Override
+    public void write(long address, MemorySegment src) throws CorruptInputException {
+        if (!isPresent(address, src.byteSize())) {
+            throw notPresent(address, src.byteSize());
+        }
+        MemorySegment.copy(src, 0, memory, address - base, src.byteSize());
     }
 }

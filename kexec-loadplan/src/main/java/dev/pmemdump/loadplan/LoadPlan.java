@@ -23,11 +23,11 @@ public final class LoadPlan {
     private final LoadMode mode;
     private final List<PhysRange> crashKernel;
     private final String crashKernelOrigin;
-    private final List<Note> notes;
+    private final List<NoteBuffer> notes;
     private final List<Load> loads;
     private final List<String> warnings;
 
-    private LoadPlan(LoadMode mode, List<PhysRange> crashKernel, String crashKernelOrigin, List<Note> notes,
+    private LoadPlan(LoadMode mode, List<PhysRange> crashKernel, String crashKernelOrigin, List<NoteBuffer> notes,
                      List<Load> loads, List<String> warnings) {
         this.mode = mode;
         this.crashKernel = List.copyOf(crashKernel);
@@ -93,16 +93,16 @@ public final class LoadPlan {
         }
         loads.addAll(memory);
 
-        List<Note> notes = new ArrayList<>(o.cpuNotes());
+        List<NoteBuffer> notes = new ArrayList<>(o.cpuNotes());
         if (notes.isEmpty()) {
             long size = o.mode() == LoadMode.FILE ? X86Layout.NOTE_BUF_BYTES : X86Layout.KEXEC_TOOLS_NOTE_BYTES;
             for (int cpu = 0; cpu < o.cpus(); cpu++) {
-                notes.add(new Note("CPU " + cpu, 0, size));
+                notes.add(new NoteBuffer("CPU " + cpu, 0, size));
             }
         }
         notes.add(o.vmcoreinfoNote() != null ? o.vmcoreinfoNote()
-                : new Note("VMCOREINFO", 0, X86Layout.VMCOREINFO_NOTE_BYTES));
-        if (notes.stream().anyMatch(Note::isPlaceholder)) {
+                : new NoteBuffer("VMCOREINFO", 0, X86Layout.VMCOREINFO_NOTE_BYTES));
+        if (notes.stream().anyMatch(NoteBuffer::isPlaceholder)) {
             warnings.add("note addresses not known (placeholders at 0): read them from /sys with --sysfs");
         }
         return new LoadPlan(o.mode(), crash, crashOrigin, notes, loads, warnings);
@@ -167,7 +167,7 @@ public final class LoadPlan {
     }
 
     /** PT_NOTEs in elfcorehdr order: one per CPU, then VMCOREINFO. */
-    public List<Note> notes() {
+    public List<NoteBuffer> notes() {
         return notes;
     }
 

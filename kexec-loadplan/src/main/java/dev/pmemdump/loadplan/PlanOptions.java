@@ -19,7 +19,7 @@ import java.util.OptionalLong;
  * @param pageOffset         direct-map base (KASLR's page_offset_base), empty for 0xffff888000000000
  */
 public record PlanOptions(LoadMode mode, boolean pmem, boolean includeLegacyPmem, List<CrashKernelSpec> crashKernel,
-                          int cpus, List<Note> cpuNotes, Note vmcoreinfoNote, KernelFacts kernel,
+                          int cpus, List<NoteBuffer> cpuNotes, NoteBuffer vmcoreinfoNote, KernelFacts kernel,
                           OptionalLong kernelSize, OptionalLong pageOffset) {
 
     public PlanOptions {
@@ -56,12 +56,12 @@ public record PlanOptions(LoadMode mode, boolean pmem, boolean includeLegacyPmem
                 kernelSize, pageOffset);
     }
 
-    public PlanOptions withCpuNotes(List<Note> notes) {
+    public PlanOptions withCpuNotes(List<NoteBuffer> notes) {
         return new PlanOptions(mode, pmem, includeLegacyPmem, crashKernel, cpus, notes, vmcoreinfoNote, kernel,
                 kernelSize, pageOffset);
     }
 
-    public PlanOptions withVmcoreinfoNote(Note note) {
+    public PlanOptions withVmcoreinfoNote(NoteBuffer note) {
         return new PlanOptions(mode, pmem, includeLegacyPmem, crashKernel, cpus, cpuNotes, note, kernel, kernelSize,
                 pageOffset);
     }

@@ -23,7 +23,7 @@ public final class PlanReport {
         for (PhysRange r : plan.crashKernel()) {
             sb.append("crash kernel: ").append(r).append(" (").append(plan.crashKernelOrigin()).append(")\n");
         }
-        for (Note n : plan.notes()) {
+        for (NoteBuffer n : plan.notes()) {
             sb.append(String.format("note: %-10s phys 0x%x size 0x%x%s%n", n.what(), n.phys(), n.size(),
                     n.isPlaceholder() ? " (placeholder)" : ""));
         }
@@ -55,7 +55,7 @@ public final class PlanReport {
         }
         root.put("crash_kernel_origin", plan.crashKernelOrigin());
         ArrayNode notes = root.putArray("notes");
-        for (Note n : plan.notes()) {
+        for (NoteBuffer n : plan.notes()) {
             notes.addObject().put("what", n.what()).put("phys", hex(n.phys())).put("size", n.size())
                     .put("placeholder", n.isPlaceholder());
         }

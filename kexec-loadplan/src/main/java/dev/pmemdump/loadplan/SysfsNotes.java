@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Note addresses as the running kernel publishes them in sysfs: {@code devices/system/cpu/cpuN/crash_notes}
+ * NoteBuffer addresses as the running kernel publishes them in sysfs: {@code devices/system/cpu/cpuN/crash_notes}
  * ({@code "%llx"} physical address) with {@code crash_notes_size} ({@code "%llu"}), and
  * {@code kernel/vmcoreinfo} ({@code "%pa %x"}: address and VMCOREINFO_NOTE_SIZE, both hex).
  */
@@ -20,19 +20,19 @@ public final class SysfsNotes {
     private SysfsNotes() {}
 
     /** The VMCOREINFO note from the text of {@code /sys/kernel/vmcoreinfo}. */
-    public static Note vmcoreinfo(String source, String text) throws CorruptInputException {
+    public static NoteBuffer vmcoreinfo(String source, String text) throws CorruptInputException {
         String[] f = text.trim().split("\\s+");
         if (f.length != 2) {
             throw new CorruptInputException(source, -1, "expected 'address size' (both hex), got '" + text.trim() + "'");
         }
-        return new Note("VMCOREINFO", hex(source, f[0]), hex(source, f[1]));
+        return new NoteBuffer("VMCOREINFO", hex(source, f[0]), hex(source, f[1]));
     }
 
     /**
      * Per-CPU notes from a sysfs root (e.g. {@code /sys}), in CPU number order;
      * {@code defaultSize} applies when {@code crash_notes_size} is absent (older kernels).
      */
-    public static List<Note> cpus(Path sysfs, long defaultSize) throws IOException {
+    public static List<NoteBuffer> cpus(Path sysfs, long defaultSize) throws IOException {
         Path cpuRoot = sysfs.resolve("devices/system/cpu");
         List<Path> dirs;
         try (var s = Files.list(cpuRoot)) {
@@ -40,7 +40,7 @@ public final class SysfsNotes {
                     .filter(p -> Files.exists(p.resolve("crash_notes"))).toList());
         }
         dirs.sort((a, b) -> Integer.compare(cpuNumber(a), cpuNumber(b)));
-        List<Note> out = new ArrayList<>();
+        List<NoteBuffer> out = new ArrayList<>();
         for (Path d : dirs) {
             Path addr = d.resolve("crash_notes");
             Path size = d.resolve("crash_notes_size");
@@ -52,7 +52,7 @@ public final class SysfsNotes {
                     throw new CorruptInputException(size.toString(), -1, "not a decimal size");
                 }
             }
-            out.add(new Note("CPU " + cpuNumber(d), hex(addr.toString(), Files.readString(addr).trim()), length));
+            out.add(new NoteBuffer("CPU " + cpuNumber(d), hex(addr.toString(), Files.readString(addr).trim()), length));
         }
         if (out.isEmpty()) {
             throw new CorruptInputException(cpuRoot.toString(), -1, "no cpuN/crash_notes files (kernel without kexec?)");

@@ -78,7 +78,7 @@ class LoadPlanFixtureTest {
             offset += plan.loads().get(i).size();
         }
         assertEquals(List.of(new PhysRange(0x0f000000, 0x16ffffff)), plan.crashKernel());
-        assertEquals(new Note("VMCOREINFO", 0x197e000, 4132), plan.notes().getLast());
+        assertEquals(new NoteBuffer("VMCOREINFO", 0x197e000, 4132), plan.notes().getLast());
         assertEquals(3, plan.notes().size());
     }
 

@@ -38,7 +38,7 @@ class LoadPlanTest {
                 ram(0x17000000, 0x17fdefff, 0x17000000),
                 new Load(Load.Kind.PMEM, 0x100000000L, PO + 0x100000000L, 0x1ffe0000L, 0x100000000L, true)),
                 plan.loads());
-        assertEquals(List.of(new Note("CPU 0", 0, 1024), new Note("CPU 1", 0, 1024), new Note("VMCOREINFO", 0, 4132)),
+        assertEquals(List.of(new NoteBuffer("CPU 0", 0, 1024), new NoteBuffer("CPU 1", 0, 1024), new NoteBuffer("VMCOREINFO", 0, 4132)),
                 plan.notes());
     }
 

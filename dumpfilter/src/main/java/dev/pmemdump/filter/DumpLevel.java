@@ -11,4 +11,6 @@ public final class DumpLevel {
     public static final int EXCLUDE_FREE = 0x10;
     public static final int EXCLUDE_PMEM_META = 0x20;
     public static final int MAX_DUMP_LEVEL = 63;
+    /** makedumpfile's default when -d is not given. */
+    public static final int DEFAULT = 0;
 }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 + "a makedumpfile-compatible filter and verifiable test scenarios.",
         subcommands = {
                 dev.pmemdump.pmem.cli.NdctlCommand.class,
+                dev.pmemdump.filter.cli.MakedumpfileCommand.class,
         },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {

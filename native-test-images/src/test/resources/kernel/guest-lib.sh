@@ -2,17 +2,9 @@
 set -u
 nd=/sys/bus/nd/devices
 
-# The region and the DIMM of the NVDIMM in QEMU slot $1 (QEMU gives slot N the NFIT handle N+1).
-dimm_of_slot() {
-    for d in $nd/nmem*; do
-        if [ $(($(cat $d/nfit/handle))) -eq $(($1 + 1)) ]; then basename $d; fi
-    done
-}
-region_of_slot() {
-    for r in $nd/region*; do
-        if [ "$(cut -d, -f1 $r/mapping0)" = "$(dimm_of_slot $1)" ]; then basename $r; fi
-    done
-}
+# The test machine's one NVDIMM and its region.
+dimm=nmem0
+region=region0
 
 # Value of key $1 in ndctl's JSON on stdin (the first one; ndctl prints one key per line).
 json_field() {

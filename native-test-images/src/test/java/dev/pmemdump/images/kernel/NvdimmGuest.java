@@ -9,22 +9,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Boots Debian's kernel under QEMU (TCG) with one emulated NVDIMM per image file and runs a guest
- * script in it. Image i sits in DIMM slot i (NFIT handle i+1) at a 1 GiB-aligned guest physical
- * address, as a single NVDIMM would, so the kernel lays namespaces out as it does for one; the last
- * {@link #LABEL_SIZE} bytes of each file are its label storage area. The share directory is the
+ * Boots Debian's kernel under QEMU (TCG) with one emulated NVDIMM backed by an image file and runs a
+ * guest script in it. The NVDIMM sits in slot 0, as in the fixtures, so its NFIT serial and hence the
+ * labels' interleave-set cookies are those pmemdump assumes for an image; the last
+ * {@link #LABEL_SIZE} bytes of the file are its label storage area. The share directory is the
  * guest's 9p share: the script reads its inputs there and leaves its outputs there.
  */
 final class NvdimmGuest {
     static final long LABEL_SIZE = 128 * 1024;
     private static final long GIB = 1L << 30;
-    private static final long DEVICE_MEMORY_BASE = 4 * GIB;
-    private static final String RAM = "1G";
+    private static final int RAM_GIB = 1;
 
     /** What one boot left: the share with the script's outputs, the serial console, the timings. */
     record Boot(Path share, Path console, Duration wall, double guestScriptSeconds) {
@@ -44,14 +42,18 @@ final class NvdimmGuest {
     private NvdimmGuest() {}
 
     /**
-     * Boots with {@code images} as NVDIMMs, runs {@code kernel/<script>} (after
+     * Boots with {@code image} as the NVDIMM, runs {@code kernel/<script>} (after
      * {@code kernel/guest-lib.sh}) in {@code share}, and fails the test unless the script exits 0
      * within {@code timeout}. Skips the test where QEMU, the kernel or a guest tool is missing.
      */
-    static Boot run(List<Path> images, Path share, String script, Duration timeout) throws IOException {
+    static Boot run(Path image, Path share, String script, Duration timeout) throws IOException {
         Path qemu = Tools.require("qemu-system-x86_64");
         KernelInstall kernel = KernelInstall.require();
         Path initramfs = GuestInitramfs.shared(kernel);
+        long size = Files.size(image);
+        if (size <= LABEL_SIZE) {
+            throw new IllegalArgumentException(image + ": " + size + " bytes leave no room beside the " + LABEL_SIZE + "-byte label area");
+        }
 
         byte[] lib = GuestInitramfs.resource("guest-lib.sh");
         byte[] body = GuestInitramfs.resource(script);
@@ -62,26 +64,16 @@ final class NvdimmGuest {
         Files.deleteIfExists(share.resolve("rc"));
         Path console = share.resolveSibling(share.getFileName() + "-console.log");
 
-        List<String> cmd = new ArrayList<>(List.of(qemu.toString(),
+        List<String> cmd = List.of(qemu.toString(),
                 "-machine", "pc,nvdimm=on,accel=tcg", "-smp", "1",
+                "-m", RAM_GIB + "G,slots=1,maxmem=" + (RAM_GIB + (size + GIB - 1) / GIB) + "G",
                 "-display", "none", "-monitor", "none", "-serial", "file:" + console,
                 "-no-reboot", "-net", "none",
                 "-kernel", kernel.vmlinuz().toString(), "-initrd", initramfs.toString(),
-                "-append", "console=ttyS0 panic=-1 loglevel=4 nvdimms=" + images.size(),
-                "-virtfs", "local,path=" + share + ",mount_tag=share,security_model=none,id=share"));
-        long address = DEVICE_MEMORY_BASE;
-        for (int slot = 0; slot < images.size(); slot++) {
-            long size = Files.size(images.get(slot));
-            if (size <= LABEL_SIZE) {
-                throw new IllegalArgumentException(images.get(slot) + ": " + size + " bytes leave no room beside the " + LABEL_SIZE + "-byte label area");
-            }
-            cmd.addAll(List.of(
-                    "-object", "memory-backend-file,id=mem" + slot + ",share=on,mem-path=" + images.get(slot) + ",size=" + size,
-                    "-device", "nvdimm,id=nvdimm" + slot + ",memdev=mem" + slot + ",label-size=" + LABEL_SIZE
-                            + ",slot=" + slot + ",addr=0x" + Long.toHexString(address)));
-            address += alignUp(size, GIB);
-        }
-        cmd.addAll(1, List.of("-m", RAM + ",slots=" + images.size() + ",maxmem=" + ((address - DEVICE_MEMORY_BASE) / GIB + 1) + "G"));
+                "-append", "console=ttyS0 panic=-1 loglevel=4",
+                "-virtfs", "local,path=" + share + ",mount_tag=share,security_model=none,id=share",
+                "-object", "memory-backend-file,id=mem0,share=on,mem-path=" + image + ",size=" + size,
+                "-device", "nvdimm,id=nvdimm0,memdev=mem0,label-size=" + LABEL_SIZE + ",slot=0");
 
         Path qemuLog = share.resolveSibling(share.getFileName() + "-qemu.log");
         long start = System.nanoTime();
@@ -108,13 +100,9 @@ final class NvdimmGuest {
         double scriptSeconds = Double.parseDouble(Files.readString(share.resolve("uptime-end")).trim())
                 - Double.parseDouble(Files.readString(share.resolve("uptime-start")).trim());
         Boot boot = new Boot(share, console, wall, scriptSeconds);
-        System.err.printf("qemu guest %s: %d NVDIMM(s), %.1f s wall, %.1f s in the guest script%n",
-                script, images.size(), wall.toMillis() / 1000.0, scriptSeconds);
+        System.err.printf("qemu guest %s: %.1f s wall, %.1f s of it in the guest script%n",
+                script, wall.toMillis() / 1000.0, scriptSeconds);
         return boot;
-    }
-
-    private static long alignUp(long value, long alignment) {
-        return (value + alignment - 1) / alignment * alignment;
     }
 
     private static String diagnostics(Path share, Path console, Path qemuLog) throws IOException {

@@ -30,10 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Real ndctl in a real kernel builds every namespace personality on two all-zero NVDIMMs, one with
- * labels v1.1 (slot 0) and one with v1.2 (slot 1), and writes known data through /dev/pmemX and
- * /dev/daxX.Y; the images come back out for the host to check (and, with pmemdump's reader, to
- * read). One boot serves the whole class.
+ * Real ndctl in a real kernel builds every namespace personality on an all-zero NVDIMM, once with
+ * labels v1.1 and once with v1.2, and writes known data through /dev/pmemX and /dev/daxX.Y; the
+ * images come back out for the host to check (and, with pmemdump's reader, to read). One boot per
+ * label version serves the whole class.
  */
 class RealNdctlNamespacesTest {
     /** A namespace to create: its name in the test, ndctl's options, and what ndctl must report. */
@@ -45,7 +45,6 @@ class RealNdctlNamespacesTest {
             new Planned("devdax", "-m devdax -s 128M", "devdax", "dev"),
             new Planned("sector", "-m sector -s 64M", "sector", null),
             new Planned("raw", "-m raw -s 32M", "raw", null));
-    /** Label version per QEMU slot. */
     static final List<String> LABEL_VERSIONS = List.of("1.1", "1.2");
     static final long IMAGE_SIZE = 512L << 20;
     static final int DATA_LENGTH = 1 << 20;
@@ -54,78 +53,70 @@ class RealNdctlNamespacesTest {
 
     @TempDir
     static Path dir;
-    static NvdimmGuest.Boot boot;
+    static final Map<String, NvdimmGuest.Boot> boots = new HashMap<>();
 
     @BeforeAll
     static void buildNamespacesInTheGuest() throws IOException {
-        Path share = Files.createDirectories(dir.resolve("share"));
-        Files.createDirectories(share.resolve("plan"));
-        Files.createDirectories(share.resolve("data"));
-        StringBuilder plan = new StringBuilder();
-        for (Planned p : NAMESPACES) {
-            plan.append(p.name()).append(' ').append(p.options()).append('\n');
-        }
-        Files.writeString(share.resolve("namespaces.txt"), plan);
-        Files.writeString(share.resolve("data-length"), Integer.toString(DATA_LENGTH));
-        for (int slot = 0; slot < LABEL_VERSIONS.size(); slot++) {
-            Files.writeString(share.resolve("plan/slot" + slot), LABEL_VERSIONS.get(slot));
+        for (String version : LABEL_VERSIONS) {
+            Path share = Files.createDirectories(dir.resolve(version).resolve("share"));
+            Files.createDirectories(share.resolve("data"));
+            StringBuilder plan = new StringBuilder();
             for (Planned p : NAMESPACES) {
-                Files.write(dataFile(slot, p), KnownData.lines("slot" + slot + " " + p.name(), DATA_LENGTH));
+                plan.append(p.name()).append(' ').append(p.options()).append('\n');
+                Files.write(dataFile(version, p), KnownData.lines("v" + version + " " + p.name(), DATA_LENGTH));
             }
-        }
-        boot = NvdimmGuest.run(List.of(image(0), image(1)), share, "real-ndctl-namespaces.sh", Duration.ofMinutes(10));
-    }
-
-    private static Path image(int slot) throws IOException {
-        Path img = dir.resolve("slot" + slot + ".img");
-        if (!Files.exists(img)) {
-            try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
+            Files.writeString(share.resolve("namespaces.txt"), plan);
+            Files.writeString(share.resolve("data-length"), Integer.toString(DATA_LENGTH));
+            Files.writeString(share.resolve("label-version"), version);
+            try (RandomAccessFile f = new RandomAccessFile(image(version).toFile(), "rw")) {
                 f.setLength(IMAGE_SIZE);
             }
+            boots.put(version, NvdimmGuest.run(image(version), share, "real-ndctl-namespaces.sh", Duration.ofMinutes(10)));
         }
-        return img;
     }
 
-    private static Path dataFile(int slot, Planned p) {
-        return dir.resolve("share/data/slot" + slot + "-" + p.name() + ".bin");
+    static Path image(String version) {
+        return dir.resolve(version).resolve("nvdimm.img");
+    }
+
+    private static Path dataFile(String version, Planned p) {
+        return dir.resolve(version).resolve("share/data/" + p.name() + ".bin");
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
-    void theImagesLabelAreaHoldsWhatTheKernelRead(int slot) throws IOException {
-        byte[] kernelRead = Files.readAllBytes(boot.out("out/slot" + slot + "/labels.bin"));
+    @ValueSource(strings = {"1.1", "1.2"})
+    void theImagesLabelAreaHoldsWhatTheKernelRead(String version) throws IOException {
+        byte[] kernelRead = Files.readAllBytes(boots.get(version).out("out/labels.bin"));
         assertEquals(NvdimmGuest.LABEL_SIZE, kernelRead.length);
-        assertArrayEquals(kernelRead, bytes(image(slot), IMAGE_SIZE - NvdimmGuest.LABEL_SIZE, (int) NvdimmGuest.LABEL_SIZE));
+        assertArrayEquals(kernelRead, bytes(image(version), IMAGE_SIZE - NvdimmGuest.LABEL_SIZE, (int) NvdimmGuest.LABEL_SIZE));
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
-    void bothIndexBlocksHaveTheRequestedLabelVersion(int slot) throws IOException {
-        JsonNode dimm = json("out/slot" + slot + "/read-labels.json").get(0);
-        String[] version = LABEL_VERSIONS.get(slot).split("\\.");
+    @ValueSource(strings = {"1.1", "1.2"})
+    void bothIndexBlocksHaveTheRequestedLabelVersion(String version) throws IOException {
+        JsonNode dimm = json(version, "out/read-labels.json").get(0);
         assertEquals(2, dimm.get("index").size());
         for (JsonNode index : dimm.get("index")) {
             assertEquals("NAMESPACE_INDEX", index.get("signature").asText());
-            assertEquals(Integer.parseInt(version[0]), index.get("major").asInt());
-            assertEquals(Integer.parseInt(version[1]), index.get("minor").asInt());
+            assertEquals(version, index.get("major").asInt() + "." + index.get("minor").asInt());
         }
         Set<String> labelled = new HashSet<>();
         dimm.get("label").forEach(label -> labelled.add(label.get("uuid").asText()));
         Set<String> namespaces = new HashSet<>();
-        for (JsonNode ns : json("out/slot" + slot + "/list-N-v.json")) {
+        for (JsonNode ns : json(version, "out/list-N-v.json")) {
             namespaces.add(ns.path("raw_uuid").asText(ns.get("uuid").asText()));
         }
         assertEquals(namespaces, labelled, "a label for every namespace's uuid (raw_uuid under an info block)");
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
-    void everyPersonalityIsListedWithItsModeAndMap(int slot) throws IOException {
+    @ValueSource(strings = {"1.1", "1.2"})
+    void everyPersonalityIsListedWithItsModeAndMap(String version) throws IOException {
         Map<String, JsonNode> listed = new HashMap<>();
-        for (JsonNode ns : json("out/slot" + slot + "/list-N-v.json")) {
+        for (JsonNode ns : json(version, "out/list-N-v.json")) {
             listed.put(ns.get("dev").asText(), ns);
         }
-        Map<String, String> created = created(slot);
+        Map<String, String> created = created(version);
         assertEquals(created.size(), listed.size());
         Set<String> uuids = new HashSet<>();
         for (Planned p : NAMESPACES) {
@@ -143,13 +134,13 @@ class RealNdctlNamespacesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
-    void knownDataReadsBackThroughEveryDevice(int slot) throws IOException {
-        Map<String, GuestNamespace> recorded = GuestNamespace.byName(boot.text("out/slot" + slot + "/namespaces.txt"));
+    @ValueSource(strings = {"1.1", "1.2"})
+    void knownDataReadsBackThroughEveryDevice(String version) throws IOException {
+        Map<String, GuestNamespace> recorded = GuestNamespace.byName(boots.get(version).text("out/namespaces.txt"));
         for (Planned p : NAMESPACES) {
-            GuestNamespace ns = recorded.get(created(slot).get(p.name()));
+            GuestNamespace ns = recorded.get(created(version).get(p.name()));
             assertEquals(p.mode(), ns.mode(), p.name());
-            assertEquals(sha256(Files.readAllBytes(dataFile(slot, p))), ns.sha256(), p.name() + " through /dev/" + ns.device());
+            assertEquals(sha256(Files.readAllBytes(dataFile(version, p))), ns.sha256(), p.name() + " through /dev/" + ns.device());
         }
     }
 
@@ -159,36 +150,36 @@ class RealNdctlNamespacesTest {
      * BTT it does not, since the BTT's own blocks come first.
      */
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
-    void theImageHoldsTheDataAtTheKernelsDataOffset(int slot) throws IOException {
-        long region = Long.decode(boot.text("out/slot" + slot + "/region-resource").trim());
-        Map<String, GuestNamespace> recorded = GuestNamespace.byName(boot.text("out/slot" + slot + "/namespaces.txt"));
+    @ValueSource(strings = {"1.1", "1.2"})
+    void theImageHoldsTheDataAtTheKernelsDataOffset(String version) throws IOException {
+        long region = Long.decode(boots.get(version).text("out/region-resource").trim());
+        Map<String, GuestNamespace> recorded = GuestNamespace.byName(boots.get(version).text("out/namespaces.txt"));
         for (Planned p : NAMESPACES) {
-            GuestNamespace ns = recorded.get(created(slot).get(p.name()));
-            String expected = sha256(Files.readAllBytes(dataFile(slot, p)));
+            GuestNamespace ns = recorded.get(created(version).get(p.name()));
+            String expected = sha256(Files.readAllBytes(dataFile(version, p)));
             if (p.mode().equals("sector")) {
                 assertFalse(ns.dataStart().isPresent(), p.name());
-                assertNotEquals(expected, sha256(bytes(image(slot), ns.start() - region, DATA_LENGTH)), p.name());
+                assertNotEquals(expected, sha256(bytes(image(version), ns.start() - region, DATA_LENGTH)), p.name());
             } else {
                 long offset = ns.dataStart().orElseThrow() - region;
                 assertEquals(p.mode().equals("raw"), offset == ns.start() - region, p.name() + " data offset " + offset);
-                assertEquals(expected, sha256(bytes(image(slot), offset, DATA_LENGTH)), p.name() + " at image offset 0x" + Long.toHexString(offset));
+                assertEquals(expected, sha256(bytes(image(version), offset, DATA_LENGTH)), p.name() + " at image offset 0x" + Long.toHexString(offset));
             }
         }
     }
 
     /** Test name of each namespace to the kernel's name for it ("fsdax-dev" to "namespace0.0"). */
-    static Map<String, String> created(int slot) {
+    static Map<String, String> created(String version) {
         Map<String, String> m = new HashMap<>();
-        for (String line : boot.text("out/slot" + slot + "/created.txt").split("\n")) {
+        for (String line : boots.get(version).text("out/created.txt").split("\n")) {
             String[] f = line.split(" ");
             m.put(f[0], f[1]);
         }
         return m;
     }
 
-    static JsonNode json(String relative) throws IOException {
-        return JSON.readTree(boot.out(relative).toFile());
+    static JsonNode json(String version, String relative) throws IOException {
+        return JSON.readTree(boots.get(version).out(relative).toFile());
     }
 
     static byte[] bytes(Path file, long offset, int length) throws IOException {

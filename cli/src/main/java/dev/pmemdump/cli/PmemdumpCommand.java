@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         description = "Linux crash dumps of persistent memory: pmem namespaces, VMCOREINFO, kexec load plans, "
                 + "a makedumpfile-compatible filter and verifiable test scenarios.",
         subcommands = {
+                dev.pmemdump.vmcore.cli.VmcoreinfoCommand.class,
+                dev.pmemdump.vmcore.cli.NotesCommand.class,
         },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {

@@ -1,5 +1,6 @@
 package dev.pmemdump.vmcore.cli;
 
+import dev.pmemdump.vmcore.OutputFiles;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
 import dev.pmemdump.vmcore.dd.DeviceDumps;
 import dev.pmemdump.vmcore.elf.ElfCore;
@@ -7,19 +8,18 @@ import dev.pmemdump.vmcore.elf.Note;
 import dev.pmemdump.vmcore.elf.NoteSegment;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code pmemdump notes list|extract|add-device-dump}. */
 @Command(name = "notes", mixinStandardHelpOptions = true,
@@ -57,43 +57,35 @@ public final class NotesCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List every note, in file order.")
-    static final class ListNotes implements Callable<Integer> {
-        @Spec CommandSpec spec;
-        @Parameters(paramLabel = "VMCORE", description = "ELF vmcore") Path vmcore;
-        @Option(names = "--json", description = "machine-readable output") boolean json;
+    static final class ListNotes extends VmcoreSubcommand {
+        @Mixin VmcoreArgs.Json json;
 
         @Override
-        public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            try (VmcoreFile f = VmcoreFile.open(vmcore)) {
-                List<Located> notes = locate(f.core());
-                if (json) {
-                    List<Map<String, Object>> rows = new ArrayList<>();
-                    for (Located l : notes) {
-                        Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("index", l.index());
-                        m.put("offset", l.offset());
-                        m.put("owner", l.note().name());
-                        m.put("type", l.note().type());
-                        m.put("size", l.note().descriptorSize());
-                        if (DeviceDumps.isDeviceDump(l.note())) {
-                            m.put("deviceDump", DeviceDumps.dumpName(l.note()));
-                        }
-                        m.put("description", describe(l.note()));
-                        rows.add(m);
+        int run(VmcoreFile f, PrintWriter out) throws Exception {
+            List<Located> notes = locate(f.core());
+            if (json.enabled) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (Located l : notes) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("index", l.index());
+                    m.put("offset", l.offset());
+                    m.put("owner", l.note().name());
+                    m.put("type", l.note().type());
+                    m.put("size", l.note().descriptorSize());
+                    if (DeviceDumps.isDeviceDump(l.note())) {
+                        m.put("deviceDump", DeviceDumps.dumpName(l.note()));
                     }
-                    Map<String, Object> doc = new LinkedHashMap<>();
-                    doc.put("file", vmcore.toString());
-                    doc.put("notes", rows);
-                    out.println(VmcoreinfoCommand.JSON.writeValueAsString(doc));
-                } else {
-                    out.printf("%-5s  %-10s  %-12s  %-10s  %-10s  %s%n", "INDEX", "OFFSET", "OWNER", "TYPE", "SIZE",
-                            "DESCRIPTION");
-                    for (Located l : notes) {
-                        out.printf("%-5d  0x%-8x  %-12s  0x%-8x  0x%-8x  %s%n", l.index(), l.offset(), l.note().name(),
-                                l.note().type(), l.note().descriptorSize(), describe(l.note()));
-                    }
+                    m.put("description", describe(l.note()));
+                    rows.add(m);
                 }
+                args.printJson(out, Map.of("notes", rows));
+                return 0;
+            }
+            out.printf("%-5s  %-10s  %-12s  %-10s  %-10s  %s%n", "INDEX", "OFFSET", "OWNER", "TYPE", "SIZE",
+                    "DESCRIPTION");
+            for (Located l : notes) {
+                out.printf("%-5d  0x%-8x  %-12s  0x%-8x  0x%-8x  %s%n", l.index(), l.offset(), l.note().name(),
+                        l.note().type(), l.note().descriptorSize(), describe(l.note()));
             }
             return 0;
         }
@@ -102,9 +94,7 @@ public final class NotesCommand {
     @Command(name = "extract", mixinStandardHelpOptions = true,
             description = "Write a device dump's data (by name or device-dump index, like crash's dev -v) or, with "
                     + "--note, any note's descriptor to a file.")
-    static final class Extract implements Callable<Integer> {
-        @Spec CommandSpec spec;
-        @Parameters(index = "0", paramLabel = "VMCORE", description = "ELF vmcore") Path vmcore;
+    static final class Extract extends VmcoreSubcommand {
         @Parameters(index = "1", paramLabel = "WHICH", arity = "0..1",
                 description = "device dump name or index (see notes list)") String which;
         @Option(names = "--note", paramLabel = "INDEX", description = "extract the descriptor of note INDEX instead")
@@ -112,34 +102,28 @@ public final class NotesCommand {
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE") Path output;
 
         @Override
-        public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
+        void validate() {
             if ((which == null) == (noteIndex == null)) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "give either a device dump WHICH or --note INDEX");
             }
-            try (VmcoreFile f = VmcoreFile.open(vmcore)) {
-                if (which != null) {
-                    DeviceDumps.Listed l = DeviceDumps.extract(f.core(), which, output);
-                    out.printf("DEVICE: %s%n%d bytes copied from 0x%x to %s%n", l.name(), l.size(), l.dataOffset(), output);
-                } else {
-                    List<Located> notes = locate(f.core());
-                    if (noteIndex < 0 || noteIndex >= notes.size()) {
-                        throw new IllegalArgumentException(vmcore + ": no note " + noteIndex + " (it has " + notes.size()
-                                + ")");
-                    }
-                    byte[] desc = notes.get(noteIndex).note().descriptor();
-                    try (dev.pmemdump.io.AtomicOutput o = dev.pmemdump.io.AtomicOutput.create(output)) {
-                        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(desc);
-                        while (buf.hasRemaining()) {
-                            o.channel().write(buf);
-                        }
-                        o.commit();
-                    }
-                    out.printf("%d bytes of note %d (%s) written to %s%n", desc.length, noteIndex,
-                            notes.get(noteIndex).note().name(), output);
-                }
+        }
+
+        @Override
+        int run(VmcoreFile f, PrintWriter out) throws Exception {
+            if (which != null) {
+                DeviceDumps.Listed l = DeviceDumps.extract(f.core(), which, output);
+                out.printf("DEVICE: %s%n%d bytes copied from 0x%x to %s%n", l.name(), l.size(), l.dataOffset(), output);
+                return 0;
             }
+            List<Located> notes = locate(f.core());
+            if (noteIndex < 0 || noteIndex >= notes.size()) {
+                throw new IllegalArgumentException(args.vmcore + ": no note " + noteIndex + " (it has " + notes.size()
+                        + ")");
+            }
+            Note note = notes.get(noteIndex).note();
+            OutputFiles.write(output, MemorySegment.ofArray(note.descriptor()));
+            out.printf("%d bytes of note %d (%s) written to %s%n", note.descriptorSize(), noteIndex, note.name(), output);
             return 0;
         }
     }
@@ -147,9 +131,7 @@ public final class NotesCommand {
     @Command(name = "add-device-dump", mixinStandardHelpOptions = true,
             description = "Write a copy of VMCORE with a device dump added before the CPU notes, laid out as the "
                     + "capture kernel's vmcore_add_device_dump() does.")
-    static final class AddDeviceDump implements Callable<Integer> {
-        @Spec CommandSpec spec;
-        @Parameters(index = "0", paramLabel = "VMCORE", description = "ELF vmcore") Path vmcore;
+    static final class AddDeviceDump extends VmcoreSubcommand {
         @Option(names = "--name", required = true, description = "dump name (at most 43 bytes)") String name;
         @Option(names = "--data", required = true, paramLabel = "FILE", description = "the device's dump data") Path data;
         @Option(names = "--page-size", defaultValue = "4096", description = "page size for padding (default 4096)")
@@ -157,15 +139,17 @@ public final class NotesCommand {
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE") Path output;
 
         @Override
-        public Integer call() throws Exception {
-            if (output.toAbsolutePath().normalize().equals(vmcore.toAbsolutePath().normalize())) {
+        void validate() {
+            if (output.toAbsolutePath().normalize().equals(args.vmcore.toAbsolutePath().normalize())) {
                 throw new IllegalArgumentException("output must differ from the input vmcore");
             }
+        }
+
+        @Override
+        int run(VmcoreFile f, PrintWriter out) throws Exception {
             byte[] bytes = Files.readAllBytes(data);
-            try (VmcoreFile f = VmcoreFile.open(vmcore)) {
-                DeviceDumps.addToVmcore(f.core(), List.of(DeviceDumps.toNote(name, bytes, pageSize)), pageSize, output);
-            }
-            spec.commandLine().getOut().printf("added device dump %s (%d bytes) to %s%n", name, bytes.length, output);
+            DeviceDumps.addToVmcore(f.core(), List.of(DeviceDumps.toNote(name, bytes, pageSize)), pageSize, output);
+            out.printf("added device dump %s (%d bytes) to %s%n", name, bytes.length, output);
             return 0;
         }
     }

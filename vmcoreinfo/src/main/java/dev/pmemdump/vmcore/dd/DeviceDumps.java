@@ -1,8 +1,8 @@
 package dev.pmemdump.vmcore.dd;
 
-import dev.pmemdump.io.AtomicOutput;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.Ranges;
+import dev.pmemdump.vmcore.OutputFiles;
 import dev.pmemdump.vmcore.elf.ElfCore;
 import dev.pmemdump.vmcore.elf.ElfCoreWriter;
 import dev.pmemdump.vmcore.elf.Note;
@@ -12,7 +12,6 @@ import dev.pmemdump.vmcore.xlat.ElfPhysicalMemory;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,15 +118,7 @@ public final class DeviceDumps {
         if (found == null) {
             throw new IllegalArgumentException(core.resource() + ": no device dump named " + which);
         }
-        MemorySegment data = findData(core, found);
-        try (AtomicOutput o = AtomicOutput.create(out)) {
-            ByteBuffer buf = data.asByteBuffer();
-            long pos = 0;
-            while (buf.hasRemaining()) {
-                pos += o.channel().write(buf, pos);
-            }
-            o.commit();
-        }
+        OutputFiles.write(out, findData(core, found));
         return found;
     }
 

@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 dev.pmemdump.pmem.cli.NdctlCommand.class,
                 dev.pmemdump.filter.cli.MakedumpfileCommand.class,
+                dev.pmemdump.vmcore.cli.VmcoreinfoCommand.class,
+                dev.pmemdump.vmcore.cli.NotesCommand.class,
         },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {

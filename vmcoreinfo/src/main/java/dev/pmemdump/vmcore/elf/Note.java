@@ -5,10 +5,11 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * One ELF note: owner name (stored with a terminating NUL, {@code n_namesz = length + 1}), type and
- * descriptor. Equality compares the descriptor bytes.
+ * One ELF note: owner name, type and descriptor. {@code nameSize} is {@code n_namesz}: normally the
+ * name plus its NUL, but device dumps pad the name field ("LINUX" with {@code n_namesz} 8), and the
+ * value is kept so notes round-trip exactly. Equality compares the descriptor bytes.
  */
-public record Note(String name, int type, byte[] descriptor) {
+public record Note(String name, int type, byte[] descriptor, int nameSize) {
     /** {@code NT_PRSTATUS}, the per-CPU register note named CORE. */
     public static final int NT_PRSTATUS = 1;
 
@@ -16,7 +17,15 @@ public record Note(String name, int type, byte[] descriptor) {
         if (name.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("note name contains a NUL: " + name);
         }
+        if (nameSize < name.getBytes(StandardCharsets.US_ASCII).length + 1) {
+            throw new IllegalArgumentException("n_namesz " + nameSize + " too small for note name " + name);
+        }
         descriptor = descriptor.clone();
+    }
+
+    /** A note whose {@code n_namesz} is the name plus its NUL, as {@code append_elf_note()} writes. */
+    public Note(String name, int type, byte[] descriptor) {
+        this(name, type, descriptor, name.getBytes(StandardCharsets.US_ASCII).length + 1);
     }
 
     @Override
@@ -26,11 +35,6 @@ public record Note(String name, int type, byte[] descriptor) {
 
     public int descriptorSize() {
         return descriptor.length;
-    }
-
-    /** {@code n_namesz}: the name's bytes plus the NUL. */
-    public int nameSize() {
-        return name.getBytes(StandardCharsets.US_ASCII).length + 1;
     }
 
     /** Bytes this note takes in a segment: header, padded name, padded descriptor. */
@@ -44,12 +48,13 @@ public record Note(String name, int type, byte[] descriptor) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Note n && n.type == type && n.name.equals(name) && Arrays.equals(n.descriptor, descriptor);
+        return o instanceof Note n && n.type == type && n.nameSize == nameSize && n.name.equals(name)
+                && Arrays.equals(n.descriptor, descriptor);
     }
 
     @Override
     public int hashCode() {
-        return (name.hashCode() * 31 + type) * 31 + Arrays.hashCode(descriptor);
+        return ((name.hashCode() * 31 + type) * 31 + nameSize) * 31 + Arrays.hashCode(descriptor);
     }
 
     @Override

@@ -63,16 +63,27 @@ public record NoteSegment(List<Note> notes, List<Long> offsets, long usedSize) {
                 throw new CorruptInputException(resource, at, "note (n_namesz " + namesz + ", n_descsz " + descsz
                         + ") runs past the end of its segment (0x" + Long.toHexString(size - pos) + " bytes left)");
             }
+            if (descsz > Integer.MAX_VALUE - 8 || namesz > Integer.MAX_VALUE - 8) {
+                throw new CorruptInputException(resource, at, "note sizes n_namesz " + namesz + ", n_descsz " + descsz
+                        + " are too large to load");
+            }
             byte[] nameBytes = segment.asSlice(nameStart, namesz).toArray(ValueLayout.JAVA_BYTE);
             if (nameBytes[nameBytes.length - 1] != 0) {
                 throw new CorruptInputException(resource, baseOffset + nameStart, "note name is not NUL-terminated");
             }
-            String name = new String(nameBytes, 0, nameBytes.length - 1, StandardCharsets.US_ASCII);
-            if (name.indexOf('\0') >= 0) {
-                throw new CorruptInputException(resource, baseOffset + nameStart, "note name contains a NUL");
+            int nul = 0;
+            while (nameBytes[nul] != 0) {
+                nul++;
             }
+            for (int i = nul; i < nameBytes.length; i++) {
+                if (nameBytes[i] != 0) {
+                    throw new CorruptInputException(resource, baseOffset + nameStart + i,
+                            "note name has bytes after its terminating NUL");
+                }
+            }
+            String name = new String(nameBytes, 0, nul, StandardCharsets.US_ASCII);
             byte[] desc = segment.asSlice(descStart, descsz).toArray(ValueLayout.JAVA_BYTE);
-            notes.add(new Note(name, type, desc));
+            notes.add(new Note(name, type, desc, (int) namesz));
             offsets.add(pos);
             pos = end;
         }
@@ -104,11 +115,11 @@ public record NoteSegment(List<Note> notes, List<Long> offsets, long usedSize) {
         for (Note n : notes) {
             byte[] name = n.name().getBytes(StandardCharsets.US_ASCII);
             byte[] desc = n.descriptor();
-            out.set(u32, pos + Elf64.N_NAMESZ, name.length + 1);
+            out.set(u32, pos + Elf64.N_NAMESZ, n.nameSize());
             out.set(u32, pos + Elf64.N_DESCSZ, desc.length);
             out.set(u32, pos + Elf64.N_TYPE, n.type());
             MemorySegment.copy(MemorySegment.ofArray(name), 0, out, pos + Elf64.NHDR_SIZE, name.length);
-            long descStart = pos + Elf64.NHDR_SIZE + Note.pad4(name.length + 1);
+            long descStart = pos + Elf64.NHDR_SIZE + Note.pad4(n.nameSize());
             MemorySegment.copy(MemorySegment.ofArray(desc), 0, out, descStart, desc.length);
             pos += n.encodedSize();
         }

@@ -5,6 +5,8 @@ import dev.pmemdump.vmcore.elf.ElfCore;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Comparator;
 import java.util.List;
 
@@ -17,6 +19,8 @@ import java.util.List;
 public final class ElfPhysicalMemory implements PhysicalMemory {
     private final ElfCore core;
     private final List<ProgramHeader> loads;
+    /** The file bytes of each load, same order as {@link #loads}. */
+    private final MemorySegment[] data;
 
     public ElfPhysicalMemory(ElfCore core) {
         this.core = core;
@@ -24,6 +28,7 @@ public final class ElfPhysicalMemory implements PhysicalMemory {
                 .filter(ph -> ph.memsz() > 0)
                 .sorted(Comparator.comparing(ProgramHeader::paddr, Long::compareUnsigned))
                 .toList();
+        this.data = loads.stream().map(core::data).toArray(MemorySegment[]::new);
     }
 
     @Override
@@ -33,12 +38,30 @@ public final class ElfPhysicalMemory implements PhysicalMemory {
 
     /** The PT_LOAD holding physical {@code address}, or null. */
     public ProgramHeader loadAt(long address) {
-        for (ProgramHeader ph : loads) {
-            if (ph.containsPhysical(address)) {
-                return ph;
+        int i = indexAt(address);
+        return i < 0 ? null : loads.get(i);
+    }
+
+    private int indexAt(long address) {
+        for (int i = 0; i < loads.size(); i++) {
+            if (loads.get(i).containsPhysical(address)) {
+                return i;
             }
         }
-        return null;
+        return -1;
+    }
+
+    /** Page-table walks read one entry at a time: served straight from the mapping. */
+    @Override
+    public long readLong(long address, ByteOrder order) throws CorruptInputException {
+        int i = indexAt(address);
+        if (i >= 0) {
+            long inLoad = address - loads.get(i).paddr();
+            if (Long.compareUnsigned(inLoad + 8, loads.get(i).filesz()) <= 0 && inLoad + 8 > inLoad) {
+                return data[i].get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(order), inLoad);
+            }
+        }
+        return PhysicalMemory.super.readLong(address, order);
     }
 
     @Override
@@ -63,15 +86,16 @@ public final class ElfPhysicalMemory implements PhysicalMemory {
         long done = 0;
         long length = dst.byteSize();
         while (done < length) {
-            ProgramHeader ph = loadAt(a);
-            if (ph == null) {
+            int i = indexAt(a);
+            if (i < 0) {
                 throw notPresent(a, length - done);
             }
+            ProgramHeader ph = loads.get(i);
             long inLoad = a - ph.paddr();
             long n = Math.min(length - done, ph.memsz() - inLoad);
             long fromFile = Math.max(0, Math.min(n, ph.filesz() - inLoad));
             if (fromFile > 0) {
-                MemorySegment.copy(core.data(ph), inLoad, dst, done, fromFile);
+                MemorySegment.copy(data[i], inLoad, dst, done, fromFile);
             }
             if (fromFile < n) {
                 dst.asSlice(done + fromFile, n - fromFile).fill((byte) 0);

@@ -31,6 +31,9 @@ public final class X86_64Translation implements AddressTranslation {
     static final long PAGE_2M = 1L << 21;
     static final long PAGE_1G = 1L << 30;
 
+    private static final String WALK_4K = "page tables (4 KiB page)";
+    private static final String WALK_2M = "page tables (2 MiB page at PMD)";
+    private static final String WALK_1G = "page tables (1 GiB page at PUD)";
     private static final String[] LEVELS_4 = {"PGD", "PUD", "PMD", "PTE"};
     private static final String[] LEVELS_5 = {"PGD", "P4D", "PUD", "PMD", "PTE"};
 
@@ -162,8 +165,7 @@ public final class X86_64Translation implements AddressTranslation {
                 long pageSize = 1L << shift;
                 long base = address & -pageSize;
                 return new Mapping(va, base | (va & (pageSize - 1)), pageSize,
-                        leaf ? "page tables (4 KiB page)" : "page tables (" + (pageSize == PAGE_1G ? "1 GiB" : "2 MiB")
-                                + " page at " + levels[level] + ")");
+                        leaf ? WALK_4K : pageSize == PAGE_1G ? WALK_1G : WALK_2M);
             }
             table = address;
         }

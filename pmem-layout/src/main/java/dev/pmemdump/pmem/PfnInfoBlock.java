@@ -175,8 +175,9 @@ public record PfnInfoBlock(String signature, UUID uuid, UUID parentUuid, int fla
                     + Long.toHexString(offset) + ": pfn array size exceeds capacity 0x" + Long.toHexString(size));
         }
         if ((align != 0 && ((start + offset + startPad) & (align - 1)) != 0) || (offset & (PAGE_SIZE - 1)) != 0) {
-            throw new CorruptInputException(resource, fileOffset + OFF_DATAOFF, what + " bad offset: dataoff 0x"
-                    + Long.toHexString(offset) + " not aligned to 0x" + Long.toHexString(align));
+            throw new CorruptInputException(resource, fileOffset + OFF_DATAOFF, what + " bad offset: start 0x"
+                    + Long.toHexString(start + startPad) + " + dataoff 0x" + Long.toHexString(offset)
+                    + " not aligned to 0x" + Long.toHexString(align) + " (or dataoff not page aligned)");
         }
         if (((start + startPad) & (COMPAT_ALIGN - 1)) != 0) {
             throw new CorruptInputException(resource, fileOffset + OFF_START_PAD, what

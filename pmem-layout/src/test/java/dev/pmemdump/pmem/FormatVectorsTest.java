@@ -94,7 +94,7 @@ class FormatVectorsTest {
                 {"48", "3", "mode 3 invalid"}, {"58", "8192", "page size mismatch"}, {"5c", "32", "struct page size"},
                 {"38", "0x8000000", "pfn array size exceeds capacity"}, {"38", "0x401000", "bad offset"},
                 {"4c", "4096", "bad offset", "38"}, {"50", "4096", "resource end misaligned"},
-                {"54", "0x10000000", "exceeds namespace capacity"}};
+                {"54", "0x40000000", "exceeds namespace capacity"}};
         for (String[] c : cases) {
             MemorySegment b = MemorySegment.ofArray(new byte[4096]);
             PfnInfoBlock.create(true, UUID.randomUUID(), Uuids.NULL, PfnInfoBlock.MODE_PMEM,

@@ -114,7 +114,8 @@ public record PfnInfoBlock(String signature, UUID uuid, UUID parentUuid, int fla
     /**
      * Probes and validates the block at {@code fileOffset} as {@code nd_pfn_validate()} does for a
      * namespace at physical {@code start} of {@code size} bytes whose uuid is {@code parent}.
-     * Returns null when {@code sig} is absent (not this personality); otherwise the normalised
+     * Returns null when {@code sig} is absent or the block names another parent namespace (a stale
+     * block, not this personality: the kernel's -ENODEV); otherwise the normalised
      * block, or a {@link CorruptInputException} naming the failed check and its field offset.
      */
     public static PfnInfoBlock read(String resource, long fileOffset, MemorySegment b, String sig, UUID parent,
@@ -126,8 +127,8 @@ public record PfnInfoBlock(String signature, UUID uuid, UUID parentUuid, int fla
         InfoBlock.verifyChecksum(resource, fileOffset + OFF_CHECKSUM, b, what);
         UUID parentUuid = Uuids.readUuid(b, OFF_PARENT_UUID);
         if (!parentUuid.equals(parent)) {
-            throw new CorruptInputException(resource, fileOffset + OFF_PARENT_UUID, what + " parent_uuid "
-                    + parentUuid + " does not match namespace uuid " + parent);
+            // A stale block of an earlier namespace at this place: the kernel ignores it (-ENODEV).
+            return null;
         }
         int minor = Bytes.u16(b.get(Bytes.LE_U16, OFF_VERSION_MINOR));
         long startPad = Bytes.u32(b.get(Bytes.LE_U32, OFF_START_PAD));

@@ -50,6 +50,11 @@ public final class Region {
     /** Opens the region of {@code image} laid out as {@code layout}; validates everything it reads. */
     public static Region open(MappedImage image, RegionLayout layout) throws IOException {
         String res = image.path().toString();
+        if (image.size() % PfnInfoBlock.PAGE_SIZE != 0) {
+            // Region images (QEMU memory backends, memmap= ranges) are whole pages.
+            throw new CorruptInputException(res, image.size(), "image size 0x" + Long.toHexString(image.size())
+                    + " is not a multiple of 4 KiB: truncated?");
+        }
         if (layout.labelSize() < 0 || layout.labelSize() >= image.size()) {
             throw new CorruptInputException(res, 0, "label area of 0x" + Long.toHexString(layout.labelSize())
                     + " bytes does not fit the image (size 0x" + Long.toHexString(image.size()) + ")");

@@ -76,7 +76,7 @@ public record BttInfoBlock(UUID uuid, UUID parentUuid, int flags, int versionMaj
     /**
      * Validates an arena info block found at {@code fileOffset} for an arena of {@code arenaSize}
      * bytes: checksum, parent uuid, error flag and a geometry whose every area fits the arena.
-     * Returns null when the signature is absent.
+     * Returns null when the signature is absent or the block belongs to another parent namespace.
      */
     static BttInfoBlock read(String resource, long fileOffset, MemorySegment b, UUID parent, long arenaSize)
             throws CorruptInputException {
@@ -86,8 +86,7 @@ public record BttInfoBlock(UUID uuid, UUID parentUuid, int flags, int versionMaj
         InfoBlock.verifyChecksum(resource, fileOffset + OFF_CHECKSUM, b, "btt info block");
         BttInfoBlock ib = decode(b);
         if (!ib.parentUuid.equals(parent)) {
-            throw new CorruptInputException(resource, fileOffset + OFF_PARENT_UUID, "btt info block parent_uuid "
-                    + ib.parentUuid + " does not match namespace uuid " + parent);
+            return null; // another namespace's stale arena: not ours, as for the kernel
         }
         if ((ib.flags & FLAG_ERROR) != 0) {
             throw new CorruptInputException(resource, fileOffset + OFF_FLAGS, "btt arena has its error flag set");

@@ -114,7 +114,8 @@ public record PfnInfoBlock(String signature, UUID uuid, UUID parentUuid, int fla
     /**
      * Probes and validates the block at {@code fileOffset} as {@code nd_pfn_validate()} does for a
      * namespace at physical {@code start} of {@code size} bytes whose uuid is {@code parent}.
-     * Returns null when {@code sig} is absent (not this personality); otherwise the normalised
+     * Returns null when {@code sig} is absent or the block names another parent namespace (a stale
+     * block, not this personality: the kernel's -ENODEV); otherwise the normalised
      * block, or a {@link CorruptInputException} naming the failed check and its field offset.
      */
     public static PfnInfoBlock read(String resource, long fileOffset, MemorySegment b, String sig, UUID parent,
@@ -126,8 +127,8 @@ public record PfnInfoBlock(String signature, UUID uuid, UUID parentUuid, int fla
         InfoBlock.verifyChecksum(resource, fileOffset + OFF_CHECKSUM, b, what);
         UUID parentUuid = Uuids.readUuid(b, OFF_PARENT_UUID);
         if (!parentUuid.equals(parent)) {
-            throw new CorruptInputException(resource, fileOffset + OFF_PARENT_UUID, what + " parent_uuid "
-                    + parentUuid + " does not match namespace uuid " + parent);
+            // A stale block of an earlier namespace at this place: the kernel ignores it (-ENODEV).
+            return null;
         }
         int minor = Bytes.u16(b.get(Bytes.LE_U16, OFF_VERSION_MINOR));
         long startPad = Bytes.u32(b.get(Bytes.LE_U32, OFF_START_PAD));
@@ -175,8 +176,9 @@ public record PfnInfoBlock(String signature, UUID uuid, UUID parentUuid, int fla
                     + Long.toHexString(offset) + ": pfn array size exceeds capacity 0x" + Long.toHexString(size));
         }
         if ((align != 0 && ((start + offset + startPad) & (align - 1)) != 0) || (offset & (PAGE_SIZE - 1)) != 0) {
-            throw new CorruptInputException(resource, fileOffset + OFF_DATAOFF, what + " bad offset: dataoff 0x"
-                    + Long.toHexString(offset) + " not aligned to 0x" + Long.toHexString(align));
+            throw new CorruptInputException(resource, fileOffset + OFF_DATAOFF, what + " bad offset: start 0x"
+                    + Long.toHexString(start + startPad) + " + dataoff 0x" + Long.toHexString(offset)
+                    + " not aligned to 0x" + Long.toHexString(align) + " (or dataoff not page aligned)");
         }
         if (((start + startPad) & (COMPAT_ALIGN - 1)) != 0) {
             throw new CorruptInputException(resource, fileOffset + OFF_START_PAD, what

@@ -50,6 +50,11 @@ public final class Region {
     /** Opens the region of {@code image} laid out as {@code layout}; validates everything it reads. */
     public static Region open(MappedImage image, RegionLayout layout) throws IOException {
         String res = image.path().toString();
+        if (image.size() % PfnInfoBlock.PAGE_SIZE != 0) {
+            // Region images (QEMU memory backends, memmap= ranges) are whole pages.
+            throw new CorruptInputException(res, image.size(), "image size 0x" + Long.toHexString(image.size())
+                    + " is not a multiple of 4 KiB: truncated?");
+        }
         if (layout.labelSize() < 0 || layout.labelSize() >= image.size()) {
             throw new CorruptInputException(res, 0, "label area of 0x" + Long.toHexString(layout.labelSize())
                     + " bytes does not fit the image (size 0x" + Long.toHexString(image.size()) + ")");
@@ -314,8 +319,17 @@ public final class Region {
             throw new IllegalArgumentException(dev() + ": insufficient capacity for size " + want
                     + " (max available extent " + maxAvailableExtent() + ")");
         }
+        return write(mode, spec, align, dpa, want, List.of());
+    }
+
+    /**
+     * Writes the labels of a namespace at {@code dpa} ({@code reap}: slots of the namespace it
+     * replaces, freed by the same index update), then its personality.
+     */
+    private Namespace write(Mode mode, NamespaceSpec spec, long align, long dpa, long want, List<Long> reap)
+            throws IOException {
         UUID uuid = spec.uuid() == null ? UUID.randomUUID() : spec.uuid();
-        if (namespaces.stream().anyMatch(n -> uuid.equals(n.rawUuid()))) {
+        if (namespaces.stream().anyMatch(n -> uuid.equals(n.rawUuid()) && !reap.contains(n.label().slot()))) {
             throw new IllegalArgumentException("uuid " + uuid + " already in use in " + dev());
         }
         long lbaSize = spec.sectorSize() == 0 ? (mode == Mode.SECTOR ? 4096 : 512) : spec.sectorSize();
@@ -329,7 +343,7 @@ public final class Region {
         NamespaceLabel label = NamespaceLabel.forPmem(uuid, spec.name(), NamespaceLabel.FLAG_UPDATING, isetCookie(),
                 nsLba, dpa, want, claim);
         // Two updates as __pmem_label_update does them: with UPDATING set, then cleared.
-        labels.update(writer, label, List.of());
+        labels.update(writer, label, reap);
         List<Long> first = labels.slotsOf(uuid);
         labels.update(writer, label.withSlotAndFlags(0, 0), first);
         writePersonality(mode, spec, align, dpa, want, uuid, lbaSize);
@@ -400,15 +414,25 @@ public final class Region {
     }
 
     /**
-     * {@code ndctl create-namespace -e}: a labelled namespace is destroyed and created again (same
-     * place unless a hole before it now fits, default size the old one); a label-less namespace only
-     * gets its info block rewritten.
+     * {@code ndctl create-namespace -e}: a labelled namespace keeps its place and size and gets a new
+     * label (new uuid) and personality; asking for another size destroys it and creates a new one
+     * (as ndctl does). A label-less namespace only gets its info block rewritten.
      */
     public Namespace reconfigure(Namespace ns, NamespaceSpec spec) throws IOException {
         Mode mode = spec.mode() == null ? Mode.FSDAX : spec.mode();
         if (ns.label() != null) {
-            destroy(ns);
-            return create(spec.size() == 0 ? spec.withSize(ns.rawSize()) : spec);
+            if (spec.size() != 0 && spec.size() != ns.rawSize()) {
+                destroy(ns);
+                return create(spec);
+            }
+            // Same place, same size: the new label replaces the old one in a single index update,
+            // after the old info blocks are gone, so an interruption leaves one or the other.
+            long align = checkOptions(mode, spec);
+            if (mode != Mode.RAW && ns.rawSize() < MIN_CLAIM_SIZE) {
+                throw new IllegalArgumentException(ns.dev() + " too small to host " + mode.ndctlName());
+            }
+            writer.zero(ns.offset(), Math.min(PfnInfoBlock.INFO_RESERVE, ns.rawSize()));
+            return write(mode, spec, align, ns.offset(), ns.rawSize(), labels.slotsOf(ns.rawUuid()));
         }
         if (spec.size() != 0 && spec.size() != ns.rawSize()) {
             throw new IllegalArgumentException("Legacy / label-less namespaces do not support sub-dividing a region");

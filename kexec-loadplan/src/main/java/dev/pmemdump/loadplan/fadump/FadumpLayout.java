@@ -51,8 +51,8 @@ public final class FadumpLayout {
         long boot = config.reserveBootvar().orElse(Math.max((ram / 20) & -BOOT_MEM_ROUND, MIN_BOOT_MEM));
         long areaSize = areaSize(config, boot);
         if (boot >= ram || areaSize > ram - boot) {
-            throw new IllegalArgumentException("fadump: " + size(ram) + " of RAM cannot hold " + size(boot)
-                    + " of boot memory plus its " + size(areaSize) + " reserved dump area at the top of memory");
+            throw new IllegalArgumentException(size(ram) + " of RAM cannot hold " + size(boot)
+                    + " of fadump boot memory plus its " + size(areaSize) + " reserved dump area at the top of memory");
         }
         return new FadumpLayout(config, boot, new PhysRange(ram - areaSize, ram - 1));
     }

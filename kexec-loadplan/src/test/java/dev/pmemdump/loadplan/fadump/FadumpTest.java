@@ -65,7 +65,7 @@ class FadumpTest {
     void impossibleReservationsAreNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> FadumpLayout.plan(FadumpConfig.of(384 * M)));
-        assertEquals("fadump: 0x18000000 bytes of RAM cannot hold 0x10000000 bytes of boot memory plus its "
+        assertEquals("0x18000000 bytes of RAM cannot hold 0x10000000 bytes of fadump boot memory plus its "
                 + "0x10050000 bytes reserved dump area at the top of memory", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> FadumpLayout.plan(FadumpConfig.of(2 * G).withReserve(2 * G)));
         assertThrows(IllegalArgumentException.class, () -> FadumpConfig.of(2 * G).withReserve(0));

@@ -1,0 +1,76 @@
+package dev.pmemdump.images;
+
+import static dev.pmemdump.images.Linux61.PAGE_SHIFT;
+import static dev.pmemdump.images.Linux61.PAGE_SIZE;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * The five counters makedumpfile 1.7.2 prints at {@code -d 31}, as they must come out for a vmcore
+ * whose PT_LOADs cover {@code segments}. Pages are classified by what the scenario put there; a page
+ * that no class excludes counts as zero-filled if its bytes are all zero. In ELF output (-E)
+ * makedumpfile runs its exclusion once per PT_LOAD, so pages covered twice (the kernel-text
+ * PT_LOAD over System RAM) count twice; kdump output (-l, -c) counts every pfn once.
+ */
+public final class ExpectedReport {
+    private ExpectedReport() {}
+
+    /** What a page is, as far as the counters are concerned. */
+    public interface Pages {
+        /** The makedumpfile counter the page is excluded under at -d 31, or null if it is dumped. */
+        String counter(long pfn);
+
+        boolean isZero(long pfn);
+    }
+
+    @JsonPropertyOrder({"zero", "nonPrivateCache", "privateCache", "user", "free"})
+    public record Counts(long zero, long nonPrivateCache, long privateCache, long user, long free) {}
+
+    /** Both output kinds' counters. */
+    @JsonPropertyOrder({"kdump", "elf"})
+    public record Report(Counts kdump, Counts elf) {}
+
+    /**
+     * @param segments physical [start, end) of each PT_LOAD, in program-header order
+     */
+    public static Report of(Pages pages, List<long[]> segments) {
+        long[] elf = new long[5];
+        TreeMap<Long, Long> union = new TreeMap<>();
+        for (long[] seg : segments) {
+            long first = seg[0] >>> PAGE_SHIFT;
+            long end = (seg[1] + PAGE_SIZE - 1) >>> PAGE_SHIFT;
+            count(pages, first, end, elf);
+            union.merge(first, end, Math::max);
+        }
+        long[] kdump = new long[5];
+        long covered = 0;
+        for (var e : union.entrySet()) {
+            long first = Math.max(e.getKey(), covered);
+            if (e.getValue() > first) {
+                count(pages, first, e.getValue(), kdump);
+                covered = e.getValue();
+            }
+        }
+        return new Report(counts(kdump), counts(elf));
+    }
+
+    private static final List<String> ORDER = List.of("zero", "nonPrivateCache", "privateCache", "user", "free");
+
+    private static void count(Pages pages, long first, long end, long[] into) {
+        for (long pfn = first; pfn < end; pfn++) {
+            String c = pages.counter(pfn);
+            if (c == null) {
+                c = pages.isZero(pfn) ? "zero" : null;
+            }
+            if (c != null) {
+                into[ORDER.indexOf(c)]++;
+            }
+        }
+    }
+
+    private static Counts counts(long[] v) {
+        return new Counts(v[0], v[1], v[2], v[3], v[4]);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.pmemdump.images;
+
+import dev.pmemdump.io.Bytes;
+import dev.pmemdump.io.MappedImage;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * Physical memory [base, base + size) kept in a sparse file: byte {@code pa - base} of the file is
+ * physical address {@code pa}. RAM is one such image from address 0, each pmem region another one
+ * from its start. Pages never written stay holes in the file.
+ */
+public final class MemoryImage implements AutoCloseable {
+    private final MappedImage image;
+    private final MemorySegment seg;
+    private final long base;
+
+    private MemoryImage(MappedImage image, long base) {
+        this.image = image;
+        this.seg = image.segment();
+        this.base = base;
+    }
+
+    public static MemoryImage create(Path file, long base, long size) throws IOException {
+        return new MemoryImage(MappedImage.create(file, size), base);
+    }
+
+    public long base() {
+        return base;
+    }
+
+    public long end() {
+        return base + seg.byteSize();
+    }
+
+    public Path path() {
+        return image.path();
+    }
+
+    public boolean contains(long pa, long len) {
+        return pa >= base && len >= 0 && pa - base <= seg.byteSize() - len;
+    }
+
+    private long off(long pa, long len) {
+        if (!contains(pa, len)) {
+            throw new IllegalArgumentException(image.path() + ": physical 0x" + Long.toHexString(pa) + "+0x"
+                    + Long.toHexString(len) + " outside [0x" + Long.toHexString(base) + ", 0x" + Long.toHexString(end()) + ")");
+        }
+        return pa - base;
+    }
+
+    public void putLong(long pa, long v) {
+        seg.set(Bytes.LE_U64, off(pa, 8), v);
+    }
+
+    public void putInt(long pa, int v) {
+        seg.set(Bytes.LE_U32, off(pa, 4), v);
+    }
+
+    public void putByte(long pa, int v) {
+        seg.set(Bytes.U8, off(pa, 1), (byte) v);
+    }
+
+    public long getLong(long pa) {
+        return seg.get(Bytes.LE_U64, off(pa, 8));
+    }
+
+    public void putBytes(long pa, byte[] b) {
+        MemorySegment.copy(MemorySegment.ofArray(b), 0, seg, off(pa, b.length), b.length);
+    }
+
+    /** Writes {@code text} as ASCII (not NUL-terminated). */
+    public void putString(long pa, String text) {
+        putBytes(pa, text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** A view of [pa, pa + len); writes through it land in the image. */
+    public MemorySegment slice(long pa, long len) {
+        return seg.asSlice(off(pa, len), len);
+    }
+
+    /** True if the page at {@code pa} holds only zero bytes (reads a hole without allocating it). */
+    public boolean isZeroPage(long pa) {
+        MemorySegment page = slice(pa, Linux61.PAGE_SIZE);
+        for (long i = 0; i < Linux61.PAGE_SIZE; i += 8) {
+            if (page.get(Bytes.LE_U64, i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public void force() {
+        image.force();
+    }
+
+    @Override
+    public void close() {
+        image.close();
+    }
+}

@@ -3,13 +3,18 @@ package dev.pmemdump.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pmemdump.testing.Fixtures;
+import dev.pmemdump.vmcore.elf.ElfCore;
+import dev.pmemdump.vmcore.elf.ElfMachine;
+import dev.pmemdump.vmcore.elf.ProgramHeader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
+import java.lang.foreign.MemorySegment;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -131,5 +136,30 @@ class LoadplanCliTest {
         assertEquals(2, tooSmall.code());
         assertEquals("fadump: 0x10000000 bytes of RAM cannot hold 0x10000000 bytes of fadump boot memory plus its "
                 + "0x10050000 bytes reserved dump area at the top of memory\n", tooSmall.err());
+    }
+
+    @Test
+    void writesTheElfcorehdrOnlyWhenThePlanSucceeds(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("elfcorehdr");
+        Result r = run("loadplan", "--iomem", iomem(), "--cpus", "2", "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        ElfCore core = ElfCore.read(MemorySegment.ofArray(Files.readAllBytes(out)), out.toString(),
+                ElfCore.Layout.ELFCOREHDR);
+        assertEquals(1, core.loads().stream().filter(ProgramHeader::isPmem).count());
+        assertEquals(3, core.noteHeaders().size());
+
+        Path none = tmp.resolve("not-written");
+        Result bad = run("loadplan", "--iomem", iomem(), "--vmcoreinfo", tmp.resolve("missing").toString(),
+                "-o", none.toString());
+        assertEquals(66, bad.code());
+        assertEquals(List.of(out), Files.list(tmp).toList());
+
+        Path ppc = tmp.resolve("fadump-le");
+        Result fadump = run("loadplan", "fadump", "--ram", "2G", "--endian", "le", "-o", ppc.toString());
+        assertEquals(0, fadump.code(), fadump.err());
+        ElfCore le = ElfCore.read(MemorySegment.ofArray(Files.readAllBytes(ppc)), ppc.toString(),
+                ElfCore.Layout.ELFCOREHDR);
+        assertEquals(ElfMachine.PPC64LE, le.machine());
+        assertEquals(0x6fff1020L, le.loads().getFirst().offset());
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pmemdump.loadplan.Elfcorehdr;
 import dev.pmemdump.loadplan.Load;
 import dev.pmemdump.loadplan.NoteBuffer;
 import dev.pmemdump.loadplan.PhysRange;
@@ -11,12 +12,14 @@ import dev.pmemdump.loadplan.PlanReport;
 import dev.pmemdump.loadplan.fadump.FadumpConfig;
 import dev.pmemdump.loadplan.fadump.FadumpLayout;
 import dev.pmemdump.loadplan.fadump.FadumpVmcore;
+import dev.pmemdump.vmcore.elf.ElfMachine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 
@@ -61,6 +64,13 @@ public final class FadumpCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print as JSON.")
     boolean json;
 
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Also write the elfcorehdr.")
+    Path output;
+
+    @Option(names = "--endian", paramLabel = "be|le", defaultValue = "be",
+            description = "Byte order of the elfcorehdr: be (ppc64) or le (ppc64le). Default: ${DEFAULT-VALUE}.")
+    String endian;
+
     @Override
     public Integer call() throws Exception {
         FadumpConfig config = new FadumpConfig(ram, reserve == null ? OptionalLong.empty() : OptionalLong.of(reserve),
@@ -68,6 +78,14 @@ public final class FadumpCommand implements Callable<Integer> {
         FadumpLayout layout = FadumpLayout.plan(config);
         FadumpVmcore vmcore = FadumpVmcore.of(layout, cpus,
                 vmcoreinfoAddr == null ? OptionalLong.empty() : OptionalLong.of(vmcoreinfoAddr));
+        if (output != null) {
+            ElfMachine machine = switch (endian) {
+                case "be" -> ElfMachine.PPC64;
+                case "le" -> ElfMachine.PPC64LE;
+                default -> throw new IllegalArgumentException("--endian must be be or le, not '" + endian + "'");
+            };
+            Elfcorehdr.write(output, vmcore.elfcorehdr(machine));
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -3,6 +3,7 @@ package dev.pmemdump.loadplan.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pmemdump.loadplan.CrashKernelSpec;
+import dev.pmemdump.loadplan.Elfcorehdr;
 import dev.pmemdump.loadplan.Iomem;
 import dev.pmemdump.loadplan.KernelFacts;
 import dev.pmemdump.loadplan.LoadMode;
@@ -11,6 +12,7 @@ import dev.pmemdump.loadplan.PlanOptions;
 import dev.pmemdump.loadplan.PlanReport;
 import dev.pmemdump.loadplan.SysfsNotes;
 import dev.pmemdump.loadplan.X86Layout;
+import dev.pmemdump.vmcore.VmcoreInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -84,9 +86,16 @@ public final class LoadplanCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the plan as JSON.")
     boolean json;
 
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Also write the elfcorehdr (ELF header + program headers, p_offset = physical address).")
+    Path output;
+
     @Override
     public Integer call() throws Exception {
         LoadPlan plan = LoadPlan.build(Iomem.read(iomem), options());
+        if (output != null) {
+            Elfcorehdr.write(output, Elfcorehdr.encode(plan));
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -120,7 +129,7 @@ public final class LoadplanCommand implements Callable<Integer> {
             o = o.withVmcoreinfoNote(SysfsNotes.vmcoreinfo(vmcoreinfoNote.toString(), Files.readString(vmcoreinfoNote)));
         }
         if (vmcoreinfo != null) {
-            o = o.withKernel(KernelFacts.parse(vmcoreinfo.toString(), Files.readString(vmcoreinfo)));
+            o = o.withKernel(KernelFacts.from(VmcoreInfo.parse(Files.readString(vmcoreinfo), vmcoreinfo.toString())));
         }
         if (kernelSize != null) {
             o = o.withKernelSize(kernelSize);

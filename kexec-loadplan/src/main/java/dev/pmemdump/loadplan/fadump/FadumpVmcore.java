@@ -1,9 +1,14 @@
 package dev.pmemdump.loadplan.fadump;
 
+import dev.pmemdump.loadplan.Elfcorehdr;
 import dev.pmemdump.loadplan.Load;
 import dev.pmemdump.loadplan.NoteBuffer;
 import dev.pmemdump.loadplan.PhysRange;
 import dev.pmemdump.loadplan.RangeSet;
+import dev.pmemdump.vmcore.VmcoreInfoNote;
+import dev.pmemdump.vmcore.elf.ElfCoreWriter;
+import dev.pmemdump.vmcore.elf.ElfMachine;
+import dev.pmemdump.vmcore.elf.ProgramHeader;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +46,7 @@ public final class FadumpVmcore {
         long boot = layout.bootMemorySize();
         List<NoteBuffer> notes = new ArrayList<>();
         notes.add(new NoteBuffer("CPUs", 0, cpus * PPC64_NOTE_BUF_BYTES));
-        long vmcoreinfoSize = 12 * 2 + 12 + layout.config().pageSize();
+        long vmcoreinfoSize = VmcoreInfoNote.kernelBufferSize(Math.toIntExact(layout.config().pageSize()));
         notes.add(new NoteBuffer("VMCOREINFO", vmcoreinfoNote.isPresent() ? relocate(layout, vmcoreinfoNote.getAsLong())
                 : 0, vmcoreinfoSize));
 
@@ -58,6 +63,41 @@ public final class FadumpVmcore {
     /** Where firmware put the bytes of physical address {@code pa} at the crash. */
     static long relocate(FadumpLayout layout, long pa) {
         return pa < layout.bootMemorySize() ? layout.bootCopy().start() + pa : pa;
+    }
+
+    /**
+     * The elfcorehdr in the ELF area, for big-endian ({@link ElfMachine#PPC64}) or little-endian
+     * ({@link ElfMachine#PPC64LE}) kernels.
+     */
+    public byte[] elfcorehdr(ElfMachine machine) {
+        if (machine != ElfMachine.PPC64 && machine != ElfMachine.PPC64LE) {
+            throw new IllegalArgumentException("fadump is powerpc only, not " + machine.linuxName());
+        }
+        byte[] bytes = ElfCoreWriter.encodeHeaders(machine, Elfcorehdr.programHeaders(notes, loads));
+        if (bytes.length > layout.elfArea().size() - FadumpLayout.CRASH_INFO_HEADER_BYTES) {
+            throw new IllegalStateException("elfcorehdr of " + bytes.length + " bytes overflows the ELF area");
+        }
+        return bytes;
+    }
+
+    /**
+     * The program headers of the /proc/vmcore the capture kernel exposes: one merged PT_NOTE of
+     * {@code notesSize} bytes first, then the PT_LOADs at page-rounded file offsets. The capture
+     * kernel rounds each segment on its source ({@code p_offset} of the elfcorehdr), which for the
+     * boot-memory load is the copy, not {@code p_paddr}; so the layout is computed on the sources
+     * and the physical addresses put back afterwards.
+     */
+    public List<ProgramHeader> procVmcore(long notesSize) {
+        List<ProgramHeader> elfcorehdr = Elfcorehdr.programHeaders(List.of(), loads);
+        List<ProgramHeader> bySource = elfcorehdr.stream()
+                .map(p -> ProgramHeader.load(p.flags(), p.offset(), p.vaddr(), p.offset(), p.memsz())).toList();
+        List<ProgramHeader> laidOut = ElfCoreWriter.vmcoreLayout(layout.config().pageSize(), notesSize, bySource);
+        List<ProgramHeader> out = new ArrayList<>();
+        out.add(laidOut.getFirst());
+        for (int i = 0; i < elfcorehdr.size(); i++) {
+            out.add(elfcorehdr.get(i).withOffset(laidOut.get(i + 1).offset()));
+        }
+        return out;
     }
 
     public FadumpLayout layout() {

@@ -3,13 +3,23 @@ package dev.pmemdump.loadplan.fadump;
 import dev.pmemdump.loadplan.Load;
 import dev.pmemdump.loadplan.NoteBuffer;
 import dev.pmemdump.loadplan.PhysRange;
+import dev.pmemdump.testing.Tools;
+import dev.pmemdump.vmcore.elf.ElfCore;
+import dev.pmemdump.vmcore.elf.ElfMachine;
+import dev.pmemdump.vmcore.elf.ProgramHeader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.List;
 import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Numbers from Documentation/powerpc/firmware-assisted-dump.txt as posted in "[RFC PATCH v7 01/10]
@@ -81,5 +91,45 @@ class FadumpTest {
                 vmcore.loads());
         assertEquals(List.of(new NoteBuffer("CPUs", 0, 4 * 536),
                 new NoteBuffer("VMCOREINFO", 0x6fff1020L + 0x1a3f000, 24 + 12 + 65536)), vmcore.notes());
+    }
+
+    @Test
+    void procVmcoreReadsBootMemoryFromTheCopy() {
+        FadumpVmcore vmcore = FadumpVmcore.of(FadumpLayout.plan(FadumpConfig.of(2 * G)), 4, OptionalLong.empty());
+        List<ProgramHeader> phdrs = vmcore.procVmcore(4 * 524 + 3000);
+        // 64 KiB pages: headers (64 + 3 * 56) fill page 0, the notes page 1, data starts at 0x20000. The
+        // copy at 0x6fff1020 is not page aligned: its page starts at 0x6fff0000, so the data sits 0x1020
+        // into the segment and the segment takes roundup(0x7fff1020) - 0x6fff0000 = 0x10010000 bytes.
+        assertEquals(List.of(
+                ProgramHeader.note(0x10000, 4 * 524 + 3000),
+                ProgramHeader.load(7, 0x21020, 0xc000000000000000L, 0, 0x10000000),
+                ProgramHeader.load(7, 0x20000 + 0x10010000, 0xc000000010000000L, 0x10000000, 0x5ffb0000)), phdrs);
+    }
+
+    @Test
+    void elfcorehdrInBothByteOrders(@TempDir Path tmp) throws Exception {
+        Path readelf = Tools.require("readelf");
+        FadumpVmcore vmcore = FadumpVmcore.of(FadumpLayout.plan(FadumpConfig.of(2 * G)), 2, OptionalLong.of(0x1a3f000));
+        for (ElfMachine m : List.of(ElfMachine.PPC64, ElfMachine.PPC64LE)) {
+            byte[] bytes = vmcore.elfcorehdr(m);
+            ElfCore core = ElfCore.read(MemorySegment.ofArray(bytes), "fadump-" + m, ElfCore.Layout.ELFCOREHDR);
+            assertEquals(m, core.machine());
+            assertEquals(List.of(
+                    ProgramHeader.load(7, 0x6fff1020L, 0xc000000000000000L, 0, 0x10000000),
+                    ProgramHeader.load(7, 0x10000000, 0xc000000010000000L, 0x10000000, 0x5ffb0000)), core.loads());
+            assertEquals(ProgramHeader.elfcorehdrNote(0x6fff1020L + 0x1a3f000, 24 + 12 + 65536),
+                    core.noteHeaders().getLast());
+
+            Path file = tmp.resolve("elfcorehdr-" + m.linuxName());
+            Files.write(file, bytes);
+            Tools.Run r = Tools.run(List.of(readelf.toString(), "-h", "-l", "-W", file.toString()), tmp, 30).assertOk();
+            assertEquals("", r.stderr());
+            assertTrue(r.stdout().contains(m == ElfMachine.PPC64 ? "big endian" : "little endian"), r.stdout());
+            assertTrue(r.stdout().contains("Machine:                           PowerPC64"), r.stdout());
+            assertTrue(r.stdout().contains(
+                    "LOAD           0x6fff1020 0xc000000000000000 0x0000000000000000 0x10000000 0x10000000 RWE 0"),
+                    r.stdout());
+        }
+        assertThrows(IllegalArgumentException.class, () -> vmcore.elfcorehdr(ElfMachine.X86_64));
     }
 }

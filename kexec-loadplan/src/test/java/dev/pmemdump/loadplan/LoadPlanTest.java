@@ -46,7 +46,7 @@ class LoadPlanTest {
     @Test
     void noPmemGivesUpstreamBehaviour() throws Exception {
         LoadPlan plan = LoadPlan.build(fixture(), PlanOptions.of(LoadMode.LOAD).withPmem(false));
-        assertTrue(plan.loads().stream().noneMatch(Load::pmem));
+        assertTrue(plan.loads().stream().noneMatch(Load::isPmem));
         assertEquals(3, plan.loads().size()); // no kernel size given: text load left out, with a warning
         assertTrue(plan.warnings().contains("kernel text PT_LOAD left out: _end - _text unknown (give the kernel size)"));
     }
@@ -57,10 +57,10 @@ class LoadPlanTest {
         for (LoadMode mode : LoadMode.values()) {
             PlanOptions o = PlanOptions.of(mode).withCrashKernel(List.of(CrashKernelSpec.parse("128M")));
             LoadPlan plain = LoadPlan.build(legacy, o);
-            assertTrue(plain.loads().stream().noneMatch(Load::pmem), mode.name());
+            assertTrue(plain.loads().stream().noneMatch(Load::isPmem), mode.name());
             assertTrue(plain.loads().stream().noneMatch(l -> l.phys() == 0x30000000), mode.name());
             LoadPlan with = LoadPlan.build(legacy, o.withLegacyPmem(true));
-            List<Load> pmem = with.loads().stream().filter(Load::pmem).toList();
+            List<Load> pmem = with.loads().stream().filter(Load::isPmem).toList();
             assertEquals(List.of(new Load(Load.Kind.PMEM, 0x30000000, PO + 0x30000000, 0x8000000, 0x30000000, true)),
                     pmem, mode.name());
         }

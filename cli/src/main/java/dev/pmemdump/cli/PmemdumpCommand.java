@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 dev.pmemdump.filter.cli.MakedumpfileCommand.class,
                 dev.pmemdump.vmcore.cli.VmcoreinfoCommand.class,
                 dev.pmemdump.vmcore.cli.NotesCommand.class,
+                dev.pmemdump.loadplan.cli.LoadplanCommand.class,
         },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {

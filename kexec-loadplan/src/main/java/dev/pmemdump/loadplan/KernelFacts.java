@@ -1,6 +1,7 @@
 package dev.pmemdump.loadplan;
 
 import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.vmcore.VmcoreInfo;
 
 import java.util.OptionalLong;
 
@@ -13,24 +14,9 @@ public record KernelFacts(String source, OptionalLong kernelOffset, OptionalLong
 
     public static final KernelFacts UNKNOWN = new KernelFacts("(none)", OptionalLong.empty(), OptionalLong.empty());
 
-    /** Reads {@code KEY=VALUE} lines of VMCOREINFO text; other keys are ignored. */
-    public static KernelFacts parse(String source, String text) throws CorruptInputException {
-        OptionalLong offset = OptionalLong.empty();
-        OptionalLong physBase = OptionalLong.empty();
-        int line = 0;
-        for (String l : text.lines().toList()) {
-            line++;
-            try {
-                if (l.startsWith("KERNELOFFSET=")) {
-                    offset = OptionalLong.of(Long.parseUnsignedLong(l.substring(13).trim(), 16));
-                } else if (l.startsWith("NUMBER(phys_base)=")) {
-                    physBase = OptionalLong.of(Long.parseLong(l.substring(18).trim()));
-                }
-            } catch (NumberFormatException e) {
-                throw new CorruptInputException(source, -1, "line " + line + ": bad number in '" + l + "'");
-            }
-        }
-        return new KernelFacts(source, offset, physBase);
+    public static KernelFacts from(VmcoreInfo info) throws CorruptInputException {
+        OptionalLong offset = info.has("KERNELOFFSET") ? OptionalLong.of(info.kernelOffset()) : OptionalLong.empty();
+        return new KernelFacts(info.source(), offset, info.findNumber("phys_base"));
     }
 
     /** Virtual address of {@code _text}: the default link address shifted by KERNELOFFSET. */

@@ -1,22 +1,19 @@
 package dev.pmemdump.loadplan;
 
+import dev.pmemdump.vmcore.elf.ProgramHeader;
+
 import java.util.List;
 
 /**
  * One PT_LOAD of the elfcorehdr: physical and virtual start, size, where the capture kernel reads
  * the bytes ({@code source}, the elfcorehdr's {@code p_offset}: the physical address itself, or a
  * copy such as the kexec_load backup region or the fadump boot-memory copy) and whether it is pmem,
- * which sets {@link #PF_DEV} in {@code p_flags} (the 2023 pmem RFC's marker).
+ * which sets {@link ProgramHeader#PF_DEV} in {@code p_flags} (the 2023 pmem RFC's marker).
  */
-public record Load(Kind kind, long phys, long virt, long size, long source, boolean pmem) {
+public record Load(Kind kind, long phys, long virt, long size, long source, boolean isPmem) {
 
     public enum Kind { KERNEL_TEXT, RAM, PMEM }
 
-    public static final int PF_X = 0x1;
-    public static final int PF_W = 0x2;
-    public static final int PF_R = 0x4;
-    /** The RFC's "range is on a device" flag, bit 4 (not in elf.h). */
-    public static final int PF_DEV = 0x10;
     /** A load whose physical address is unknown (makedumpfile's NOT_PADDR), as read back from some dumps. */
     public static final long NO_PHYS = -1;
 
@@ -28,7 +25,7 @@ public record Load(Kind kind, long phys, long virt, long size, long source, bool
 
     /** {@code p_flags}: RWX as both producers write it, plus PF_DEV for pmem. */
     public int flags() {
-        return PF_R | PF_W | PF_X | (pmem ? PF_DEV : 0);
+        return ProgramHeader.PF_RWX | (isPmem ? ProgramHeader.PF_DEV : 0);
     }
 
     /** Exclusive end, as makedumpfile prints {@code phys_end}. */
@@ -46,7 +43,7 @@ public record Load(Kind kind, long phys, long virt, long size, long source, bool
      */
     public static boolean isPmemRange(List<Load> loads, long start, long end) {
         for (Load l : loads) {
-            if (l.pmem && l.phys != NO_PHYS && l.phys <= start && end <= l.physEnd()) {
+            if (l.isPmem && l.phys != NO_PHYS && l.phys <= start && end <= l.physEnd()) {
                 return true;
             }
         }

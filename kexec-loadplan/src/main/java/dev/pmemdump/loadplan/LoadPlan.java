@@ -1,6 +1,7 @@
 package dev.pmemdump.loadplan;
 
 import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.vmcore.VmcoreInfoNote;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -101,7 +102,7 @@ public final class LoadPlan {
             }
         }
         notes.add(o.vmcoreinfoNote() != null ? o.vmcoreinfoNote()
-                : new NoteBuffer("VMCOREINFO", 0, X86Layout.VMCOREINFO_NOTE_BYTES));
+                : new NoteBuffer("VMCOREINFO", 0, VmcoreInfoNote.kernelBufferSize((int) X86Layout.PAGE_SIZE)));
         if (notes.stream().anyMatch(NoteBuffer::isPlaceholder)) {
             warnings.add("note addresses not known (placeholders at 0): read them from /sys with --sysfs");
         }

@@ -41,7 +41,7 @@ public final class PlanReport {
         for (int i = 0; i < loads.size(); i++) {
             Load l = loads.get(i);
             sb.append(String.format("LOAD[%2d] %16x %16x %16x %16x %8s%n", i, l.phys(), l.physEnd(), l.virt(),
-                    l.virtEnd(), l.pmem() ? "true" : "false"));
+                    l.virtEnd(), l.isPmem() ? "true" : "false"));
         }
         return sb.toString();
     }
@@ -70,7 +70,7 @@ public final class PlanReport {
                     .put("size", l.size())
                     .put("source", hex(l.source()))
                     .put("p_flags", hex(l.flags()))
-                    .put("is_pmem", l.pmem());
+                    .put("is_pmem", l.isPmem());
         }
         ArrayNode warnings = root.putArray("warnings");
         plan.warnings().forEach(warnings::add);

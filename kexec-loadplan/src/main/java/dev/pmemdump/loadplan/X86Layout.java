@@ -21,8 +21,6 @@ public final class X86Layout {
     public static final long NOTE_BUF_BYTES = 12 * 2 + 8 + 336;
     /** kexec-tools' per-CPU note size when {@code crash_notes_size} is missing (MAX_NOTE_BYTES). */
     public static final long KEXEC_TOOLS_NOTE_BYTES = 1024;
-    /** VMCOREINFO_NOTE_SIZE with 4 KiB pages: two headers, "VMCOREINFO" padded, one page. */
-    public static final long VMCOREINFO_NOTE_BYTES = 12 * 2 + 12 + 4096;
     /** kexec-tools aligns the kernel text PT_LOAD start down to this. */
     public static final long KERN_VADDR_ALIGN = 1L << 20;
     public static final long PAGE_SIZE = 4096;

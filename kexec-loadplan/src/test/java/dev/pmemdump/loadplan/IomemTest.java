@@ -4,11 +4,15 @@ import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class IomemTest {
     static final String KDUMP_IOMEM = "linux-6.1-qemu/kdump-file/first-kernel/34-iomem.txt";
@@ -102,5 +106,19 @@ class IomemTest {
     private static void assertError(String expected, String text) {
         CorruptInputException e = assertThrows(CorruptInputException.class, () -> Iomem.parse("iomem", text));
         assertEquals("iomem: " + expected, e.getMessage());
+    }
+
+    /** The running machine's /proc/iomem parses, or (read without root) is refused with the reason. */
+    @Test
+    void readsThisMachinesIomemOrSaysWhyNot() throws Exception {
+        Path live = Path.of("/proc/iomem");
+        assumeTrue(Files.isReadable(live), "no /proc/iomem here");
+        try {
+            Iomem iomem = Iomem.read(live);
+            assertFalse(iomem.roots().isEmpty());
+            assertTrue(iomem.bootRamSize() > 0);
+        } catch (CorruptInputException e) {
+            assertTrue(e.getMessage().contains("every address is zero"), e.getMessage());
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.pmemdump.loadplan;
 
 import dev.pmemdump.testing.Fixtures;
+import dev.pmemdump.vmcore.VmcoreInfo;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ class LoadPlanFixtureTest {
     static PlanOptions fixtureOptions() throws Exception {
         return PlanOptions.of(LoadMode.FILE)
                 .withCrashKernel(CrashKernelSpec.fromCmdline(Fixtures.text(DIR + "first-kernel/proc-cmdline.txt")))
-                .withKernel(KernelFacts.parse("VMCOREINFO.txt", Fixtures.text(DIR + "host-analysis/VMCOREINFO.txt")))
+                .withKernel(KernelFacts.from(VmcoreInfo.parse(Fixtures.text(DIR + "host-analysis/VMCOREINFO.txt"), "VMCOREINFO.txt")))
                 .withKernelSize(KERNEL_SIZE)
                 .withPageOffset(PAGE_OFFSET_BASE)
                 .withCpus(2)

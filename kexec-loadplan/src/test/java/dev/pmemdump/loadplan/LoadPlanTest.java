@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.testing.Fixtures;
+import dev.pmemdump.vmcore.VmcoreInfo;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -27,7 +28,7 @@ class LoadPlanTest {
     @Test
     void kexecLoadFollowsKexecToolsRules() throws Exception {
         LoadPlan plan = LoadPlan.build(fixture(), PlanOptions.of(LoadMode.LOAD).withCpus(2)
-                .withKernel(KernelFacts.parse("v", "KERNELOFFSET=2d000000\nNUMBER(phys_base)=-631242752\n"))
+                .withKernel(KernelFacts.from(VmcoreInfo.parse("KERNELOFFSET=2d000000\nNUMBER(phys_base)=-631242752\n", "v")))
                 .withKernelSize(0x342f123));
         assertEquals(List.of(
                 new Load(Load.Kind.KERNEL_TEXT, 0x8600000, 0xffffffffae000000L, 0x3430000, 0x8600000, false),
@@ -45,7 +46,7 @@ class LoadPlanTest {
     @Test
     void noPmemGivesUpstreamBehaviour() throws Exception {
         LoadPlan plan = LoadPlan.build(fixture(), PlanOptions.of(LoadMode.LOAD).withPmem(false));
-        assertTrue(plan.loads().stream().noneMatch(Load::pmem));
+        assertTrue(plan.loads().stream().noneMatch(Load::isPmem));
         assertEquals(3, plan.loads().size()); // no kernel size given: text load left out, with a warning
         assertTrue(plan.warnings().contains("kernel text PT_LOAD left out: _end - _text unknown (give the kernel size)"));
     }
@@ -56,10 +57,10 @@ class LoadPlanTest {
         for (LoadMode mode : LoadMode.values()) {
             PlanOptions o = PlanOptions.of(mode).withCrashKernel(List.of(CrashKernelSpec.parse("128M")));
             LoadPlan plain = LoadPlan.build(legacy, o);
-            assertTrue(plain.loads().stream().noneMatch(Load::pmem), mode.name());
+            assertTrue(plain.loads().stream().noneMatch(Load::isPmem), mode.name());
             assertTrue(plain.loads().stream().noneMatch(l -> l.phys() == 0x30000000), mode.name());
             LoadPlan with = LoadPlan.build(legacy, o.withLegacyPmem(true));
-            List<Load> pmem = with.loads().stream().filter(Load::pmem).toList();
+            List<Load> pmem = with.loads().stream().filter(Load::isPmem).toList();
             assertEquals(List.of(new Load(Load.Kind.PMEM, 0x30000000, PO + 0x30000000, 0x8000000, 0x30000000, true)),
                     pmem, mode.name());
         }
@@ -121,7 +122,7 @@ class LoadPlanTest {
     @Test
     void vmcoreinfoFromAnotherBootIsRejected() throws Exception {
         PlanOptions o = PlanOptions.of(LoadMode.FILE).withKernelSize(0x3430000)
-                .withKernel(KernelFacts.parse("VMCOREINFO", "KERNELOFFSET=2c000000\nNUMBER(phys_base)=-631242752\n"));
+                .withKernel(KernelFacts.from(VmcoreInfo.parse("KERNELOFFSET=2c000000\nNUMBER(phys_base)=-631242752\n", "VMCOREINFO")));
         CorruptInputException e = assertThrows(CorruptInputException.class, () -> LoadPlan.build(fixture(), o));
         assertEquals("VMCOREINFO: KERNELOFFSET and phys_base put _text at physical 0x7600000 but 34-iomem.txt has "
                 + "\"Kernel code\" at 0x8600000: not the same boot", e.getMessage());

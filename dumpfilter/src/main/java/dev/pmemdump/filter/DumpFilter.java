@@ -9,7 +9,9 @@ import dev.pmemdump.filter.elf.ElfSegments;
 import dev.pmemdump.filter.mm.MemMap;
 import dev.pmemdump.filter.mm.PageClassifier;
 import dev.pmemdump.filter.mm.PageFlags;
+import dev.pmemdump.filter.pmem.PmemMetadata;
 import dev.pmemdump.filter.pmem.PmemPolicy;
+import dev.pmemdump.loadplan.Iomem;
 import dev.pmemdump.filter.kdump.KdumpWriter;
 import dev.pmemdump.filter.page.FileSink;
 import dev.pmemdump.filter.page.PageBitmap;
@@ -63,7 +65,7 @@ public final class DumpFilter {
             report.maxMapnr = source.maxMapnr();
             report.memoryHole = input.memoryHole();
             printLoads(input);
-            PmemPolicy pmem = pmemPolicy(input);
+            PmemPolicy pmem = pmemPolicy(input, report);
             PageClassifier classifier = classifier(input, level);
             List<String> saved = new ArrayList<>();
             if (args.elf()) {
@@ -89,15 +91,38 @@ public final class DumpFilter {
         console.debug(sb.toString());
     }
 
-    private PmemPolicy pmemPolicy(DumpInput input) {
+    private PmemPolicy pmemPolicy(DumpInput input, FilterReport report) throws IOException {
         long ps = input.source().pageSize();
         List<PmemPolicy.PfnRange> pmemRanges = new ArrayList<>();
+        List<long[]> pmemBytes = new ArrayList<>();
         for (ProgramHeader ph : input.loads()) {
             if (ph.isPmem()) {
                 pmemRanges.add(new PmemPolicy.PfnRange(ph.paddr() / ps, (ph.paddr() + ph.memsz() + ps - 1) / ps));
+                pmemBytes.add(new long[]{ph.paddr(), ph.paddr() + ph.memsz()});
             }
         }
-        return new PmemPolicy(pmemRanges, List.of());
+        if (pmemRanges.isEmpty()) {
+            return new PmemPolicy(List.of(), List.of());
+        }
+        List<PmemMetadata.InfoblockSource> infoblocks = new ArrayList<>();
+        for (String spec : args.pmemInfoblocks()) {
+            int at = spec.lastIndexOf('@');
+            long start = at < 0 ? pmemBytes.get(0)[0] : Long.decode(spec.substring(at + 1));
+            infoblocks.add(new PmemMetadata.InfoblockSource(Path.of(at < 0 ? spec : spec.substring(0, at)), start));
+        }
+        Iomem iomem = args.iomem() == null ? null : Iomem.read(Path.of(args.iomem()));
+        PmemMetadata.Found found = PmemMetadata.find(input.vmcoreinfo(), input.kernel(), input.kernel().physical(),
+                pmemBytes, infoblocks, iomem, ps);
+        PmemPolicy policy = new PmemPolicy(pmemRanges, found.ranges());
+        console.debug("pmem metadata from " + found.source() + ": " + policy.metadata().size() + " range(s)\n");
+        for (PmemPolicy.PfnRange r : policy.metadata()) {
+            report.metadataHashes.add(new FilterReport.MetadataHash(r.start(), r.end(),
+                    PmemMetadata.sha256(input.kernel().physical(), r, ps)));
+        }
+        for (FilterReport.MetadataHash h : report.metadataHashes) {
+            console.msg(h.line() + "\n");
+        }
+        return policy;
     }
 
     private PageClassifier classifier(DumpInput input, int level) throws IOException {
@@ -276,9 +301,6 @@ public final class DumpFilter {
         if (rep != null) {
             rep.println();
             report.print(rep);
-            for (FilterReport.MetadataHash h : report.metadataHashes) {
-                rep.println(h.line());
-            }
             rep.println();
             rep.flush();
         }

@@ -3,14 +3,21 @@ package dev.pmemdump.filter;
 import dev.pmemdump.filter.cli.MakedumpfileArgs;
 import dev.pmemdump.filter.flat.FlattenedReader;
 import dev.pmemdump.filter.flat.FlattenedSink;
-import dev.pmemdump.filter.kdump.KdumpReader;
+import dev.pmemdump.filter.elf.ElfDumpWriter;
+import dev.pmemdump.filter.elf.ElfPageSource;
+import dev.pmemdump.filter.elf.ElfSegments;
+import dev.pmemdump.filter.mm.MemMap;
+import dev.pmemdump.filter.mm.PageClassifier;
+import dev.pmemdump.filter.mm.PageFlags;
+import dev.pmemdump.filter.pmem.PmemMetadata;
+import dev.pmemdump.filter.pmem.PmemPolicy;
+import dev.pmemdump.loadplan.Iomem;
 import dev.pmemdump.filter.kdump.KdumpWriter;
-import dev.pmemdump.filter.page.DumpSink;
 import dev.pmemdump.filter.page.FileSink;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.filter.page.PageSource;
 import dev.pmemdump.io.AtomicOutput;
-import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.vmcore.elf.ProgramHeader;
 import dev.pmemdump.io.Progress;
 
 import java.io.BufferedOutputStream;
@@ -19,11 +26,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,7 +48,7 @@ public final class DumpFilter {
         this.stdout = stdout;
     }
 
-    /** Runs the command; returns the names the dump was saved to. */
+    /** Runs the command. */
     public void run() throws IOException {
         if (args.rearrange()) {
             rearrange(Path.of(args.operands().get(0)));
@@ -55,40 +58,193 @@ public final class DumpFilter {
             throw new UnsupportedOperationException((args.dumpDmesg() ? "--dump-dmesg" : args.memUsage()
                     ? "--mem-usage" : "--regions") + " is not available in this build");
         }
-        Path vmcore = Path.of(args.operands().get(0));
-        try (FilterInput input = FilterInput.open(vmcore, args.dumpLevel())) {
-            FilterReport report = input.report();
-            PageBitmap present = input.source().present();
-            PageBitmap dumpable = input.dumpable();
-            if (args.elf()) {
-                throw new UnsupportedOperationException("-E needs ELF input support, not available in this build");
-            }
-            KdumpWriter.Options base = KdumpWriter.Options.whole(input.effectiveDumpLevel(), args.codec(),
-                    args.threads());
+        try (DumpInput input = DumpInput.open(Path.of(args.operands().get(0)))) {
+            int level = args.dumpLevel() | input.storedDumpLevel();
+            PageSource source = input.source();
+            FilterReport report = new FilterReport();
+            report.maxMapnr = source.maxMapnr();
+            report.memoryHole = input.memoryHole();
+            printLoads(input);
+            PmemPolicy pmem = pmemPolicy(input, report);
+            PageClassifier classifier = classifier(input, level);
             List<String> saved = new ArrayList<>();
-            if (args.flatten()) {
-                FlattenedSink sink = new FlattenedSink(new BufferedOutputStream(stdout, 1 << 20));
-                KdumpWriter.Result r = new KdumpWriter(input.source(), base).write(present, dumpable, sink, progress());
-                sink.finish();
-                report.zero += r.zeroPages();
-                report.writeBytes = sink.bytesWritten();
-                saved.add("STDOUT");
-            } else if (args.split()) {
-                writeSplit(input.source(), base, present, dumpable, report, saved);
+            if (args.elf()) {
+                writeElf(input, level, pmem, classifier, report, saved);
             } else {
-                Path out = Path.of(args.operands().get(1));
-                try (AtomicOutput ao = AtomicOutput.create(out)) {
-                    FileSink sink = new FileSink(ao.channel());
-                    KdumpWriter.Result r = new KdumpWriter(input.source(), base).write(present, dumpable, sink,
-                            progress());
-                    report.zero += r.zeroPages();
-                    report.writeBytes = sink.bytesWritten();
-                    ao.commit();
-                }
-                saved.add(out.toString());
+                writeKdump(input, level, pmem, classifier, report, saved);
             }
             finish(report, saved);
         }
+    }
+
+    private void printLoads(DumpInput input) {
+        if (!console.enabled(MakedumpfileArgs.ML_DEBUG) || !input.isElf()) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder(String.format("%8s %16s %16s %16s %16s %8s%n", "", "phys_start",
+                "phys_end", "virt_start", "virt_end", "is_pmem"));
+        int i = 0;
+        for (ProgramHeader ph : input.loads()) {
+            sb.append(String.format("LOAD[%2d] %16x %16x %16x %16x %8s%n", i++, ph.paddr(), ph.paddr() + ph.memsz(),
+                    ph.vaddr(), ph.vaddr() + ph.memsz(), ph.isPmem() ? "true" : "false"));
+        }
+        console.debug(sb.toString());
+    }
+
+    private PmemPolicy pmemPolicy(DumpInput input, FilterReport report) throws IOException {
+        long ps = input.source().pageSize();
+        List<PmemPolicy.PfnRange> pmemRanges = new ArrayList<>();
+        List<long[]> pmemBytes = new ArrayList<>();
+        for (ProgramHeader ph : input.loads()) {
+            if (ph.isPmem()) {
+                pmemRanges.add(new PmemPolicy.PfnRange(ph.paddr() / ps, (ph.paddr() + ph.memsz() + ps - 1) / ps));
+                pmemBytes.add(new long[]{ph.paddr(), ph.paddr() + ph.memsz()});
+            }
+        }
+        if (pmemRanges.isEmpty()) {
+            return new PmemPolicy(List.of(), List.of());
+        }
+        List<PmemMetadata.InfoblockSource> infoblocks = new ArrayList<>();
+        for (String spec : args.pmemInfoblocks()) {
+            int at = spec.lastIndexOf('@');
+            long start = at < 0 ? pmemBytes.get(0)[0] : Long.decode(spec.substring(at + 1));
+            infoblocks.add(new PmemMetadata.InfoblockSource(Path.of(at < 0 ? spec : spec.substring(0, at)), start));
+        }
+        Iomem iomem = args.iomem() == null ? null : Iomem.read(Path.of(args.iomem()));
+        PmemMetadata.Found found = PmemMetadata.find(input.vmcoreinfo(), input.kernel(), input.kernel().physical(),
+                pmemBytes, infoblocks, iomem, ps);
+        PmemPolicy policy = new PmemPolicy(pmemRanges, found.ranges());
+        console.debug("pmem metadata from " + found.source() + ": " + policy.metadata().size() + " range(s)\n");
+        for (PmemPolicy.PfnRange r : policy.metadata()) {
+            report.metadataHashes.add(new FilterReport.MetadataHash(r.start(), r.end(),
+                    PmemMetadata.sha256(input.kernel().physical(), r, ps)));
+        }
+        for (FilterReport.MetadataHash h : report.metadataHashes) {
+            console.msg(h.line() + "\n");
+        }
+        return policy;
+    }
+
+    private PageClassifier classifier(DumpInput input, int level) throws IOException {
+        PageFlags flags = PageFlags.of(input.vmcoreinfo());
+        PageSource source = input.source();
+        PageClassifier probe = new PageClassifier(input.kernel(), null, flags, level);
+        if (!probe.needed()) {
+            return null;
+        }
+        MemMap memMap = MemMap.read(input.vmcoreinfo(), input.kernel(), source.maxMapnr(), source.pageSize(),
+                input.pageOffset());
+        return new PageClassifier(input.kernel(), memMap, flags, level);
+    }
+
+    /** Pfns the struct-page scan looks at: in memory, readable, not pmem (pmem is decided by ranges). */
+    private static PageBitmap scanned(PageSource source, PmemPolicy pmem) {
+        PageBitmap consider = source.readable();
+        for (PmemPolicy.PfnRange r : pmem.pmem()) {
+            consider.clearRange(r.start(), r.end());
+        }
+        return consider;
+    }
+
+    private void writeKdump(DumpInput input, int level, PmemPolicy pmem, PageClassifier classifier,
+                            FilterReport report, List<String> saved) throws IOException {
+        PageSource source = input.source();
+        PageBitmap present = source.present();
+        PageBitmap dumpable = source.readable();
+        pmem.apply(0, source.maxMapnr(), level, dumpable, report);
+        if (classifier != null) {
+            classifier.classify(0, source.maxMapnr(), scanned(source, pmem), dumpable, report);
+        }
+        KdumpWriter.Options base = KdumpWriter.Options.whole(level, args.codec(), args.threads());
+        if (args.flatten()) {
+            FlattenedSink sink = new FlattenedSink(new BufferedOutputStream(stdout, 1 << 20));
+            KdumpWriter.Result r = new KdumpWriter(source, base).write(present, dumpable, sink, progress());
+            sink.finish();
+            report.zero += r.zeroPages();
+            report.writeBytes = sink.bytesWritten();
+            saved.add("STDOUT");
+        } else if (args.split()) {
+            writeSplit(source, base, present, dumpable, report, saved);
+        } else {
+            Path out = Path.of(args.operands().get(1));
+            try (AtomicOutput ao = AtomicOutput.create(out)) {
+                FileSink sink = new FileSink(ao.channel());
+                KdumpWriter.Result r = new KdumpWriter(source, base).write(present, dumpable, sink, progress());
+                report.zero += r.zeroPages();
+                report.writeBytes = sink.bytesWritten();
+                ao.commit();
+            }
+            saved.add(out.toString());
+        }
+    }
+
+    /**
+     * ELF output decides each PT_LOAD on its own, as makedumpfile's per-load cycles do: a page in
+     * two PT_LOADs (kernel text inside RAM) is classified and counted once per PT_LOAD.
+     */
+    private void writeElf(DumpInput input, int level, PmemPolicy pmem, PageClassifier classifier,
+                          FilterReport report, List<String> saved) throws IOException {
+        if (!(input.source() instanceof ElfPageSource elf)) {
+            throw new IllegalArgumentException("-E needs an ELF vmcore as input");
+        }
+        long ps = elf.pageSize();
+        PageBitmap present = elf.present();
+        PageBitmap consider = scanned(elf, pmem);
+        PageBitmap pmemPages = new PageBitmap(elf.maxMapnr());
+        pmem.markPmem(pmemPages);
+        List<ElfSegments.Segment> segments = new ArrayList<>();
+        byte[] page = new byte[(int) ps];
+        for (ProgramHeader ph : elf.core().loads()) {
+            long startPfn = ph.paddr() / ps;
+            long endPfn = (ph.paddr() + ph.memsz() + ps - 1) / ps;
+            // makedumpfile starts a cycle at a pfn divisible by 8 (first_cycle()).
+            long cycleStart = startPfn & ~7L;
+            PageBitmap dumpable = new PageBitmap(elf.maxMapnr());
+            dumpable.setRange(cycleStart, endPfn);
+            dumpable.and(present);
+            pmem.apply(cycleStart, endPfn, level, dumpable, report);
+            if (classifier != null) {
+                classifier.classify(cycleStart, endPfn, consider, dumpable, report);
+            }
+            if ((level & DumpLevel.EXCLUDE_ZERO) != 0) {
+                for (long pfn = dumpable.nextSet(cycleStart); pfn >= 0 && pfn < endPfn; pfn = dumpable.nextSet(pfn + 1)) {
+                    elf.read(pfn, page);
+                    if (isZero(page)) {
+                        dumpable.clear(pfn);
+                        report.zero++;
+                    }
+                }
+            }
+            segments.addAll(ElfSegments.plan(ph, startPfn, endPfn, dumpable, pmemPages));
+        }
+        report.elfExcluded = ElfSegments.excludedPages(segments);
+        byte[] notes = elf.crashInfo().notes();
+        List<ProgramHeader> phdrs = ElfDumpWriter.programHeaders(notes, segments, ps);
+        if (args.flatten()) {
+            FlattenedSink sink = new FlattenedSink(new BufferedOutputStream(stdout, 1 << 20));
+            ElfDumpWriter.write(elf.core().machine(), notes, phdrs, elf.physical(), sink, progress());
+            sink.finish();
+            report.writeBytes = sink.bytesWritten();
+            saved.add("STDOUT");
+        } else {
+            Path out = Path.of(args.operands().get(1));
+            try (AtomicOutput ao = AtomicOutput.create(out)) {
+                FileSink sink = new FileSink(ao.channel());
+                ElfDumpWriter.write(elf.core().machine(), notes, phdrs, elf.physical(), sink, progress());
+                report.writeBytes = sink.bytesWritten();
+                ao.commit();
+            }
+            saved.add(out.toString());
+        }
+    }
+
+    private static boolean isZero(byte[] p) {
+        for (byte b : p) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void writeSplit(PageSource source, KdumpWriter.Options base, PageBitmap present, PageBitmap dumpable,
@@ -145,9 +301,6 @@ public final class DumpFilter {
         if (rep != null) {
             rep.println();
             report.print(rep);
-            for (FilterReport.MetadataHash h : report.metadataHashes) {
-                rep.println(h.line());
-            }
             rep.println();
             rep.flush();
         }
@@ -170,64 +323,5 @@ public final class DumpFilter {
 
     private Progress progress() {
         return console.progress() ? Progress.onTerminal("Copying data") : Progress.silent();
-    }
-
-    /** The pages of the input and which of them the dump level keeps. */
-    static final class FilterInput implements AutoCloseable {
-        private final PageSource source;
-        private final PageBitmap dumpable;
-        private final FilterReport report;
-        private final int effectiveDumpLevel;
-
-        private FilterInput(PageSource source, PageBitmap dumpable, FilterReport report, int effectiveDumpLevel) {
-            this.source = source;
-            this.dumpable = dumpable;
-            this.report = report;
-            this.effectiveDumpLevel = effectiveDumpLevel;
-        }
-
-        static FilterInput open(Path path, int dumpLevel) throws IOException {
-            if (!Files.exists(path)) {
-                throw new NoSuchFileException(path.toString(), null, "no such file");
-            }
-            byte[] head = new byte[16];
-            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-                ch.read(ByteBuffer.wrap(head), 0);
-            }
-            if (dev.pmemdump.filter.kdump.KdumpHeader.isKdump(ByteBuffer.wrap(head))) {
-                KdumpReader r = KdumpReader.open(path);
-                FilterReport rep = new FilterReport();
-                rep.maxMapnr = r.maxMapnr();
-                rep.memoryHole = r.maxMapnr() - r.present().cardinality();
-                // makedumpfile keeps the earlier filtering of a kdump input: its level is ORed in.
-                return new FilterInput(r, r.readable(), rep, dumpLevel | r.header().dumpLevel());
-            }
-            if (FlattenedReader.isFlattened(head)) {
-                throw new CorruptInputException(path.toString(), 0,
-                        "is a flattened dump: rebuild it first with -R");
-            }
-            throw new CorruptInputException(path.toString(), 0, "not a kdump-compressed dump");
-        }
-
-        PageSource source() {
-            return source;
-        }
-
-        PageBitmap dumpable() {
-            return dumpable;
-        }
-
-        FilterReport report() {
-            return report;
-        }
-
-        int effectiveDumpLevel() {
-            return effectiveDumpLevel;
-        }
-
-        @Override
-        public void close() throws IOException {
-            source.close();
-        }
     }
 }

@@ -26,12 +26,13 @@ import java.util.Map;
  * @param jsonReport   --json-report FILE, or null
  * @param pmemInfoblocks --pmem-infoblock PATH (repeatable): namespace images or devices
  * @param regions      --regions SPEC, or null
+ * @param iomem        --iomem FILE: a /proc/iomem listing whose "Device Backed Vmemmap" entries are metadata
  * @param operands     the file names in order
  */
 public record MakedumpfileArgs(List<Integer> dumpLevels, PageCodec codec, boolean elf, boolean flatten,
                                boolean rearrange, int messageLevel, int threads, boolean split, boolean dumpDmesg,
                                boolean memUsage, boolean force, String jsonReport, List<String> pmemInfoblocks,
-                               String regions, List<String> operands) {
+                               String regions, String iomem, List<String> operands) {
 
     /** Message-level bits (makedumpfile print_info.h). */
     public static final int ML_PROGRESS = 0x01;
@@ -65,7 +66,7 @@ public record MakedumpfileArgs(List<Integer> dumpLevels, PageCodec codec, boolea
     private enum Long_ {
         MESSAGE_LEVEL("message-level", true), NUM_THREADS("num-threads", true), SPLIT("split", false),
         DUMP_DMESG("dump-dmesg", false), MEM_USAGE("mem-usage", false), JSON_REPORT("json-report", true),
-        PMEM_INFOBLOCK("pmem-infoblock", true), REGIONS("regions", true), ELF("elf-dumpfile", false),
+        PMEM_INFOBLOCK("pmem-infoblock", true), REGIONS("regions", true), IOMEM("iomem", true), ELF("elf-dumpfile", false),
         FLATTEN("flatten", false), REARRANGE("rearrange", false), FORCE("force", false),
         SHOW_STATS("show-stats", false), DEBUG("debug", false), HELP("help", false);
 
@@ -96,7 +97,7 @@ public record MakedumpfileArgs(List<Integer> dumpLevels, PageCodec codec, boolea
         int messageLevel = DEFAULT_MESSAGE_LEVEL;
         int threads = 0;
         boolean debug = false, stats = false;
-        String json = null, regions = null;
+        String json = null, regions = null, iomem = null;
         List<String> infoblocks = new ArrayList<>();
         List<String> operands = new ArrayList<>();
         for (int i = 0; i < argv.size(); i++) {
@@ -131,6 +132,7 @@ public record MakedumpfileArgs(List<Integer> dumpLevels, PageCodec codec, boolea
                     case JSON_REPORT -> json = value;
                     case PMEM_INFOBLOCK -> infoblocks.add(value);
                     case REGIONS -> regions = value;
+                    case IOMEM -> iomem = value;
                     case ELF -> elf = true;
                     case FLATTEN -> flatten = true;
                     case REARRANGE -> rearrange = true;
@@ -185,7 +187,7 @@ public record MakedumpfileArgs(List<Integer> dumpLevels, PageCodec codec, boolea
         }
         MakedumpfileArgs args = new MakedumpfileArgs(List.copyOf(levels), codec, elf, flatten, rearrange,
                 messageLevel, threads, split, dmesg, memUsage, force, json, List.copyOf(infoblocks), regions,
-                List.copyOf(operands));
+                iomem, List.copyOf(operands));
         args.check();
         return args;
     }

@@ -41,15 +41,23 @@ public final class PageBitmap {
 
     /** Sets {@code [from, to)}, clipped to the bitmap. */
     public void setRange(long from, long to) {
-        for (long p = Math.max(0, from), end = Math.min(to, size); p < end; p++) {
-            words[(int) (p >>> 6)] |= 1L << p;
-        }
+        applyRange(from, to, true);
     }
 
     /** Clears {@code [from, to)}, clipped to the bitmap. */
     public void clearRange(long from, long to) {
-        for (long p = Math.max(0, from), end = Math.min(to, size); p < end; p++) {
-            words[(int) (p >>> 6)] &= ~(1L << p);
+        applyRange(from, to, false);
+    }
+
+    private void applyRange(long from, long to, boolean set) {
+        long s = Math.max(0, from);
+        long e = Math.min(to, size);
+        while (s < e) {
+            int w = (int) (s >>> 6);
+            long bitsHere = Math.min(e - s, 64 - (s & 63));
+            long mask = (bitsHere == 64 ? -1L : ((1L << bitsHere) - 1)) << (s & 63);
+            words[w] = set ? words[w] | mask : words[w] & ~mask;
+            s += bitsHere;
         }
     }
 
@@ -64,9 +72,15 @@ public final class PageBitmap {
 
     /** Number of set bits in {@code [from, to)}. */
     public long cardinality(long from, long to) {
+        long s = Math.max(0, from);
+        long e = Math.min(to, size);
         long n = 0;
-        for (long p = nextSet(from); p >= 0 && p < to; p = nextSet(p + 1)) {
-            n++;
+        while (s < e) {
+            int w = (int) (s >>> 6);
+            long bitsHere = Math.min(e - s, 64 - (s & 63));
+            long mask = (bitsHere == 64 ? -1L : ((1L << bitsHere) - 1)) << (s & 63);
+            n += Long.bitCount(words[w] & mask);
+            s += bitsHere;
         }
         return n;
     }

@@ -1,0 +1,180 @@
+package dev.pmemdump.filter.elf;
+
+import dev.pmemdump.filter.page.CrashInfo;
+import dev.pmemdump.filter.page.PageBitmap;
+import dev.pmemdump.filter.page.PageSource;
+import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.io.MappedImage;
+import dev.pmemdump.vmcore.VmcoreInfo;
+import dev.pmemdump.vmcore.VmcoreInfoNote;
+import dev.pmemdump.vmcore.elf.ElfCore;
+import dev.pmemdump.vmcore.elf.Note;
+import dev.pmemdump.vmcore.elf.NoteSegment;
+import dev.pmemdump.vmcore.elf.ProgramHeader;
+import dev.pmemdump.vmcore.xlat.ElfPhysicalMemory;
+import dev.pmemdump.vmcore.xlat.KernelMemory;
+import dev.pmemdump.vmcore.xlat.X86_64Translation;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * An ELF /proc/vmcore (or a copy, or an -E dump) as a {@link PageSource}, with the kernel view
+ * (VMCOREINFO, page-table translation) the filter needs. Pages are read through the vmcoreinfo
+ * module's {@link ElfPhysicalMemory}; nothing is read until asked for, so pmem user data that is
+ * never dumped is never touched.
+ */
+public final class ElfPageSource implements PageSource {
+    /** sizeof(struct new_utsname). */
+    private static final int UTSNAME_SIZE = 390;
+    /** sizeof(Elf64_Nhdr). */
+    private static final int NOTE_HEADER = 12;
+
+    private final MappedImage image;
+    private final ElfCore core;
+    private final ElfPhysicalMemory physical;
+    private final VmcoreInfo vmcoreinfo;
+    private final KernelMemory kernel;
+    private final int pageSize;
+    private final long maxMapnr;
+    private final PageBitmap present;
+    private final CrashInfo crashInfo;
+
+    private ElfPageSource(MappedImage image, ElfCore core, VmcoreInfo vi) throws CorruptInputException {
+        this.image = image;
+        this.core = core;
+        this.vmcoreinfo = vi;
+        this.physical = new ElfPhysicalMemory(core);
+        this.pageSize = (int) vi.pageSize();
+        List<ProgramHeader> loads = core.loads();
+        this.kernel = new KernelMemory(physical, X86_64Translation.of(vi, physical, loads), core.order());
+        long maxEnd = 0;
+        for (ProgramHeader ph : loads) {
+            maxEnd = Math.max(maxEnd, ph.paddr() + ph.memsz());
+        }
+        this.maxMapnr = (maxEnd + pageSize - 1) / pageSize;
+        this.present = new PageBitmap(maxMapnr);
+        for (ProgramHeader ph : loads) {
+            // Pages only partly inside a PT_LOAD belong to the dump too (makedumpfile rounds outwards).
+            present.setRange(ph.paddr() / pageSize, (ph.paddr() + ph.memsz() + pageSize - 1) / pageSize);
+        }
+        this.crashInfo = readCrashInfo();
+    }
+
+    /** Opens an ELF vmcore; it must carry VMCOREINFO. */
+    public static ElfPageSource open(Path path) throws IOException {
+        MappedImage image = MappedImage.open(path, MappedImage.Access.READ_ONLY);
+        try {
+            ElfCore core = ElfCore.open(image);
+            VmcoreInfo vi = VmcoreInfoNote.find(core.notes(), path.toString()).orElseThrow(() ->
+                    new CorruptInputException(path.toString(), -1, "doesn't contain vmcoreinfo."));
+            return new ElfPageSource(image, core, vi);
+        } catch (IOException | RuntimeException e) {
+            image.close();
+            throw e;
+        }
+    }
+
+    public ElfCore core() {
+        return core;
+    }
+
+    public VmcoreInfo vmcoreinfo() {
+        return vmcoreinfo;
+    }
+
+    public KernelMemory kernel() {
+        return kernel;
+    }
+
+    public ElfPhysicalMemory physical() {
+        return physical;
+    }
+
+    @Override
+    public int pageSize() {
+        return pageSize;
+    }
+
+    @Override
+    public long maxMapnr() {
+        return maxMapnr;
+    }
+
+    @Override
+    public PageBitmap present() {
+        return present.copy();
+    }
+
+    @Override
+    public PageBitmap readable() {
+        return present.copy();
+    }
+
+    @Override
+    public void read(long pfn, byte[] dst) throws IOException {
+        long pa = pfn * pageSize;
+        ProgramHeader ph = physical.loadAt(pa);
+        if (ph != null && pa >= ph.paddr() && pa + pageSize <= ph.paddr() + ph.memsz()) {
+            physical.read(pa, MemorySegment.ofArray(dst).asSlice(0, pageSize));
+            return;
+        }
+        // A page only partly inside the PT_LOADs: the rest reads as zeros.
+        java.util.Arrays.fill(dst, 0, pageSize, (byte) 0);
+        for (long b = 0; b < pageSize; ) {
+            ProgramHeader at = physical.loadAt(pa + b);
+            if (at == null) {
+                b++;
+                continue;
+            }
+            long n = Math.min(pageSize - b, at.paddr() + at.memsz() - (pa + b));
+            physical.read(pa + b, MemorySegment.ofArray(dst).asSlice(b, n));
+            b += n;
+        }
+    }
+
+    @Override
+    public CrashInfo crashInfo() {
+        return crashInfo;
+    }
+
+    @Override
+    public String name() {
+        return image.path().toString();
+    }
+
+    @Override
+    public void close() {
+        image.close();
+    }
+
+    private CrashInfo readCrashInfo() throws CorruptInputException {
+        List<ProgramHeader> noteHeaders = core.noteHeaders();
+        if (noteHeaders.size() != 1) {
+            throw new CorruptInputException(name(), core.phoff(), "has " + noteHeaders.size()
+                    + " PT_NOTE segments; a vmcore has one");
+        }
+        ProgramHeader nh = noteHeaders.get(0);
+        byte[] notes = core.data(nh).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        NoteSegment seg = core.noteSegments().get(0);
+        long viOffset = -1;
+        long viSize = 0;
+        int cpus = 0;
+        for (int i = 0; i < seg.notes().size(); i++) {
+            Note n = seg.notes().get(i);
+            if (VmcoreInfoNote.isVmcoreInfo(n)) {
+                viOffset = seg.offsets().get(i) + NOTE_HEADER + ((n.nameSize() + 3L) & ~3L);
+                viSize = n.descriptorSize();
+            } else if ("CORE".equals(n.name()) && n.type() == Note.NT_PRSTATUS) {
+                cpus++;
+            }
+        }
+        long utsAddr = vmcoreinfo.symbol("init_uts_ns")
+                + (vmcoreinfo.has("OFFSET(uts_namespace.name)") ? vmcoreinfo.offset("uts_namespace", "name") : 4);
+        byte[] uts = kernel.read(utsAddr, UTSNAME_SIZE);
+        X86_64Translation t = (X86_64Translation) kernel.translation();
+        return new CrashInfo(notes, viOffset, viSize, uts, vmcoreinfo.crashTime().orElse(0), t.physBase(), cpus);
+    }
+}

@@ -1,0 +1,148 @@
+package dev.pmemdump.filter.mm;
+
+import dev.pmemdump.filter.DumpLevel;
+import dev.pmemdump.filter.FilterReport;
+import dev.pmemdump.filter.page.PageBitmap;
+import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.vmcore.xlat.KernelMemory;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Decides from each {@code struct page} whether makedumpfile 1.7.2 would drop the page, in its order
+ * (dump-formats.md 4.2): compound tails skipped, then free (buddy) blocks, non-private and private
+ * cache, user data (anonymous or hugetlb), hwpoison, offline. A match excludes the whole block
+ * (buddy order or compound order), clipped to the end of the cycle, and counts every excluded pfn.
+ *
+ * <p>Pfns for which {@code skip} is set (memory holes, pmem already decided) are not looked at and
+ * their struct pages are not read.
+ */
+public final class PageClassifier {
+    /** makedumpfile reads struct pages in windows that end at multiples of 512 pfns (PGMM_CACHED). */
+    static final int PGMM_CACHED = 512;
+
+    private final KernelMemory kmem;
+    private final MemMap memMap;
+    private final PageFlags pf;
+    private final int dumpLevel;
+    private final ValueLayout.OfLong u64;
+    private final ValueLayout.OfInt u32;
+
+    public PageClassifier(KernelMemory kmem, MemMap memMap, PageFlags flags, int dumpLevel) {
+        this.kmem = kmem;
+        this.memMap = memMap;
+        this.pf = flags;
+        this.dumpLevel = dumpLevel;
+        ByteOrder order = kmem.order();
+        this.u64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(order);
+        this.u32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(order);
+    }
+
+    /** True when the dump level or VMCOREINFO makes makedumpfile scan the struct pages at all. */
+    public boolean needed() {
+        int bits = DumpLevel.EXCLUDE_CACHE | DumpLevel.EXCLUDE_CACHE_PRI | DumpLevel.EXCLUDE_USER_DATA;
+        return (dumpLevel & bits) != 0 || pf.pgHwpoison() != PageFlags.NOT_FOUND
+                || ((dumpLevel & DumpLevel.EXCLUDE_FREE) != 0 && pf.canFindBuddies());
+    }
+
+    /**
+     * Clears the excluded pfns of {@code [cycleStart, cycleEnd)} in {@code dumpable} and counts them.
+     *
+     * @param consider pfns to look at (in a PT_LOAD and not already decided)
+     */
+    public void classify(long cycleStart, long cycleEnd, PageBitmap consider, PageBitmap dumpable, FilterReport counts)
+            throws CorruptInputException {
+        if ((dumpLevel & DumpLevel.EXCLUDE_FREE) != 0 && !pf.canFindBuddies()) {
+            throw new CorruptInputException(kmem.physical().name(), -1,
+                    "exclude_free_page: Can't get necessary symbols for excluding free pages.");
+        }
+        long ps = pf.pageStructSize();
+        byte[] window = new byte[(int) (PGMM_CACHED * ps)];
+        MemorySegment win = MemorySegment.ofArray(window);
+        for (MemMap.Section s : memMap.sections()) {
+            if (!s.present() || s.pfnEnd() <= cycleStart || s.pfnStart() >= cycleEnd) {
+                continue;
+            }
+            long end = Math.min(s.pfnEnd(), cycleEnd);
+            long winStart = -1;
+            long winEnd = -1;
+            for (long pfn = Math.max(s.pfnStart(), cycleStart); pfn < end; pfn++) {
+                if (!consider.get(pfn)) {
+                    continue;
+                }
+                if (pfn >= winEnd) {
+                    winStart = pfn;
+                    winEnd = Math.min(end, (pfn / PGMM_CACHED + 1) * PGMM_CACHED);
+                    long va = s.memMap() + (pfn - s.pfnStart()) * ps;
+                    kmem.read(va, win.asSlice(0, (winEnd - winStart) * ps));
+                }
+                long at = (pfn - winStart) * ps;
+                long flags = win.get(u64, at + pf.offFlags());
+                long mapping = win.get(u64, at + pf.offMapping());
+                int mapcount = pf.offMapcount() == PageFlags.NOT_FOUND ? 0 : win.get(u32, at + pf.offMapcount());
+                long priv = pf.offPrivate() == PageFlags.NOT_FOUND ? 0 : win.get(u64, at + pf.offPrivate());
+                long head = pf.offCompoundHead() == PageFlags.NOT_FOUND ? 0 : win.get(u64, at + pf.offCompoundHead());
+                int order = 0;
+                long dtor = 0;
+                // The order and destructor live in the first tail page; like makedumpfile, not read for
+                // the last pfn of a 512-pfn window (a valid compound head is never there).
+                if (pfn % PGMM_CACHED != PGMM_CACHED - 1 && pfn + 1 < winEnd && pf.isCompoundHead(flags)) {
+                    long next = at + ps;
+                    if (pf.offCompoundOrder() != PageFlags.NOT_FOUND) {
+                        order = Byte.toUnsignedInt(window[(int) (next + pf.offCompoundOrder())]);
+                    }
+                    if (pf.offCompoundDtor() != PageFlags.NOT_FOUND) {
+                        dtor = Byte.toUnsignedInt(window[(int) (next + pf.offCompoundDtor())]);
+                    }
+                    if (order >= 64 || (pfn & ((1L << order) - 1)) != 0) {
+                        order = 0;
+                    }
+                }
+                long nrPages = 1L << order;
+                Counter counter;
+                if ((head & 1) != 0) {
+                    continue; // a compound tail: its head decided for it
+                } else if ((dumpLevel & DumpLevel.EXCLUDE_FREE) != 0 && pf.isBuddy(flags, mapcount)) {
+                    nrPages = priv >= 0 && priv < 63 ? 1L << priv : Long.MAX_VALUE / 2;
+                    counter = Counter.FREE;
+                } else if ((dumpLevel & DumpLevel.EXCLUDE_CACHE) != 0 && pf.isCache(flags) && !pf.isPrivate(flags)
+                        && !PageFlags.isAnon(mapping)) {
+                    counter = Counter.CACHE;
+                } else if ((dumpLevel & DumpLevel.EXCLUDE_CACHE_PRI) != 0 && pf.isCache(flags)
+                        && !PageFlags.isAnon(mapping)) {
+                    counter = pf.isPrivate(flags) ? Counter.CACHE_PRIVATE : Counter.CACHE;
+                } else if ((dumpLevel & DumpLevel.EXCLUDE_USER_DATA) != 0
+                        && (PageFlags.isAnon(mapping) || pf.isHugetlb(dtor))) {
+                    counter = Counter.USER;
+                } else if (pf.isHwpoison(flags)) {
+                    counter = Counter.HWPOISON;
+                } else if (pf.isOffline(flags, mapcount)) {
+                    counter = Counter.OFFLINE;
+                } else {
+                    continue;
+                }
+                long stop = Math.min(pfn + nrPages, cycleEnd);
+                counter.add(counts, stop - pfn);
+                dumpable.clearRange(pfn, stop);
+                pfn = stop - 1;
+            }
+        }
+    }
+
+    private enum Counter {
+        FREE, CACHE, CACHE_PRIVATE, USER, HWPOISON, OFFLINE;
+
+        void add(FilterReport r, long n) {
+            switch (this) {
+                case FREE -> r.free += n;
+                case CACHE -> r.cache += n;
+                case CACHE_PRIVATE -> r.cachePrivate += n;
+                case USER -> r.user += n;
+                case HWPOISON -> r.hwpoison += n;
+                case OFFLINE -> r.offline += n;
+            }
+        }
+    }
+}

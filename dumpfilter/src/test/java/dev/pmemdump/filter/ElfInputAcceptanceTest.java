@@ -1,0 +1,165 @@
+package dev.pmemdump.filter;
+
+import dev.pmemdump.filter.cli.MakedumpfileCommand;
+import dev.pmemdump.filter.kdump.KdumpReader;
+import dev.pmemdump.io.MappedImage;
+import dev.pmemdump.testing.Fixtures;
+import dev.pmemdump.testing.Tools;
+import dev.pmemdump.vmcore.elf.ElfCore;
+import dev.pmemdump.vmcore.xlat.ElfPhysicalMemory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Acceptance on the real 6.1 vmcore: the counts of makedumpfile 1.7.2's recorded reports, its
+ * recorded output hashes, and page-by-page equality with what the installed makedumpfile writes.
+ */
+class ElfInputAcceptanceTest {
+    static final String DIR = "linux-6.1-qemu/kdump-file/host-analysis/";
+
+    @TempDir
+    static Path dir;
+    static Path vmcore;
+
+    record Run(int code, String out, String err) {}
+
+    @BeforeAll
+    static void fixture() {
+        vmcore = Fixtures.unzstd("linux-6.1-qemu/kdump-file/vmcore.raw.zst");
+    }
+
+    static Run makedumpfile(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new MakedumpfileCommand(new ByteArrayInputStream(new byte[0]),
+                new ByteArrayOutputStream()));
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** The report lines whose figures are page counts (not Write bytes, not our two pmem lines). */
+    static List<String> counts(String report) {
+        return report.lines().filter(l -> l.matches("^(Original pages|  Excluded pages|     in ELF format|    [A-Z]"
+                + "|  Remaining pages|  \\(The number|Memory Hole|Total pages).*")).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"E-d31", "E-d1", "l-d31"})
+    void reportCountsEqualMakedumpfilesRecordedReport(String run) {
+        String[] opts = run.split("-d");
+        Path out = dir.resolve("counts-" + run);
+        Run r = makedumpfile("-" + opts[0].replace("-", ""), "-d", opts[1], "--message-level", "31", vmcore.toString(),
+                out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> recorded = counts(Fixtures.text(DIR + "makedumpfile-" + run + ".txt"));
+        assertEquals(run.startsWith("E") ? 15 : 13, recorded.size());
+        assertEquals(recorded, counts(r.out()));
+        assertTrue(r.out().contains("    pmem metadata pages     : 0x0000000000000000\n"
+                + "    pmem userdata pages     : 0x0000000000000000\n"));
+        assertTrue(r.out().contains("LOAD[ 2]         17000000         17fdf000 ffff8885d7000000 ffff8885d7fdf000"
+                + "    false\n"), r.out());
+    }
+
+    @Test
+    void elfOutputIsTheRecordedMakedumpfileFile() throws IOException {
+        Path out = dir.resolve("E31.elf");
+        assertEquals(0, makedumpfile("-E", "-d", "31", vmcore.toString(), out.toString()).code());
+        String recorded = Fixtures.text(DIR + "outputs-sha256.txt").lines().filter(l -> l.contains("vmcore.E-d31.elf"))
+                .findFirst().orElseThrow().split(" ")[0];
+        assertEquals(recorded, KdumpFormatTest.sha256(out));
+    }
+
+    @Test
+    void elfOutputHoldsTheSamePagesAsMakedumpfiles() throws IOException {
+        Path ours = dir.resolve("ours-E1.elf");
+        Path theirs = dir.resolve("theirs-E1.elf");
+        assertEquals(0, makedumpfile("-E", "-d", "1", vmcore.toString(), ours.toString()).code());
+        Tools.run(List.of(Tools.require("makedumpfile").toString(), "-E", "-d", "1", vmcore.toString(),
+                theirs.toString()), dir, 120).assertOk();
+        try (MappedImage a = MappedImage.open(ours, MappedImage.Access.READ_ONLY);
+             MappedImage b = MappedImage.open(theirs, MappedImage.Access.READ_ONLY)) {
+            ElfCore ca = ElfCore.open(a);
+            ElfCore cb = ElfCore.open(b);
+            assertEquals(cb.loads().size(), ca.loads().size());
+            ElfPhysicalMemory ma = new ElfPhysicalMemory(ca);
+            ElfPhysicalMemory mb = new ElfPhysicalMemory(cb);
+            byte[] pa = new byte[4096];
+            byte[] pb = new byte[4096];
+            long withData = 0;
+            for (long pfn = 0; pfn < 0x17fdf; pfn++) {
+                long addr = pfn * 4096;
+                boolean inA = hasData(ma, addr);
+                assertEquals(hasData(mb, addr), inA, "pfn 0x" + Long.toHexString(pfn));
+                if (inA) {
+                    ma.read(addr, MemorySegment.ofArray(pa));
+                    mb.read(addr, MemorySegment.ofArray(pb));
+                    assertArrayEquals(pb, pa, "pfn 0x" + Long.toHexString(pfn));
+                    withData++;
+                }
+            }
+            assertTrue(withData > 20_000, "only " + withData + " pages with data");
+        }
+    }
+
+    @Test
+    void kdumpOutputKeepsMakedumpfilesPages() throws IOException {
+        Path ours = dir.resolve("ours-c31.kdump");
+        Path theirs = dir.resolve("theirs-c31.kdump");
+        assertEquals(0, makedumpfile("-c", "-d", "31", vmcore.toString(), ours.toString()).code());
+        Tools.run(List.of(Tools.require("makedumpfile").toString(), "-c", "-d", "31", vmcore.toString(),
+                theirs.toString()), dir, 120).assertOk();
+        // zlib at level 1 is deterministic: the whole file must be the same, headers, bitmaps and pages.
+        assertEquals(KdumpFormatTest.sha256(theirs), KdumpFormatTest.sha256(ours));
+        try (KdumpReader r = KdumpReader.open(ours)) {
+            assertEquals(0x7036 - 0x3430 + 0x5606, r.readable().cardinality());
+        }
+    }
+
+    static boolean hasData(ElfPhysicalMemory m, long addr) {
+        var ph = m.loadAt(addr);
+        return ph != null && addr - ph.paddr() + 4096 <= ph.filesz();
+    }
+
+    @Test
+    void missingVmcoreinfoKeyFailsWithoutDumpfile() throws IOException {
+        // A vmcore whose VMCOREINFO lost SYMBOL(mem_section): same bytes, the key renamed in place.
+        Path bad = dir.resolve("no-mem_section.vmcore");
+        java.nio.file.Files.copy(vmcore, bad);
+        try (var ch = java.nio.channels.FileChannel.open(bad, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer notes = java.nio.ByteBuffer.allocate(0x1000);
+            ch.read(notes, 0x1000);
+            String text = new String(notes.array(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            int at = text.indexOf("SYMBOL(mem_section)=");
+            assertTrue(at > 0);
+            ch.write(java.nio.ByteBuffer.wrap("SYMBOL(mem_sectioX)=".getBytes()), 0x1000 + at);
+        }
+        Path out = dir.resolve("never.kdump");
+        Run r = makedumpfile("-l", "-d", "31", bad.toString(), out.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("VMCOREINFO has no SYMBOL(mem_section)="), r.err());
+        assertTrue(r.err().endsWith("makedumpfile Failed.\n"));
+        assertTrue(!java.nio.file.Files.exists(out));
+        assertTrue(Arrays.stream(dir.toFile().list()).noneMatch(n -> n.endsWith(".partial")));
+    }
+}

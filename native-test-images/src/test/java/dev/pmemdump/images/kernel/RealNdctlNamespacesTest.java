@@ -2,6 +2,10 @@ package dev.pmemdump.images.kernel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pmemdump.io.MappedImage;
+import dev.pmemdump.pmem.Namespace;
+import dev.pmemdump.pmem.Region;
+import dev.pmemdump.pmem.RegionLayout;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,6 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,6 +169,48 @@ class RealNdctlNamespacesTest {
                 long offset = ns.dataStart().orElseThrow() - region;
                 assertEquals(p.mode().equals("raw"), offset == ns.start() - region, p.name() + " data offset " + offset);
                 assertEquals(expected, sha256(bytes(image(version), offset, DATA_LENGTH)), p.name() + " at image offset 0x" + Long.toHexString(offset));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.1", "1.2"})
+    void pmemdumpListsTheNamespacesAsNdctlDid(String version) {
+        assertEquals(boots.get(version).text("out/list-N-v.json"),
+                PmemdumpNdctl.run("list", "-N", "-v", "--image", image(version).toString()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.1", "1.2"})
+    void pmemdumpReadsTheLabelsAsNdctlDid(String version) {
+        assertEquals(boots.get(version).text("out/read-labels.json"),
+                PmemdumpNdctl.run("read-labels", "-j", "nmem0", "--image", image(version).toString()));
+    }
+
+    /**
+     * pmemdump's data offset of each namespace is where the kernel put the data, and the data
+     * there (through the BTT map for sector) is what was written through the device.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"1.1", "1.2"})
+    void pmemdumpFindsTheDataWhereTheKernelPutIt(String version) throws IOException {
+        long region = Long.decode(boots.get(version).text("out/region-resource").trim());
+        Map<String, GuestNamespace> recorded = GuestNamespace.byName(boots.get(version).text("out/namespaces.txt"));
+        try (MappedImage img = MappedImage.open(image(version), MappedImage.Access.READ_ONLY)) {
+            Region r = Region.open(img, RegionLayout.qemuNvdimm());
+            for (Planned p : NAMESPACES) {
+                String dev = created(version).get(p.name());
+                Namespace ns = r.namespace(dev);
+                GuestNamespace seen = recorded.get(dev);
+                assertEquals(seen.start() - region, ns.offset(), p.name() + " namespace offset");
+                byte[] data;
+                if (ns.btt() != null) {
+                    data = ns.btt().read(0, DATA_LENGTH);
+                } else {
+                    assertEquals(seen.dataStart().orElseThrow() - region, ns.offset() + ns.dataOffset(), p.name() + " data offset");
+                    data = ns.dataArea().asSlice(0, DATA_LENGTH).toArray(ValueLayout.JAVA_BYTE);
+                }
+                assertEquals(sha256(Files.readAllBytes(dataFile(version, p))), sha256(data), p.name() + " data");
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.pmemdump.images.kernel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pmemdump.images.kernel.RoundTripPlan.Planned;
 import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.pmem.Namespace;
 import dev.pmemdump.pmem.Region;
@@ -22,19 +23,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.pmemdump.images.kernel.RealNdctlNamespacesTest.DATA_LENGTH;
-import static dev.pmemdump.images.kernel.RealNdctlNamespacesTest.LABEL_VERSIONS;
-import static dev.pmemdump.images.kernel.RealNdctlNamespacesTest.NAMESPACES;
-import static dev.pmemdump.images.kernel.RealNdctlNamespacesTest.sha256;
+import static dev.pmemdump.images.kernel.RoundTripPlan.DATA_LENGTH;
+import static dev.pmemdump.images.kernel.RoundTripPlan.IMAGE_SIZE;
+import static dev.pmemdump.images.kernel.RoundTripPlan.LABEL_VERSIONS;
+import static dev.pmemdump.images.kernel.RoundTripPlan.NAMESPACES;
+import static dev.pmemdump.images.kernel.RoundTripPlan.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The other direction: pmemdump builds every personality in an all-zero image (labels v1.1, then
- * v1.2, with the same ndctl options as {@link RealNdctlNamespacesTest}) and writes known data at
- * each data offset it computed; the real kernel and ndctl must list the same namespaces and read
- * the same data through /dev/pmemX and /dev/daxX.Y. Sector namespaces go the other way round: the
- * guest writes through the kernel's BTT and pmemdump reads it back through its own. One boot per
- * label version.
+ * The other direction: pmemdump builds every personality of {@link RoundTripPlan} in an all-zero
+ * image (labels v1.1, then v1.2, with the ndctl options {@link RealNdctlNamespacesTest} gives real
+ * ndctl) and writes known data at each data offset it computed; the real kernel and ndctl must list
+ * the same namespaces and read the same data through /dev/pmemX and /dev/daxX.Y. Sector namespaces
+ * go the other way round: the guest writes through the kernel's BTT and pmemdump reads it back
+ * through its own. One boot per label version.
  */
 class PmemdumpNamespacesInKernelTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,10 +56,10 @@ class PmemdumpNamespacesInKernelTest {
             Path share = Files.createDirectories(dir.resolve(version).resolve("share"));
             Files.createDirectories(share.resolve("data"));
             String img = image(version).toString();
-            PmemdumpNdctl.run("create-image", "-s", RealNdctlNamespacesTest.IMAGE_SIZE + "", img);
+            PmemdumpNdctl.run("create-image", "-s", IMAGE_SIZE + "", img);
             PmemdumpNdctl.run("init-labels", "-V", version, "nmem0", "--image", img);
             Map<String, JsonNode> made = new HashMap<>();
-            for (RealNdctlNamespacesTest.Planned p : NAMESPACES) {
+            for (Planned p : NAMESPACES) {
                 List<String> args = new ArrayList<>(List.of("create-namespace", "-r", "region0"));
                 args.addAll(List.of(p.options().split(" ")));
                 args.addAll(List.of("--image", img));
@@ -68,9 +70,9 @@ class PmemdumpNamespacesInKernelTest {
             StringBuilder guestWrites = new StringBuilder();
             try (MappedImage m = MappedImage.open(image(version), MappedImage.Access.READ_WRITE)) {
                 Region r = Region.open(m, RegionLayout.qemuNvdimm());
-                for (RealNdctlNamespacesTest.Planned p : NAMESPACES) {
+                for (Planned p : NAMESPACES) {
                     Namespace ns = r.namespace(made.get(p.name()).get("dev").asText());
-                    Files.write(dataFile(version, p), KnownData.lines("v" + version + " " + p.name(), DATA_LENGTH));
+                    Files.write(dataFile(version, p), RoundTripPlan.data(version, p));
                     if (ns.btt() != null) {
                         guestWrites.append(ns.dev()).append(" data/").append(p.name()).append(".bin\n");
                     } else {
@@ -92,7 +94,7 @@ class PmemdumpNamespacesInKernelTest {
         return dir.resolve(version).resolve("nvdimm.img");
     }
 
-    private static Path dataFile(String version, RealNdctlNamespacesTest.Planned p) {
+    private static Path dataFile(String version, Planned p) {
         return dir.resolve(version).resolve("share/data/" + p.name() + ".bin");
     }
 
@@ -125,7 +127,7 @@ class PmemdumpNamespacesInKernelTest {
         long region = Long.decode(boots.get(version).text("out/region-resource").trim());
         Map<String, GuestNamespace> seen = GuestNamespace.byName(boots.get(version).text("out/namespaces.txt"));
         assertEquals(NAMESPACES.size(), seen.size());
-        for (RealNdctlNamespacesTest.Planned p : NAMESPACES) {
+        for (Planned p : NAMESPACES) {
             JsonNode made = created.get(version).get(p.name());
             GuestNamespace ns = seen.get(made.get("dev").asText());
             assertEquals(p.mode(), ns.mode(), p.name());
@@ -153,7 +155,7 @@ class PmemdumpNamespacesInKernelTest {
     @ParameterizedTest
     @ValueSource(strings = {"1.1", "1.2"})
     void pmemdumpReadsWhatTheGuestWroteThroughTheBtt(String version) throws IOException {
-        RealNdctlNamespacesTest.Planned sector = NAMESPACES.stream().filter(p -> p.mode().equals("sector")).findFirst().orElseThrow();
+        Planned sector = NAMESPACES.stream().filter(p -> p.mode().equals("sector")).findFirst().orElseThrow();
         try (MappedImage m = MappedImage.open(image(version), MappedImage.Access.READ_ONLY)) {
             Namespace ns = Region.open(m, RegionLayout.qemuNvdimm()).namespace(created.get(version).get(sector.name()).get("dev").asText());
             assertEquals(sha256(Files.readAllBytes(dataFile(version, sector))), sha256(ns.btt().read(0, DATA_LENGTH)));

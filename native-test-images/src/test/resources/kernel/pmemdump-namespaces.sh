@@ -5,6 +5,7 @@
 set -e
 mkdir -p out
 ndctl list -N -v > out/list-N-v.json
+ndctl list -RDN > out/list-RDN.json
 ndctl read-labels -j $dimm > out/read-labels.json
 cat $nd/$region/resource > out/region-resource
 record_namespaces $region $(cat data-length) > out/namespaces.txt

@@ -44,8 +44,9 @@ class PmemdumpNamespacesInKernelTest {
     @TempDir
     static Path dir;
     static final Map<String, NvdimmGuest.Boot> boots = new HashMap<>();
-    /** Per label version: pmemdump's list -N -v and read-labels -j before the boot. */
+    /** Per label version: pmemdump's list -N -v, list -RDN and read-labels -j before the boot. */
     static final Map<String, String> listedBefore = new HashMap<>();
+    static final Map<String, String> regionsBefore = new HashMap<>();
     static final Map<String, String> labelsBefore = new HashMap<>();
     /** Per label version: test name of each namespace to pmemdump's create-namespace JSON. */
     static final Map<String, Map<String, JsonNode>> created = new HashMap<>();
@@ -82,6 +83,7 @@ class PmemdumpNamespacesInKernelTest {
                 m.force();
             }
             listedBefore.put(version, PmemdumpNdctl.run("list", "-N", "-v", "--image", img));
+            regionsBefore.put(version, PmemdumpNdctl.run("list", "-RDN", "--image", img));
             labelsBefore.put(version, PmemdumpNdctl.run("read-labels", "-j", "nmem0", "--image", img));
 
             Files.writeString(share.resolve("data-length"), Integer.toString(DATA_LENGTH));
@@ -102,6 +104,7 @@ class PmemdumpNamespacesInKernelTest {
     @ValueSource(strings = {"1.1", "1.2"})
     void ndctlListsWhatPmemdumpBuilt(String version) {
         assertEquals(listedBefore.get(version), boots.get(version).text("out/list-N-v.json"));
+        assertEquals(regionsBefore.get(version), boots.get(version).text("out/list-RDN.json"));
     }
 
     @ParameterizedTest

@@ -167,6 +167,8 @@ class RealNdctlNamespacesTest {
     void pmemdumpListsTheNamespacesAsNdctlDid(String version) {
         assertEquals(boots.get(version).text("out/list-N-v.json"),
                 PmemdumpNdctl.run("list", "-N", "-v", "--image", image(version).toString()));
+        assertEquals(boots.get(version).text("out/list-RDN.json"),
+                PmemdumpNdctl.run("list", "-RDN", "--image", image(version).toString()));
     }
 
     @ParameterizedTest

@@ -14,6 +14,7 @@ while read name opts; do
 done < namespaces.txt
 cat $nd/$region/resource > out/region-resource
 ndctl list -N -v > out/list-N-v.json
+ndctl list -RDN > out/list-RDN.json
 ndctl read-labels -j $dimm > out/read-labels.json
 ndctl read-labels $dimm -o out/labels.bin
 record_namespaces $region $(cat data-length) > out/namespaces.txt

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +29,8 @@ final class GuestInitramfs {
     static final List<String> MODULES = List.of(
             "virtio_pci", "9pnet_virtio", "9p",
             "libnvdimm", "nd_btt", "nd_pmem", "device_dax", "dax_pmem", "nfit");
-    static final List<String> PROGRAMS = List.of("ndctl", "daxctl", "daxio");
+    /** Program to the Debian package that installs it. */
+    static final Map<String, String> PROGRAMS = new TreeMap<>(Map.of("ndctl", "ndctl", "daxctl", "daxctl", "daxio", "pmdk-tools"));
 
     private static Path shared;
 
@@ -39,8 +42,8 @@ final class GuestInitramfs {
      */
     static synchronized Path shared(KernelInstall kernel) {
         if (shared == null) {
-            Path busybox = Tools.require("busybox");
-            List<Path> programs = PROGRAMS.stream().map(Tools::require).toList();
+            Path busybox = Prerequisites.program("busybox", "busybox-static");
+            List<Path> programs = PROGRAMS.entrySet().stream().map(e -> Prerequisites.program(e.getKey(), e.getValue())).toList();
             try {
                 Path dir = Files.createDirectories(Path.of("target", "kernel-guest"));
                 shared = build(kernel, busybox, programs, dir.resolve("initramfs-" + kernel.release() + ".cpio"));

@@ -1,9 +1,5 @@
 package dev.pmemdump.images.kernel;
 
-import dev.pmemdump.testing.Tools;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,17 +25,9 @@ record KernelInstall(String release, Path vmlinuz, Path modulesDir) {
     static KernelInstall require() {
         Optional<KernelInstall> found = find();
         if (found.isEmpty()) {
-            missing("no kernel image with modules in /boot and /lib/modules (apt-get install linux-image-amd64, as .ci/run does)");
+            Prerequisites.missing("no kernel image with modules in /boot and /lib/modules (apt-get install linux-image-amd64, as scripts/setup does)");
         }
         return found.orElseThrow();
-    }
-
-    /** Skips the test with {@code why}, or fails it where every interoperability test must run. */
-    static void missing(String why) {
-        if (Tools.strict()) {
-            Assertions.fail(why);
-        }
-        Assumptions.abort(why);
     }
 
     private static Optional<KernelInstall> find() {

@@ -1,6 +1,5 @@
 package dev.pmemdump.images.kernel;
 
-import dev.pmemdump.testing.Tools;
 import org.junit.jupiter.api.Assertions;
 
 import java.io.IOException;
@@ -47,7 +46,7 @@ final class NvdimmGuest {
      * within {@code timeout}. Skips the test where QEMU, the kernel or a guest tool is missing.
      */
     static Boot run(Path image, Path share, String script, Duration timeout) throws IOException {
-        Path qemu = Tools.require("qemu-system-x86_64");
+        Path qemu = Prerequisites.program("qemu-system-x86_64", "qemu-system-x86");
         KernelInstall kernel = KernelInstall.require();
         Path initramfs = GuestInitramfs.shared(kernel);
         long size = Files.size(image);

@@ -2,6 +2,11 @@ package dev.pmemdump.images.kernel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pmemdump.images.kernel.RoundTripPlan.Planned;
+import dev.pmemdump.io.MappedImage;
+import dev.pmemdump.pmem.Namespace;
+import dev.pmemdump.pmem.Region;
+import dev.pmemdump.pmem.RegionLayout;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,19 +14,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.channels.FileChannel;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import static dev.pmemdump.images.kernel.RoundTripPlan.DATA_LENGTH;
+import static dev.pmemdump.images.kernel.RoundTripPlan.IMAGE_SIZE;
+import static dev.pmemdump.images.kernel.RoundTripPlan.LABEL_VERSIONS;
+import static dev.pmemdump.images.kernel.RoundTripPlan.NAMESPACES;
+import static dev.pmemdump.images.kernel.RoundTripPlan.sha256;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,19 +43,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * label version serves the whole class.
  */
 class RealNdctlNamespacesTest {
-    /** A namespace to create: its name in the test, ndctl's options, and what ndctl must report. */
-    record Planned(String name, String options, String mode, String map) {}
-
-    static final List<Planned> NAMESPACES = List.of(
-            new Planned("fsdax-dev", "-m fsdax --map=dev -s 128M", "fsdax", "dev"),
-            new Planned("fsdax-mem", "-m fsdax --map=mem -s 64M", "fsdax", "mem"),
-            new Planned("devdax", "-m devdax -s 128M", "devdax", "dev"),
-            new Planned("sector", "-m sector -s 64M", "sector", null),
-            new Planned("raw", "-m raw -s 32M", "raw", null));
-    static final List<String> LABEL_VERSIONS = List.of("1.1", "1.2");
-    static final long IMAGE_SIZE = 512L << 20;
-    static final int DATA_LENGTH = 1 << 20;
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -63,7 +57,7 @@ class RealNdctlNamespacesTest {
             StringBuilder plan = new StringBuilder();
             for (Planned p : NAMESPACES) {
                 plan.append(p.name()).append(' ').append(p.options()).append('\n');
-                Files.write(dataFile(version, p), KnownData.lines("v" + version + " " + p.name(), DATA_LENGTH));
+                Files.write(dataFile(version, p), RoundTripPlan.data(version, p));
             }
             Files.writeString(share.resolve("namespaces.txt"), plan);
             Files.writeString(share.resolve("data-length"), Integer.toString(DATA_LENGTH));
@@ -168,6 +162,50 @@ class RealNdctlNamespacesTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1.1", "1.2"})
+    void pmemdumpListsTheNamespacesAsNdctlDid(String version) {
+        assertEquals(boots.get(version).text("out/list-N-v.json"),
+                PmemdumpNdctl.run("list", "-N", "-v", "--image", image(version).toString()));
+        assertEquals(boots.get(version).text("out/list-RDN.json"),
+                PmemdumpNdctl.run("list", "-RDN", "--image", image(version).toString()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.1", "1.2"})
+    void pmemdumpReadsTheLabelsAsNdctlDid(String version) {
+        assertEquals(boots.get(version).text("out/read-labels.json"),
+                PmemdumpNdctl.run("read-labels", "-j", "nmem0", "--image", image(version).toString()));
+    }
+
+    /**
+     * pmemdump's data offset of each namespace is where the kernel put the data, and the data
+     * there (through the BTT map for sector) is what was written through the device.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"1.1", "1.2"})
+    void pmemdumpFindsTheDataWhereTheKernelPutIt(String version) throws IOException {
+        long region = Long.decode(boots.get(version).text("out/region-resource").trim());
+        Map<String, GuestNamespace> recorded = GuestNamespace.byName(boots.get(version).text("out/namespaces.txt"));
+        try (MappedImage img = MappedImage.open(image(version), MappedImage.Access.READ_ONLY)) {
+            Region r = Region.open(img, RegionLayout.qemuNvdimm());
+            for (Planned p : NAMESPACES) {
+                String dev = created(version).get(p.name());
+                Namespace ns = r.namespace(dev);
+                GuestNamespace seen = recorded.get(dev);
+                assertEquals(seen.start() - region, ns.offset(), p.name() + " namespace offset");
+                byte[] data;
+                if (ns.btt() != null) {
+                    data = ns.btt().read(0, DATA_LENGTH);
+                } else {
+                    assertEquals(seen.dataStart().orElseThrow() - region, ns.offset() + ns.dataOffset(), p.name() + " data offset");
+                    data = ns.dataArea().asSlice(0, DATA_LENGTH).toArray(ValueLayout.JAVA_BYTE);
+                }
+                assertEquals(sha256(Files.readAllBytes(dataFile(version, p))), sha256(data), p.name() + " data");
+            }
+        }
+    }
+
     /** Test name of each namespace to the kernel's name for it ("fsdax-dev" to "namespace0.0"). */
     static Map<String, String> created(String version) {
         Map<String, String> m = new HashMap<>();
@@ -183,20 +221,8 @@ class RealNdctlNamespacesTest {
     }
 
     static byte[] bytes(Path file, long offset, int length) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(length);
-            while (buf.hasRemaining() && ch.read(buf, offset + buf.position()) > 0) {
-                // read until full or end of file
-            }
-            return buf.array();
-        }
-    }
-
-    static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        try (MappedImage img = MappedImage.open(file, MappedImage.Access.READ_ONLY)) {
+            return img.slice(offset, length, "test data").toArray(ValueLayout.JAVA_BYTE);
         }
     }
 }

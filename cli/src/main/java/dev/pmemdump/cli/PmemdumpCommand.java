@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "Linux crash dumps of persistent memory: pmem namespaces, VMCOREINFO, kexec load plans, "
                 + "a makedumpfile-compatible filter and verifiable test scenarios.",
         subcommands = {
+                dev.pmemdump.images.cli.ImageCommand.class,
         },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {

@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         description = "Linux crash dumps of persistent memory: pmem namespaces, VMCOREINFO, kexec load plans, "
                 + "a makedumpfile-compatible filter and verifiable test scenarios.",
         subcommands = {
+                dev.pmemdump.pmem.cli.NdctlCommand.class,
+                dev.pmemdump.filter.cli.MakedumpfileCommand.class,
                 dev.pmemdump.images.cli.ImageCommand.class,
         },
         exitCodeListHeading = "%nExit status:%n",

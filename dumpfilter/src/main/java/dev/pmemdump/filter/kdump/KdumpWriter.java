@@ -1,0 +1,279 @@
+package dev.pmemdump.filter.kdump;
+
+import dev.pmemdump.filter.DumpLevel;
+import dev.pmemdump.filter.page.CrashInfo;
+import dev.pmemdump.filter.page.DumpSink;
+import dev.pmemdump.filter.page.PageBitmap;
+import dev.pmemdump.filter.page.PageSource;
+import dev.pmemdump.io.Progress;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Writes a kdump-compressed dump (dump-formats.md 3.2): header block, sub header with the notes,
+ * both bitmaps, the page_desc table, then the page data in pfn order, starting with one shared
+ * zero page when zero pages are excluded. A page is stored compressed only when that makes it
+ * smaller than a page; otherwise raw with flags 0.
+ *
+ * <p>Compression runs on {@code threads} workers over batches of pages; writing stays sequential,
+ * so the file is the same whatever the thread count.
+ */
+public final class KdumpWriter {
+    /** sizeof(page_desc_t): offset i64, size u32, flags u32, page_flags u64. */
+    public static final int PAGE_DESC_SIZE = 24;
+    private static final int BATCH_PER_THREAD = 256;
+    private static final int DATA_BUFFER = 1 << 20;
+
+    /** What was written. */
+    public record Result(long pagesWritten, long zeroPages, long bytesWritten, long fileSize) {}
+
+    /**
+     * Options of one file.
+     *
+     * @param dumpLevel the -d value (bit 1 shares zero pages)
+     * @param codec     page compression
+     * @param threads   compression workers (1 = in the calling thread)
+     * @param split     true for one part of --split: pages only from {@code [startPfn, endPfn)}
+     */
+    public record Options(int dumpLevel, PageCodec codec, int threads, boolean split, long startPfn, long endPfn) {
+        public static Options whole(int dumpLevel, PageCodec codec, int threads) {
+            return new Options(dumpLevel, codec, threads, false, 0, 0);
+        }
+    }
+
+    private final PageSource source;
+    private final Options options;
+
+    public KdumpWriter(PageSource source, Options options) {
+        this.source = source;
+        this.options = options;
+    }
+
+    /**
+     * Writes the dump of the pfns set in {@code dumpable} to {@code sink}.
+     *
+     * @param present  pfns that exist (1st bitmap)
+     * @param dumpable pfns to keep (2nd bitmap); all must be readable from the source
+     */
+    public Result write(PageBitmap present, PageBitmap dumpable, DumpSink sink, Progress progress) throws IOException {
+        int bs = source.pageSize();
+        CrashInfo ci = source.crashInfo();
+        byte[] notes = ci.notes();
+        long maxMapnr = source.maxMapnr();
+        int subHdrSize = (int) divideUp(KdumpHeader.SUB_HEADER_SIZE + (long) notes.length, bs);
+        long oneBitmap = divideUp(divideUp(maxMapnr, 8), bs) * bs;
+        int bitmapBlocks = (int) (oneBitmap * 2 / bs);
+        long offsetNote = bs + KdumpHeader.SUB_HEADER_SIZE;
+        long from = options.split ? options.startPfn : 0;
+        long to = options.split ? options.endPfn : maxMapnr;
+        long numDumpable = dumpable.cardinality(from, to);
+        KdumpHeader h = new KdumpHeader(ci.utsname(), ci.crashTime(), options.codec.flag(), bs, subHdrSize,
+                bitmapBlocks, ci.nrCpus(), ci.physBase(), options.dumpLevel, options.split ? 1 : 0,
+                ci.vmcoreinfoOffset() < 0 ? 0 : offsetNote + ci.vmcoreinfoOffset(),
+                ci.vmcoreinfoOffset() < 0 ? 0 : ci.vmcoreinfoSize(), offsetNote, notes.length, 0, 0,
+                options.split ? from : 0, options.split ? to : 0, maxMapnr);
+
+        sink.write(0, h.diskDumpHeaderBytes());
+        sink.write(bs, h.subHeaderBytes());
+        if (notes.length > 0) {
+            sink.write(offsetNote, ByteBuffer.wrap(notes));
+        }
+        sink.write(h.bitmap1Offset(), present.toBytes((int) oneBitmap));
+        sink.write(h.bitmap1Offset() + oneBitmap, dumpable.toBytes((int) oneBitmap));
+
+        long pdOffset = h.pageDescOffset();
+        long dataOffset = pdOffset + PAGE_DESC_SIZE * numDumpable;
+        boolean shareZero = (options.dumpLevel & DumpLevel.EXCLUDE_ZERO) != 0;
+        Output out = new Output(sink, pdOffset, dataOffset);
+        long zeroDesc = -1;
+        if (shareZero) {
+            zeroDesc = out.dataPos;
+            out.data(new byte[bs], bs);
+        }
+        long zeroPages = 0;
+        int threads = Math.max(1, options.threads);
+        int batch = BATCH_PER_THREAD * threads;
+        long[] pfns = new long[batch];
+        Compressed[] slots = new Compressed[batch];
+        for (int i = 0; i < batch; i++) {
+            slots[i] = new Compressed(bs, options.codec);
+        }
+        ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "kdump-compress");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        PageCodec.PageCompressor[] compressors = new PageCodec.PageCompressor[threads];
+        for (int t = 0; t < threads; t++) {
+            compressors[t] = options.codec.newCompressor();
+        }
+        try {
+            long done = 0;
+            long pfn = dumpable.nextSet(from);
+            while (pfn >= 0 && pfn < to) {
+                int n = 0;
+                for (; n < batch && pfn >= 0 && pfn < to; pfn = dumpable.nextSet(pfn + 1)) {
+                    pfns[n++] = pfn;
+                }
+                compressBatch(pfns, n, slots, compressors, pool, shareZero);
+                for (int i = 0; i < n; i++) {
+                    Compressed c = slots[i];
+                    if (c.zero) {
+                        out.desc(zeroDesc, bs, 0);
+                        zeroPages++;
+                    } else {
+                        out.desc(out.dataPos, c.length, c.flags);
+                        out.data(c.flags == 0 ? c.page : c.buffer, c.length);
+                    }
+                }
+                done += n;
+                progress.update(done, numDumpable);
+            }
+            out.flush();
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
+        progress.finish();
+        return new Result(numDumpable, zeroPages, sink.bytesWritten(), out.dataPos);
+    }
+
+    private void compressBatch(long[] pfns, int n, Compressed[] slots, PageCodec.PageCompressor[] compressors,
+                               ExecutorService pool, boolean shareZero) throws IOException {
+        if (pool == null) {
+            for (int i = 0; i < n; i++) {
+                slots[i].fill(source, pfns[i], compressors[0], shareZero);
+            }
+            return;
+        }
+        int threads = compressors.length;
+        List<Future<Void>> futures = new ArrayList<>(threads);
+        for (int t = 0; t < threads; t++) {
+            int worker = t;
+            futures.add(pool.submit(() -> {
+                for (int i = worker; i < n; i += threads) {
+                    slots[i].fill(source, pfns[i], compressors[worker], shareZero);
+                }
+                return null;
+            }));
+        }
+        for (Future<Void> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while compressing pages", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    private static long divideUp(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    /** One page read and compressed by a worker. */
+    private static final class Compressed {
+        final byte[] page;
+        final byte[] buffer;
+        final PageCodec codec;
+        boolean zero;
+        int length;
+        int flags;
+
+        Compressed(int pageSize, PageCodec codec) {
+            this.page = new byte[pageSize];
+            this.buffer = new byte[codec.maxCompressedLength(pageSize)];
+            this.codec = codec;
+        }
+
+        void fill(PageSource source, long pfn, PageCodec.PageCompressor compressor, boolean shareZero)
+                throws IOException {
+            source.read(pfn, page);
+            zero = shareZero && isZero(page);
+            if (zero) {
+                return;
+            }
+            int n = codec == PageCodec.NONE ? -1 : compressor.compress(page, page.length, buffer);
+            if (n > 0 && n < page.length) {
+                length = n;
+                flags = codec.flag();
+            } else {
+                length = page.length;
+                flags = 0;
+            }
+        }
+
+        private static boolean isZero(byte[] p) {
+            for (byte b : p) {
+                if (b != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Buffers the page_desc table and the data area, each written in increasing offset order. */
+    private static final class Output {
+        final DumpSink sink;
+        final ByteBuffer pd = ByteBuffer.allocate(PAGE_DESC_SIZE * 4096).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer data = ByteBuffer.allocate(DATA_BUFFER);
+        long pdPos;
+        long pdFlushed;
+        long dataPos;
+        long dataFlushed;
+
+        Output(DumpSink sink, long pdOffset, long dataOffset) {
+            this.sink = sink;
+            this.pdPos = pdFlushed = pdOffset;
+            this.dataPos = dataFlushed = dataOffset;
+        }
+
+        void desc(long offset, int size, int flags) throws IOException {
+            if (pd.remaining() < PAGE_DESC_SIZE) {
+                flushPd();
+            }
+            pd.putLong(offset).putInt(size).putInt(flags).putLong(0);
+            pdPos += PAGE_DESC_SIZE;
+        }
+
+        void data(byte[] bytes, int len) throws IOException {
+            if (data.remaining() < len) {
+                flushData();
+            }
+            data.put(bytes, 0, len);
+            dataPos += len;
+        }
+
+        void flush() throws IOException {
+            flushPd();
+            flushData();
+        }
+
+        private void flushPd() throws IOException {
+            sink.write(pdFlushed, pd.flip());
+            pdFlushed = pdPos;
+            pd.clear();
+        }
+
+        private void flushData() throws IOException {
+            sink.write(dataFlushed, data.flip());
+            dataFlushed = dataPos;
+            data.clear();
+        }
+    }
+}

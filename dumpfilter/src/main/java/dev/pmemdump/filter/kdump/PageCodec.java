@@ -1,0 +1,156 @@
+package dev.pmemdump.filter.kdump;
+
+import io.airlift.compress.v3.Compressor;
+import io.airlift.compress.v3.Decompressor;
+import io.airlift.compress.v3.MalformedInputException;
+import io.airlift.compress.v3.lzo.LzoCompressor;
+import io.airlift.compress.v3.lzo.LzoDecompressor;
+import io.airlift.compress.v3.snappy.SnappyJavaCompressor;
+import io.airlift.compress.v3.snappy.SnappyJavaDecompressor;
+import io.airlift.compress.v3.zstd.ZstdJavaCompressor;
+import io.airlift.compress.v3.zstd.ZstdJavaDecompressor;
+
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/**
+ * The per-page compressions of the kdump-compressed format. The value is both the
+ * {@code disk_dump_header.status} bit of the file and the {@code page_desc.flags} bit of a page
+ * (diskdump_mod.h: DUMP_DH_COMPRESSED_*).
+ */
+public enum PageCodec {
+    NONE(0, "none"),
+    /** {@code -c}: zlib stream (compress2 at Z_BEST_SPEED: zlib header, deflate, adler32). */
+    ZLIB(0x1, "zlib"),
+    /** {@code -l}: raw LZO1X block. */
+    LZO(0x2, "lzo"),
+    /** {@code -p}: raw snappy block (no framing). */
+    SNAPPY(0x4, "snappy"),
+    /** {@code -z}: one zstd frame. */
+    ZSTD(0x20, "zstd");
+
+    /** The flag bits of all compressions, to tell a compressed page from a raw one. */
+    public static final int ALL_FLAGS = 0x1 | 0x2 | 0x4 | 0x20;
+
+    private final int flag;
+    private final String label;
+
+    PageCodec(int flag, String label) {
+        this.flag = flag;
+        this.label = label;
+    }
+
+    public int flag() {
+        return flag;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** The codec of a page_desc's flags, or null when the flags name none or several. */
+    public static PageCodec ofFlags(int flags) {
+        int c = flags & ALL_FLAGS;
+        for (PageCodec p : values()) {
+            if (p.flag == c) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** A compressor for one thread (none of them is thread-safe). */
+    public PageCompressor newCompressor() {
+        return switch (this) {
+            case NONE -> (src, len, dst) -> -1;
+            case ZLIB -> new ZlibPage();
+            case LZO -> new AirPage(new LzoCompressor());
+            case SNAPPY -> new AirPage(new SnappyJavaCompressor());
+            case ZSTD -> new AirPage(new ZstdJavaCompressor());
+        };
+    }
+
+    /** Worst-case compressed size of a page, the size of the output buffer. */
+    public int maxCompressedLength(int pageSize) {
+        int lzo = pageSize + pageSize / 16 + 64 + 3;
+        return Math.max(lzo, switch (this) {
+            case NONE -> pageSize;
+            case ZLIB -> pageSize + (pageSize >> 12) + (pageSize >> 14) + (pageSize >> 25) + 13 + 6;
+            case LZO -> new LzoCompressor().maxCompressedLength(pageSize);
+            case SNAPPY -> new SnappyJavaCompressor().maxCompressedLength(pageSize);
+            case ZSTD -> new ZstdJavaCompressor().maxCompressedLength(pageSize);
+        });
+    }
+
+    /**
+     * Decompresses {@code src[0, len)} into {@code dst}; returns the decompressed length.
+     *
+     * @throws DataFormatException when the bytes are not a valid stream of this codec
+     */
+    public int decompress(byte[] src, int len, byte[] dst) throws DataFormatException {
+        try {
+            return switch (this) {
+                case NONE -> {
+                    System.arraycopy(src, 0, dst, 0, Math.min(len, dst.length));
+                    yield Math.min(len, dst.length);
+                }
+                case ZLIB -> inflate(src, len, dst);
+                case LZO -> air(new LzoDecompressor(), src, len, dst);
+                case SNAPPY -> air(new SnappyJavaDecompressor(), src, len, dst);
+                case ZSTD -> air(new ZstdJavaDecompressor(), src, len, dst);
+            };
+        } catch (MalformedInputException | IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw new DataFormatException(label + " data is corrupt: " + e.getMessage());
+        }
+    }
+
+    private static int inflate(byte[] src, int len, byte[] dst) throws DataFormatException {
+        Inflater inf = new Inflater();
+        try {
+            inf.setInput(src, 0, len);
+            int n = inf.inflate(dst);
+            if (!inf.finished()) {
+                throw new DataFormatException("zlib stream does not end within one page");
+            }
+            return n;
+        } finally {
+            inf.end();
+        }
+    }
+
+    private static int air(Decompressor d, byte[] src, int len, byte[] dst) {
+        return d.decompress(src, 0, len, dst, 0, dst.length);
+    }
+
+    /** Compresses one page for one thread. */
+    @FunctionalInterface
+    public interface PageCompressor {
+        /** Compresses {@code src[0, len)} into {@code dst}; returns the length, or -1 on failure. */
+        int compress(byte[] src, int len, byte[] dst);
+    }
+
+    private static final class ZlibPage implements PageCompressor {
+        private final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+
+        @Override
+        public int compress(byte[] src, int len, byte[] dst) {
+            deflater.reset();
+            deflater.setInput(src, 0, len);
+            deflater.finish();
+            int n = deflater.deflate(dst);
+            return deflater.finished() ? n : -1;
+        }
+    }
+
+    private record AirPage(Compressor c) implements PageCompressor {
+        @Override
+        public int compress(byte[] src, int len, byte[] dst) {
+            try {
+                return c.compress(src, 0, len, dst, 0, dst.length);
+            } catch (RuntimeException e) {
+                return -1;
+            }
+        }
+    }
+}

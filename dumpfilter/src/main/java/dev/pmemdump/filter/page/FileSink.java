@@ -1,0 +1,30 @@
+package dev.pmemdump.filter.page;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+
+/** A {@link DumpSink} on a file channel; regions never written stay holes. */
+public final class FileSink implements DumpSink {
+    private final FileChannel channel;
+    private long written;
+
+    public FileSink(FileChannel channel) {
+        this.channel = channel;
+    }
+
+    @Override
+    public void write(long offset, ByteBuffer buf) throws IOException {
+        long pos = offset;
+        while (buf.hasRemaining()) {
+            int n = channel.write(buf, pos);
+            pos += n;
+            written += n;
+        }
+    }
+
+    @Override
+    public long bytesWritten() {
+        return written;
+    }
+}

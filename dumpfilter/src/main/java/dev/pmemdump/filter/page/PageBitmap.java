@@ -1,0 +1,152 @@
+package dev.pmemdump.filter.page;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * One bit per page frame number, stored the way makedumpfile's bitmaps lie on disk: byte
+ * {@code pfn / 8}, bit {@code pfn % 8} (LSB first). Little-endian 64-bit words give exactly that
+ * order, so the words can be copied to and from a dump without reshuffling bits.
+ */
+public final class PageBitmap {
+    private final long size;
+    private final long[] words;
+
+    public PageBitmap(long size) {
+        if (size < 0 || (size + 63) / 64 > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("bitmap of " + size + " pages is too large");
+        }
+        this.size = size;
+        this.words = new long[(int) ((size + 63) >>> 6)];
+    }
+
+    /** Number of pfns the bitmap covers: {@code [0, size)}. */
+    public long size() {
+        return size;
+    }
+
+    public boolean get(long pfn) {
+        return pfn >= 0 && pfn < size && (words[(int) (pfn >>> 6)] & (1L << pfn)) != 0;
+    }
+
+    public void set(long pfn) {
+        checkIndex(pfn);
+        words[(int) (pfn >>> 6)] |= 1L << pfn;
+    }
+
+    public void clear(long pfn) {
+        checkIndex(pfn);
+        words[(int) (pfn >>> 6)] &= ~(1L << pfn);
+    }
+
+    /** Sets {@code [from, to)}, clipped to the bitmap. */
+    public void setRange(long from, long to) {
+        for (long p = Math.max(0, from), end = Math.min(to, size); p < end; p++) {
+            words[(int) (p >>> 6)] |= 1L << p;
+        }
+    }
+
+    /** Clears {@code [from, to)}, clipped to the bitmap. */
+    public void clearRange(long from, long to) {
+        for (long p = Math.max(0, from), end = Math.min(to, size); p < end; p++) {
+            words[(int) (p >>> 6)] &= ~(1L << p);
+        }
+    }
+
+    /** Number of set bits. */
+    public long cardinality() {
+        long n = 0;
+        for (long w : words) {
+            n += Long.bitCount(w);
+        }
+        return n;
+    }
+
+    /** Number of set bits in {@code [from, to)}. */
+    public long cardinality(long from, long to) {
+        long n = 0;
+        for (long p = nextSet(from); p >= 0 && p < to; p = nextSet(p + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** The first set pfn at or after {@code from}, or -1. */
+    public long nextSet(long from) {
+        if (from < 0) {
+            from = 0;
+        }
+        if (from >= size) {
+            return -1;
+        }
+        int i = (int) (from >>> 6);
+        long w = words[i] & (-1L << from);
+        while (true) {
+            if (w != 0) {
+                long p = ((long) i << 6) + Long.numberOfTrailingZeros(w);
+                return p < size ? p : -1;
+            }
+            if (++i == words.length) {
+                return -1;
+            }
+            w = words[i];
+        }
+    }
+
+    public PageBitmap copy() {
+        PageBitmap c = new PageBitmap(size);
+        System.arraycopy(words, 0, c.words, 0, words.length);
+        return c;
+    }
+
+    /** Bitwise AND with {@code other} (same size). */
+    public void and(PageBitmap other) {
+        for (int i = 0; i < words.length; i++) {
+            words[i] &= i < other.words.length ? other.words[i] : 0;
+        }
+    }
+
+    /**
+     * The bitmap as {@code length} bytes in on-disk order, zero-padded past {@link #size()}
+     * (makedumpfile rounds each bitmap up to whole blocks).
+     */
+    public ByteBuffer toBytes(int length) {
+        ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < words.length && b.remaining() >= 8; i++) {
+            b.putLong(words[i]);
+        }
+        int i = b.position() / 8;
+        if (i < words.length) {
+            long w = words[i];
+            while (b.hasRemaining()) {
+                b.put((byte) w);
+                w >>>= 8;
+            }
+        }
+        return b.clear();
+    }
+
+    /** Reads {@code size} bits from bytes in on-disk order. */
+    public static PageBitmap fromBytes(ByteBuffer bytes, long size) {
+        PageBitmap bm = new PageBitmap(size);
+        ByteBuffer b = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < bm.words.length; i++) {
+            long w = 0;
+            for (int k = 0; k < 8 && b.hasRemaining(); k++) {
+                w |= (b.get() & 0xffL) << (8 * k);
+            }
+            bm.words[i] = w;
+        }
+        if ((size & 63) != 0 && bm.words.length > 0) {
+            bm.words[bm.words.length - 1] &= (1L << size) - 1;
+        }
+        return bm;
+    }
+
+    private void checkIndex(long pfn) {
+        if (pfn < 0 || pfn >= size) {
+            throw new IndexOutOfBoundsException("pfn 0x" + Long.toHexString(pfn) + " outside bitmap of 0x"
+                    + Long.toHexString(size) + " pages");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.pmemdump.filter.page;
+
+import java.io.IOException;
+
+/**
+ * Physical pages of a crashed system, whatever file they come from (an ELF /proc/vmcore, a
+ * kdump-compressed dump, a flattened stream). The dump writers only see this, so the same writer
+ * serves a first capture and a re-filtering of an earlier dump.
+ *
+ * <p>{@link #read} may be called from several threads at once.
+ */
+public interface PageSource extends AutoCloseable {
+
+    int pageSize();
+
+    /** Pfns are {@code [0, maxMapnr)}. */
+    long maxMapnr();
+
+    /** Pfns backed by memory in the crashed system (makedumpfile's 1st bitmap). */
+    PageBitmap present();
+
+    /** Pfns whose content this source holds ({@link #present()} minus pages an earlier filter dropped). */
+    PageBitmap readable();
+
+    /** Copies page {@code pfn} into {@code dst[0, pageSize)}; the pfn must be {@link #readable()}. */
+    void read(long pfn, byte[] dst) throws IOException;
+
+    /** Notes and identity of the crash, carried into every output. */
+    CrashInfo crashInfo();
+
+    /** The file or device the pages come from, for messages. */
+    String name();
+
+    @Override
+    void close() throws IOException;
+}

@@ -1,0 +1,32 @@
+package dev.pmemdump.filter.report;
+
+/** What a stretch of physical address space is, and what the dump did with it; one colour each. */
+public enum SpanKind {
+    HOLE("#ffffff", "hole (no memory)"),
+    RAM_KEPT("#4c78a8", "RAM kept (kernel, slab, ...)"),
+    RAM_ZERO("#d0d7de", "RAM zero pages"),
+    RAM_CACHE("#72b7b2", "RAM page cache"),
+    RAM_CACHE_PRIVATE("#54a24b", "RAM page cache with private"),
+    RAM_USER("#f58518", "RAM user data"),
+    RAM_FREE("#bab0ac", "RAM free pages"),
+    PMEM_METADATA_KEPT("#b279a2", "pmem metadata kept"),
+    PMEM_METADATA_DROPPED("#eeca3b", "pmem metadata dropped (-d 0x20)"),
+    PMEM_USERDATA_EXCLUDED("#e45756", "pmem user data excluded");
+
+    private final String color;
+    private final String legend;
+
+    SpanKind(String color, String legend) {
+        this.color = color;
+        this.legend = legend;
+    }
+
+    /** CSS colour, also what a screenshot test looks for. */
+    public String color() {
+        return color;
+    }
+
+    public String legend() {
+        return legend;
+    }
+}

@@ -1,0 +1,188 @@
+package dev.pmemdump.vmcore.elf;
+
+import dev.pmemdump.io.AtomicOutput;
+import dev.pmemdump.io.Progress;
+import dev.pmemdump.io.Ranges;
+import dev.pmemdump.vmcore.xlat.PhysicalMemory;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes ELF64 cores in the two shapes the crash path uses (dump-formats.md §1.2, §1.4):
+ * <ul>
+ * <li>the kexec <b>elfcorehdr</b>: headers only, {@code p_offset} = physical address, one PT_NOTE per
+ *     CPU plus one for VMCOREINFO ({@link #elfcorehdr});</li>
+ * <li>the capture kernel's <b>/proc/vmcore</b>: one merged PT_NOTE first, notes on the page after the
+ *     headers, each PT_LOAD's data at {@code vmcore_off + (paddr - rounddown(paddr))}, in order
+ *     ({@link #writeVmcore}).</li>
+ * </ul>
+ */
+public final class ElfCoreWriter {
+    private ElfCoreWriter() {}
+
+    /** Alignment the kernel's kexec_file gives the elfcorehdr ({@code ELF_CORE_HEADER_ALIGN}). */
+    public static final int KERNEL_ELFCOREHDR_ALIGN = 4096;
+    /** Alignment kexec-tools uses for the elfcorehdr. */
+    public static final int KEXEC_TOOLS_ELFCOREHDR_ALIGN = 1024;
+
+    private static final int COPY_CHUNK = 1 << 20;
+
+    /** Elf64_Ehdr followed by the program headers, exactly as both kernel producers fill them. */
+    public static byte[] encodeHeaders(ElfMachine machine, List<ProgramHeader> phdrs) {
+        if (phdrs.isEmpty() || phdrs.size() >= Elf64.PN_XNUM) {
+            throw new IllegalArgumentException("a core needs 1.." + (Elf64.PN_XNUM - 1) + " program headers, got "
+                    + phdrs.size());
+        }
+        ByteOrder order = machine.order();
+        MemorySegment out = MemorySegment.ofArray(new byte[Elf64.EHDR_SIZE + phdrs.size() * Elf64.PHDR_SIZE]);
+        MemorySegment.copy(MemorySegment.ofArray(Elf64.MAGIC), 0, out, 0, Elf64.MAGIC.length);
+        out.set(ValueLayout.JAVA_BYTE, Elf64.EI_CLASS, Elf64.ELFCLASS64);
+        out.set(ValueLayout.JAVA_BYTE, Elf64.EI_DATA,
+                order == ByteOrder.LITTLE_ENDIAN ? Elf64.ELFDATA2LSB : Elf64.ELFDATA2MSB);
+        out.set(ValueLayout.JAVA_BYTE, Elf64.EI_VERSION, Elf64.EV_CURRENT);
+        ValueLayout.OfShort u16 = Elf64.u16(order);
+        ValueLayout.OfInt u32 = Elf64.u32(order);
+        ValueLayout.OfLong u64 = Elf64.u64(order);
+        out.set(u16, Elf64.E_TYPE, (short) Elf64.ET_CORE);
+        out.set(u16, Elf64.E_MACHINE, (short) machine.emMachine());
+        out.set(u32, Elf64.E_VERSION, Elf64.EV_CURRENT);
+        out.set(u64, Elf64.E_PHOFF, Elf64.EHDR_SIZE);
+        out.set(u16, Elf64.E_EHSIZE, (short) Elf64.EHDR_SIZE);
+        out.set(u16, Elf64.E_PHENTSIZE, (short) Elf64.PHDR_SIZE);
+        out.set(u16, Elf64.E_PHNUM, (short) phdrs.size());
+        for (int i = 0; i < phdrs.size(); i++) {
+            ProgramHeader ph = phdrs.get(i);
+            long at = Elf64.EHDR_SIZE + (long) i * Elf64.PHDR_SIZE;
+            out.set(u32, at + Elf64.P_TYPE, ph.type());
+            out.set(u32, at + Elf64.P_FLAGS, ph.flags());
+            out.set(u64, at + Elf64.P_OFFSET, ph.offset());
+            out.set(u64, at + Elf64.P_VADDR, ph.vaddr());
+            out.set(u64, at + Elf64.P_PADDR, ph.paddr());
+            out.set(u64, at + Elf64.P_FILESZ, ph.filesz());
+            out.set(u64, at + Elf64.P_MEMSZ, ph.memsz());
+            out.set(u64, at + Elf64.P_ALIGN, ph.align());
+        }
+        return out.toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /**
+     * An elfcorehdr: {@code phdrs} (PT_NOTEs first, then PT_LOADs, every {@code p_offset} a physical
+     * address) after the file header, zero-padded to {@code align} bytes.
+     */
+    public static byte[] elfcorehdr(ElfMachine machine, List<ProgramHeader> phdrs, int align) {
+        byte[] headers = encodeHeaders(machine, phdrs);
+        return java.util.Arrays.copyOf(headers, (int) Ranges.alignUp(headers.length, align));
+    }
+
+    /**
+     * The program headers of the /proc/vmcore built from {@code loads} (elfcorehdr form) and
+     * {@code notesSize} bytes of merged notes: the PT_NOTE first, then each PT_LOAD with its file offset.
+     */
+    public static List<ProgramHeader> vmcoreLayout(long pageSize, long notesSize, List<ProgramHeader> loads) {
+        List<ProgramHeader> out = new ArrayList<>();
+        long headerSize = Elf64.EHDR_SIZE + (long) (loads.size() + 1) * Elf64.PHDR_SIZE;
+        long noteOffset = Ranges.alignUp(headerSize, pageSize);
+        out.add(ProgramHeader.note(noteOffset, notesSize));
+        long vmcoreOff = Ranges.alignUp(noteOffset + notesSize, pageSize);
+        for (ProgramHeader ph : loads) {
+            if (!ph.isLoad()) {
+                throw new IllegalArgumentException("not a PT_LOAD: " + ph);
+            }
+            long start = Ranges.alignDown(ph.paddr(), pageSize);
+            long end = Ranges.alignUp(Math.addExact(ph.paddr(), ph.filesz()), pageSize);
+            out.add(ph.withOffset(vmcoreOff + (ph.paddr() - start)));
+            vmcoreOff = Math.addExact(vmcoreOff, end - start);
+        }
+        return out;
+    }
+
+    /**
+     * Writes a /proc/vmcore-shaped file to {@code out} (atomically). {@code loads} are in elfcorehdr
+     * form: each one's bytes are read from {@code memory} at its {@code p_offset}. Pages that read as
+     * zero are left as holes, so the file is sparse. Returns the headers written.
+     */
+    public static List<ProgramHeader> writeVmcore(Path out, ElfMachine machine, long pageSize, List<Note> notes,
+                                                  List<ProgramHeader> loads, PhysicalMemory memory) throws IOException {
+        byte[] noteBytes = NoteSegment.encode(notes, machine.order());
+        List<ProgramHeader> phdrs = vmcoreLayout(pageSize, noteBytes.length, loads);
+        long total = Ranges.alignUp(phdrs.getFirst().offset() + noteBytes.length, pageSize);
+        long dataBytes = 0;
+        for (ProgramHeader ph : phdrs.subList(1, phdrs.size())) {
+            total = Math.max(total, Ranges.alignUp(ph.offset() + ph.filesz(), pageSize));
+            dataBytes += ph.filesz();
+        }
+        Progress progress = Progress.onTerminal("writing " + out.getFileName());
+        try (AtomicOutput output = AtomicOutput.create(out); Arena arena = Arena.ofConfined()) {
+            FileChannel ch = output.channel();
+            writeFully(ch, ByteBuffer.wrap(encodeHeaders(machine, phdrs)), 0);
+            writeFully(ch, ByteBuffer.wrap(noteBytes), phdrs.getFirst().offset());
+            MemorySegment buf = arena.allocate(COPY_CHUNK, pageSize);
+            long done = 0;
+            for (int i = 0; i < loads.size(); i++) {
+                ProgramHeader src = loads.get(i);
+                ProgramHeader dst = phdrs.get(i + 1);
+                for (long pos = 0; pos < src.filesz(); pos += COPY_CHUNK) {
+                    int n = (int) Math.min(COPY_CHUNK, src.filesz() - pos);
+                    MemorySegment chunk = buf.asSlice(0, n);
+                    memory.read(src.offset() + pos, chunk);
+                    writeNonZeroPages(ch, chunk, dst.offset() + pos, pageSize);
+                    done += n;
+                    progress.update(done, dataBytes);
+                }
+            }
+            if (ch.size() < total) {
+                writeFully(ch, ByteBuffer.allocate(1), total - 1);
+            }
+            output.commit();
+        } finally {
+            progress.finish();
+        }
+        return phdrs;
+    }
+
+    private static final MemorySegment ZERO_PAGE_CACHE = MemorySegment.ofArray(new byte[65536]);
+
+    private static void writeNonZeroPages(FileChannel ch, MemorySegment chunk, long fileOffset, long pageSize)
+            throws IOException {
+        long n = chunk.byteSize();
+        long runStart = -1;
+        for (long p = 0; p < n; p += pageSize) {
+            boolean zero = isZero(chunk.asSlice(p, Math.min(pageSize, n - p)));
+            if (!zero && runStart < 0) {
+                runStart = p;
+            } else if (zero && runStart >= 0) {
+                writeFully(ch, chunk.asSlice(runStart, p - runStart).asByteBuffer(), fileOffset + runStart);
+                runStart = -1;
+            }
+        }
+        if (runStart >= 0) {
+            writeFully(ch, chunk.asSlice(runStart, n - runStart).asByteBuffer(), fileOffset + runStart);
+        }
+    }
+
+    private static boolean isZero(MemorySegment page) {
+        for (long off = 0; off < page.byteSize(); off += ZERO_PAGE_CACHE.byteSize()) {
+            long len = Math.min(ZERO_PAGE_CACHE.byteSize(), page.byteSize() - off);
+            if (MemorySegment.mismatch(page, off, off + len, ZERO_PAGE_CACHE, 0, len) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        long pos = position;
+        while (buf.hasRemaining()) {
+            pos += ch.write(buf, pos);
+        }
+    }
+}

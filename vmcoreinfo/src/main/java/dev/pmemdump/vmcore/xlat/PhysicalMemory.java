@@ -1,0 +1,47 @@
+package dev.pmemdump.vmcore.xlat;
+
+import dev.pmemdump.io.CorruptInputException;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Physical memory of a crashed machine as some source holds it (a vmcore's PT_LOADs, a raw RAM
+ * image). It knows nothing of virtual addresses; {@link X86_64Translation} sits on top of it.
+ */
+public interface PhysicalMemory {
+
+    /** Names the source in errors (usually the file). */
+    String name();
+
+    /** True when every byte of {@code [address, address + length)} can be read. */
+    boolean isPresent(long address, long length);
+
+    /**
+     * Copies {@code dst.byteSize()} bytes starting at physical {@code address} into {@code dst}; a byte
+     * that no source holds is a {@link CorruptInputException} naming {@link #name()} and the address.
+     */
+    void read(long address, MemorySegment dst) throws CorruptInputException;
+
+    default byte[] read(long address, int length) throws CorruptInputException {
+        byte[] out = new byte[length];
+        read(address, MemorySegment.ofArray(out));
+        return out;
+    }
+
+    default long readLong(long address, ByteOrder order) throws CorruptInputException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(8);
+            read(address, buf);
+            return buf.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(order), 0);
+        }
+    }
+
+    /** The error for a read of {@code [address, address + length)} that no source covers. */
+    default CorruptInputException notPresent(long address, long length) {
+        return new CorruptInputException(name(), -1, "physical address 0x" + Long.toHexString(address)
+                + " (0x" + Long.toHexString(length) + " bytes) is not in the dump");
+    }
+}

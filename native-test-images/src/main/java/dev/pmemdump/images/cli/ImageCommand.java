@@ -55,7 +55,7 @@ public final class ImageCommand {
                     m.pageClasses().values().stream().mapToLong(Long::longValue).sum(),
                     out.resolve(ImageBuilder.MANIFEST));
             if (report != null) {
-                spec.commandLine().getOut().printf("expected makedumpfile -d 31 (-l): %s%n", report.kdump());
+                spec.commandLine().getOut().printf("expected makedumpfile -d 31 (-l): %s%n", report.eachPfnOnce());
             }
             return 0;
         }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 dev.pmemdump.vmcore.cli.VmcoreinfoCommand.class,
                 dev.pmemdump.vmcore.cli.NotesCommand.class,
                 dev.pmemdump.loadplan.cli.LoadplanCommand.class,
+                dev.pmemdump.images.cli.ImageCommand.class,
         },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {

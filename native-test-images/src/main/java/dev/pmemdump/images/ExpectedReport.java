@@ -10,9 +10,13 @@ import java.util.TreeMap;
 /**
  * The five counters makedumpfile 1.7.2 prints at {@code -d 31}, as they must come out for a vmcore
  * whose PT_LOADs cover {@code segments}. Pages are classified by what the scenario put there; a page
- * that no class excludes counts as zero-filled if its bytes are all zero. In ELF output (-E)
- * makedumpfile runs its exclusion once per PT_LOAD, so pages covered twice (the kernel-text
- * PT_LOAD over System RAM) count twice; kdump output (-l, -c) counts every pfn once.
+ * that no class excludes counts as zero-filled if its bytes are all zero.
+ *
+ * <p>Two variants, both checked against makedumpfile 1.7.2: kdump output (-l, -c), and ELF output
+ * (-E) done in one cycle, count every pfn once ({@code eachPfnOnce}). ELF output over several
+ * cycles (a cyclic buffer smaller than the bitmap, e.g. {@code --cyclic-buffer 1} or a big machine)
+ * rebuilds its bitmap per PT_LOAD and counts pages covered twice (the kernel-text PT_LOAD lies
+ * over System RAM) twice ({@code perLoad}), which is why a real vmcore's -E and -l reports differ.
  */
 public final class ExpectedReport {
     private ExpectedReport() {}
@@ -28,32 +32,32 @@ public final class ExpectedReport {
     @JsonPropertyOrder({"zero", "nonPrivateCache", "privateCache", "user", "free"})
     public record Counts(long zero, long nonPrivateCache, long privateCache, long user, long free) {}
 
-    /** Both output kinds' counters. */
-    @JsonPropertyOrder({"kdump", "elf"})
-    public record Report(Counts kdump, Counts elf) {}
+    /** Both ways of counting. */
+    @JsonPropertyOrder({"eachPfnOnce", "perLoad"})
+    public record Report(Counts eachPfnOnce, Counts perLoad) {}
 
     /**
      * @param segments physical [start, end) of each PT_LOAD, in program-header order
      */
     public static Report of(Pages pages, List<long[]> segments) {
-        long[] elf = new long[5];
+        long[] perLoad = new long[5];
         TreeMap<Long, Long> union = new TreeMap<>();
         for (long[] seg : segments) {
             long first = seg[0] >>> PAGE_SHIFT;
             long end = (seg[1] + PAGE_SIZE - 1) >>> PAGE_SHIFT;
-            count(pages, first, end, elf);
+            count(pages, first, end, perLoad);
             union.merge(first, end, Math::max);
         }
-        long[] kdump = new long[5];
+        long[] once = new long[5];
         long covered = 0;
         for (var e : union.entrySet()) {
             long first = Math.max(e.getKey(), covered);
             if (e.getValue() > first) {
-                count(pages, first, e.getValue(), kdump);
+                count(pages, first, e.getValue(), once);
                 covered = e.getValue();
             }
         }
-        return new Report(counts(kdump), counts(elf));
+        return new Report(counts(once), counts(perLoad));
     }
 
     private static final List<String> ORDER = List.of("zero", "nonPrivateCache", "privateCache", "user", "free");

@@ -81,7 +81,9 @@ public final class FirstKernel implements AutoCloseable {
         Memblock memblock = new Memblock(pageRanges);
         long textPa = s.kernelPhysAddress();
         memblock.reserve(0, 1L << 20); // x86 always reserves the first 1 MiB
-        memblock.reserve(textPa, textPa + IMAGE_END);
+        // free_initmem() has handed .init.* (between data and bss) back to the page allocator.
+        memblock.reserve(textPa, textPa + IMAGE_INIT);
+        memblock.reserve(textPa + IMAGE_BSS, textPa + IMAGE_END);
         if (s.crashkernel() != null) {
             memblock.reserve(s.crashkernel().startAddress(), s.crashkernel().end());
         }
@@ -204,6 +206,21 @@ public final class FirstKernel implements AutoCloseable {
 
     public long ramPages() {
         return classes.length;
+    }
+
+    /** RAM pages as makedumpfile's counters see them (pfns beyond RAM are not this kernel's RAM). */
+    public ExpectedReport.Pages pages() {
+        return new ExpectedReport.Pages() {
+            @Override
+            public String counter(long pfn) {
+                return pageClass(pfn).counter();
+            }
+
+            @Override
+            public boolean isZero(long pfn) {
+                return pfn >= classes.length || ram.isZeroPage(pfn << PAGE_SHIFT);
+            }
+        };
     }
 
     public List<Canary> canaries() {

@@ -32,6 +32,8 @@ public final class Linux61 {
     public static final long IMAGE_RODATA_END = 0x18eb000L;
     public static final long IMAGE_DATA = 0x1a00000L;
     public static final long IMAGE_DATA_END = 0x1c48980L;
+    /** __init_begin: the .init sections, freed after boot, up to the bss. */
+    public static final long IMAGE_INIT = 0x1c49000L;
     public static final long IMAGE_BSS = 0x2310000L;
     public static final long IMAGE_BSS_END = 0x3400000L;
     /** {@code _end - _text}: the kernel-text PT_LOAD length. */

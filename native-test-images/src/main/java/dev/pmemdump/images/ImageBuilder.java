@@ -1,0 +1,94 @@
+package dev.pmemdump.images;
+
+import dev.pmemdump.io.AtomicOutput;
+import dev.pmemdump.io.Progress;
+import dev.pmemdump.vmcore.VmcoreInfo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * {@code pmemdump image build}: a scenario's first kernel, its panic and its capture, written into one
+ * directory. Big sparse images are built under temporary names and renamed only when everything
+ * succeeded, so a failed build leaves no half-written output.
+ */
+public final class ImageBuilder {
+    public static final String RAM = "ram.img";
+    public static final String IOMEM = "iomem";
+    public static final String ELFCOREHDR = "elfcorehdr";
+    public static final String VMCORE = "vmcore";
+    public static final String VMCOREINFO = "vmcoreinfo.txt";
+    public static final String MANIFEST = "manifest.json";
+    /** CRASHTIME of the real fixture; each seed moves it by a second. */
+    static final long BASE_CRASHTIME = 1795377056L;
+
+    private ImageBuilder() {}
+
+    public static Manifest build(Scenario s, Path outDir, Progress progress) throws IOException {
+        s.validate();
+        Files.createDirectories(outDir);
+        List<Path[]> pending = new ArrayList<>();
+        try {
+            Path ramTmp = temp(outDir, RAM, pending);
+            Path vmcoreTmp = temp(outDir, VMCORE, pending);
+            Manifest manifest;
+            try (FirstKernel k = FirstKernel.build(s, ramTmp)) {
+                progress.update(1, 4);
+                VmcoreInfo info = KernelVmcoreInfo.build(k, BASE_CRASHTIME + s.seed(), buildId(s));
+                Panic.saveCpuNotes(k);
+                Panic.saveVmcoreInfo(k, info);
+                String iomem = IomemText.format(IomemText.entries(s, List.of()));
+                writeBytes(outDir.resolve(IOMEM), iomem.getBytes(StandardCharsets.US_ASCII));
+                writeBytes(outDir.resolve(VMCOREINFO), info.bytes());
+                progress.update(2, 4);
+                ScenarioMemory memory = new ScenarioMemory(List.of(k.ram()));
+                Capture.Result capture = Capture.run(k, memory, iomem, outDir.resolve(ELFCOREHDR), vmcoreTmp);
+                progress.update(3, 4);
+                List<Manifest.CanaryEntry> canaries = new ArrayList<>();
+                for (FirstKernel.Canary c : k.canaries()) {
+                    canaries.add(Manifest.canary(c.text(), c.pageClass(), c.physAddress()));
+                }
+                manifest = new Manifest(s.kernelRelease(), s.seed(), Linux61.PAGE_SIZE,
+                        ExpectedReport.of(k.pages(), capture.segments()),
+                        Manifest.classCounts(k), Manifest.kernelRam(k), List.of(), canaries);
+                k.ram().force();
+            }
+            for (Path[] p : pending) {
+                Files.move(p[0], p[1], StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            pending.clear();
+            manifest.write(outDir.resolve(MANIFEST));
+            progress.finish();
+            return manifest;
+        } finally {
+            for (Path[] p : pending) {
+                Files.deleteIfExists(p[0]);
+            }
+        }
+    }
+
+    /** A BUILD-ID that differs per scenario seed (40 hex digits). */
+    private static String buildId(Scenario s) {
+        byte[] d = Manifest.sha256().digest((s.kernelRelease() + "/" + s.seed()).getBytes(StandardCharsets.US_ASCII));
+        return HexFormat.of().formatHex(d, 0, 20);
+    }
+
+    private static Path temp(Path dir, String name, List<Path[]> pending) {
+        Path t = dir.resolve("." + name + ".partial");
+        pending.add(new Path[] {t, dir.resolve(name)});
+        return t;
+    }
+
+    static void writeBytes(Path file, byte[] bytes) throws IOException {
+        try (AtomicOutput out = AtomicOutput.create(file)) {
+            out.channel().write(ByteBuffer.wrap(bytes));
+            out.commit();
+        }
+    }
+}

@@ -59,6 +59,27 @@ class FixtureAcceptanceTest {
         assertSameOutput(KDUMP + "first-kernel/32-read-labels.json", "read-labels", "-j", "--image", img);
     }
 
+    /**
+     * The fixture's "before" state is a zero 512 MiB backing file (label-less region) and its
+     * "after init" state what init-labels makes of it: replay both on a fresh sparse image.
+     */
+    @Test
+    void zeroImageAndInitLabelsMatchNdctl(@org.junit.jupiter.api.io.TempDir Path dir) {
+        String img = dir.resolve("zero.img").toString();
+        assertEquals(0, Ndctl.run("create-image", "-s", "512M", img).exit());
+        assertSameOutput(V11 + "00-list-RDN-before.json", "list", "-RDN", "--image", img);
+        assertSameOutput(V11 + "01-list-BDRNi-v-before.json", "list", "-BDRN", "-i", "-v", "--image", img);
+        assertSameOutput(V11 + "02-read-labels-before.json", "read-labels", "-j", "nmem0", "--image", img);
+        assertEquals(0, Ndctl.run("init-labels", "nmem0", "--image", img).exit());
+        assertSameOutput(V11 + "07-list-RDN-after-init.json", "list", "-RDN", "-i", "--image", img);
+        assertSameOutput(V11 + "08-read-labels-after-init.json", "read-labels", "-j", "nmem0", "--image", img);
+    }
+
+    @Test
+    void verboseBusListingMatchesNdctl() {
+        assertSameOutput(V11 + "22-list-BDRNi-vvv.json", "list", "-BDRN", "-i", "-vvv", "--image", v11().toString());
+    }
+
     static String sha256(MemorySegment s) throws Exception {
         return sha256(s.toArray(ValueLayout.JAVA_BYTE));
     }

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The real-kernel fixtures: pmemdump must see what Linux 6.1 and ndctl 76 saw. */
 class FixtureAcceptanceTest {
@@ -78,6 +79,21 @@ class FixtureAcceptanceTest {
     @Test
     void verboseBusListingMatchesNdctl() {
         assertSameOutput(V11 + "22-list-BDRNi-vvv.json", "list", "-BDRN", "-i", "-vvv", "--image", v11().toString());
+    }
+
+    /** The kernel-written BTT (with real writes in map and log) is consistent; a map entry pointing at a block in use is not. */
+    @Test
+    void checkNamespaceOnTheKernelsBtt(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Ndctl.Result ok = Ndctl.run("check-namespace", "namespace0.3", "--image", v11().toString());
+        assertEquals(0, ok.exit(), ok.err());
+        assertEquals("checked 1 namespace\n", ok.err());
+        Path copy = Images.sparseCopy(v11(), dir.resolve("btt.img"));
+        long map = 0x14001000L + 0x3fea000L;
+        Images.poke(copy, map + 4 * 5, new byte[] {0x00, 0x00, 0x00, (byte) 0xc0}); // lba 5 -> block 0, as lba 1
+        Ndctl.Result bad = Ndctl.run("check-namespace", "all", "--image", copy.toString());
+        assertEquals(1, bad.exit());
+        assertTrue(bad.err().contains("namespace0.3: arena 0 (offset 0x14001000): map entry 5 -> 0 out of range or mapped twice"),
+                bad.err());
     }
 
     static String sha256(MemorySegment s) throws Exception {

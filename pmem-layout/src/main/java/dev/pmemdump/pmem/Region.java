@@ -420,6 +420,10 @@ public final class Region {
      */
     public Namespace reconfigure(Namespace ns, NamespaceSpec spec) throws IOException {
         Mode mode = spec.mode() == null ? Mode.FSDAX : spec.mode();
+        if (spec.align() == 0 && mode == ns.mode() && (mode == Mode.FSDAX || mode == Mode.DEVDAX)) {
+            // ndctl keeps the alignment when the mode stays; a legacy "memory" namespace has none: a page.
+            spec = spec.withAlign(ns.pfn() != null ? ns.align() : PfnInfoBlock.PAGE_SIZE);
+        }
         if (ns.label() != null) {
             if (spec.size() != 0 && spec.size() != ns.rawSize()) {
                 destroy(ns);

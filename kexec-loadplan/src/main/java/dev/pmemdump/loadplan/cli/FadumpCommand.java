@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 /** {@code pmemdump loadplan fadump}: the powerpc firmware-assisted dump reservation and its /proc/vmcore. */
 @Command(name = "fadump",
         mixinStandardHelpOptions = true,
-        description = {"Plan a powerpc firmware-assisted dump: boot memory size (larger of 5% of RAM and 256 MiB, "
+        description = {"Plan a powerpc firmware-assisted dump: boot memory size (larger of 5%% of RAM and 256 MiB, "
                 + "or fadump_reserve_mem=), the reserved area at the top of memory (CPU state, HPTE, boot-memory "
                 + "copy, ELF header), /sys/kernel/debug/powerpc/fadump_region before and after a crash, and the "
                 + "elfcorehdr program headers."})
@@ -103,7 +103,9 @@ public final class FadumpCommand implements Callable<Integer> {
             }
             for (int i = 0; i < vmcore.loads().size(); i++) {
                 Load l = vmcore.loads().get(i);
-                out.printf("LOAD[%2d] is read from %#x%n", i, l.source());
+                if (l.source() != l.phys()) {
+                    out.printf("LOAD[%2d] is read from its copy at %#x%n", i, l.source());
+                }
             }
             out.print(PlanReport.table(vmcore.loads()));
         }

@@ -135,6 +135,43 @@ class ElfInputAcceptanceTest {
         }
     }
 
+    @Test
+    void makedumpfileAndDrgnReadOurLzoDump() throws IOException {
+        Path ours = dir.resolve("ours-l31.kdump");
+        assertEquals(0, makedumpfile("-l", "-d", "31", vmcore.toString(), ours.toString()).code());
+        Path mdf = Tools.require("makedumpfile");
+        // makedumpfile prints the kernel log from our file exactly as it did from the vmcore
+        Path log = dir.resolve("dmesg.txt");
+        Tools.run(List.of(mdf.toString(), "--dump-dmesg", ours.toString(), log.toString()), dir, 120).assertOk();
+        String recorded = Fixtures.text(DIR + "outputs-sha256.txt").lines()
+                .filter(l -> l.contains("dmesg-from-vmcore.txt")).findFirst().orElseThrow().split(" ")[0];
+        assertEquals(recorded, KdumpFormatTest.sha256(log));
+        // and re-filters it to the same zlib file as from its own -l output of the vmcore
+        Path theirsL = dir.resolve("theirs-l31.kdump");
+        Tools.run(List.of(mdf.toString(), "-l", "-d", "31", vmcore.toString(), theirsL.toString()), dir, 120).assertOk();
+        Path a = dir.resolve("refilter-ours.kdump");
+        Path b = dir.resolve("refilter-theirs.kdump");
+        Tools.run(List.of(mdf.toString(), "-c", "-d", "31", ours.toString(), a.toString()), dir, 120).assertOk();
+        Tools.run(List.of(mdf.toString(), "-c", "-d", "31", theirsL.toString(), b.toString()), dir, 120).assertOk();
+        assertEquals(KdumpFormatTest.sha256(b), KdumpFormatTest.sha256(a));
+        // drgn reads the same physical pages from ours as from makedumpfile's
+        Path py = Tools.requirePython("drgn");
+        String script = """
+                import drgn, hashlib, sys
+                p = drgn.Program(); p.set_core_dump(sys.argv[1]); m = hashlib.sha256(); n = 0
+                for pfn in range(0x17fdf):
+                    try: b = p.read(pfn * 4096, 4096, True)
+                    except drgn.FaultError: continue
+                    m.update(pfn.to_bytes(8, 'little')); m.update(b); n += 1
+                print(n, m.hexdigest())
+                """;
+        String fromOurs = Tools.run(List.of(py.toString(), "-c", script, ours.toString()), dir, 300).assertOk().stdout();
+        String fromTheirs = Tools.run(List.of(py.toString(), "-c", script, theirsL.toString()), dir, 300).assertOk()
+                .stdout();
+        assertEquals(fromTheirs, fromOurs);
+        assertTrue(fromOurs.startsWith((0x7036 - 0x3430 + 0x5606) + " "), fromOurs);
+    }
+
     static boolean hasData(ElfPhysicalMemory m, long addr) {
         var ph = m.loadAt(addr);
         return ph != null && addr - ph.paddr() + 4096 <= ph.filesz();

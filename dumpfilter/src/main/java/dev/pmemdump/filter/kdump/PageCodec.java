@@ -5,8 +5,9 @@ import io.airlift.compress.v3.Decompressor;
 import io.airlift.compress.v3.MalformedInputException;
 import io.airlift.compress.v3.lzo.LzoCompressor;
 import io.airlift.compress.v3.lzo.LzoDecompressor;
-import io.airlift.compress.v3.snappy.SnappyJavaCompressor;
+import io.airlift.compress.v3.snappy.SnappyCompressor;
 import io.airlift.compress.v3.snappy.SnappyJavaDecompressor;
+import io.airlift.compress.v3.zstd.ZstdCompressor;
 import io.airlift.compress.v3.zstd.ZstdJavaCompressor;
 import io.airlift.compress.v3.zstd.ZstdJavaDecompressor;
 
@@ -66,9 +67,21 @@ public enum PageCodec {
             case NONE -> (src, len, dst) -> -1;
             case ZLIB -> new ZlibPage();
             case LZO -> new AirPage(new LzoCompressor());
-            case SNAPPY -> new AirPage(new SnappyJavaCompressor());
-            case ZSTD -> new AirPage(new ZstdJavaCompressor());
+            case SNAPPY -> new AirPage(SnappyCompressor.create());
+            case ZSTD -> new AirPage(zstdLevel1());
         };
+    }
+
+    /**
+     * makedumpfile compresses with ZSTD_compressCCtx(..., 1); the native library does level 1, the
+     * pure-Java fallback only its default level 3 (still a valid frame for every reader).
+     */
+    private static ZstdCompressor zstdLevel1() {
+        try {
+            return ZstdCompressor.create(1);
+        } catch (IllegalArgumentException nativeMissing) {
+            return new ZstdJavaCompressor();
+        }
     }
 
     /** Worst-case compressed size of a page, the size of the output buffer. */
@@ -78,8 +91,8 @@ public enum PageCodec {
             case NONE -> pageSize;
             case ZLIB -> pageSize + (pageSize >> 12) + (pageSize >> 14) + (pageSize >> 25) + 13 + 6;
             case LZO -> new LzoCompressor().maxCompressedLength(pageSize);
-            case SNAPPY -> new SnappyJavaCompressor().maxCompressedLength(pageSize);
-            case ZSTD -> new ZstdJavaCompressor().maxCompressedLength(pageSize);
+            case SNAPPY -> SnappyCompressor.create().maxCompressedLength(pageSize);
+            case ZSTD -> zstdLevel1().maxCompressedLength(pageSize);
         });
     }
 

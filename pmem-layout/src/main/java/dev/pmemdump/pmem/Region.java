@@ -116,6 +116,11 @@ public final class Region {
         return namespaces;
     }
 
+    /** Physical address of a namespace's first byte ({@code nsio->res.start}). */
+    public long physAddress(Namespace n) {
+        return layout.physStart() + n.offset();
+    }
+
     /** The namespace named {@code dev} ("namespace0.1"), or an IllegalArgumentException. */
     public Namespace namespace(String dev) {
         return namespaces.stream().filter(n -> n.dev().equals(dev)).findFirst()

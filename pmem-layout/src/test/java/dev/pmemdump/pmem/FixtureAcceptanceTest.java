@@ -205,6 +205,10 @@ class FixtureAcceptanceTest {
                 Namespace n = r.namespaces().stream()
                         .filter(x -> dev.equals(x.blockdev(0)) || dev.equals(x.chardev(0))).findFirst().orElseThrow();
                 long fileOff = Long.parseLong(m.group(3), 16);
+                if (dev.equals("dax0.2") && m.group(2).equals("head")) {
+                    // 34-iomem.txt: "10c200000-10fffffff : dax0.2" is where the dax data starts.
+                    assertEquals(0x10c200000L, r.physAddress(n) + n.dataOffset());
+                }
                 long len = Long.parseLong(m.group(4), 16) - fileOff;
                 long start = n.offset() + n.dataOffset();
                 long off = m.group(2).equals("head") ? 0 : n.size() - len;

@@ -64,12 +64,26 @@ class NdctlInteropTest {
             r.initLabels("1.1");
             r.create(NamespaceSpec.of(Mode.FSDAX).withSize(128 * MiB));
             r.create(NamespaceSpec.of(Mode.DEVDAX).withSize(64 * MiB).withMap(MapLocation.MEM).withAlign(4096));
+            r.create(NamespaceSpec.of(Mode.SECTOR).withSize(48 * MiB).withSectorSize(520));
             for (Namespace n : r.namespaces()) {
                 Path f = dir.resolve(n.dev() + ".ib");
                 Files.write(f, n.segment().asSlice(0, 8192).toArray(ValueLayout.JAVA_BYTE));
                 Tools.Run run = Tools.run(List.of(ndctl.toString(), "read-infoblock", "-i", f.toString(), "-j"), dir, 30)
                         .assertOk();
                 JsonNode ib = json.readTree(run.stdout()).get(0);
+                if (n.btt() != null) {
+                    BttInfoBlock b = n.btt().arenas().get(0).info();
+                    assertEquals("BTT_ARENA_INFO", ib.get("signature").asText());
+                    assertEquals(n.rawUuid().toString(), ib.get("parent_uuid").asText());
+                    assertEquals("1.1", ib.get("version").asText());
+                    assertEquals(520, ib.get("external_lbasize").asLong());
+                    assertEquals(b.externalNlba(), ib.get("external_nlba").asLong());
+                    assertEquals(576, ib.get("internal_lbasize").asLong(), "520 rounded up to 64");
+                    assertEquals(b.internalNlba(), ib.get("internal_nlba").asLong());
+                    assertEquals(b.mapOff(), ib.get("mapoff").asLong());
+                    assertEquals(b.info2Off(), ib.get("info2off").asLong());
+                    continue;
+                }
                 PfnInfoBlock p = n.pfn();
                 assertEquals(p.signature(), ib.get("signature").asText());
                 assertEquals(p.uuid().toString(), ib.get("uuid").asText());

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 dev.pmemdump.vmcore.cli.NotesCommand.class,
                 dev.pmemdump.loadplan.cli.LoadplanCommand.class,
                 dev.pmemdump.images.cli.ImageCommand.class,
+                dev.pmemdump.cli.verify.VerifyCommand.class,
         },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LoadplanCliTest {
@@ -61,6 +62,8 @@ class LoadplanCliTest {
         assertEquals("kexec_load", json.get("mode").asText());
         assertEquals(3, json.get("loads").size());
         assertEquals("0xf000000", json.get("loads").get(0).get("source").asText()); // the backup copy
+        Result text = run("loadplan", "--iomem", iomem(), "--mode", "load", "--no-pmem");
+        assertTrue(text.out().contains("LOAD[ 0] is read from its copy at 0xf000000\n"), text.out());
         for (JsonNode l : json.get("loads")) {
             assertEquals("0x7", l.get("p_flags").asText());
         }
@@ -129,6 +132,8 @@ class LoadplanCliTest {
                 DUMP: [0x0000006fff1020-0x0000007fff101f] 0x10000000 bytes, Dumped: 0x10000000
                     : [0x00000010000000-0x0000006ffaffff] 0x5ffb0000 bytes, Dumped: 0x5ffb0000
                 """), r.out());
+        assertTrue(r.out().contains("LOAD[ 0] is read from its copy at 0x6fff1020\n"), r.out());
+        assertFalse(r.out().contains("LOAD[ 1] is read"), r.out());
         Result json = run("loadplan", "fadump", "--ram", "2G", "--reserve", "512M", "--json");
         assertEquals(0, json.code(), json.err());
         assertEquals(512L << 20, new ObjectMapper().readTree(json.out()).get("boot_memory_size").asLong());

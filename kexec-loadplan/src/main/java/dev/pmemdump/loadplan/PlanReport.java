@@ -27,6 +27,12 @@ public final class PlanReport {
             sb.append(String.format("note: %-10s phys 0x%x size 0x%x%s%n", n.what(), n.phys(), n.size(),
                     n.isPlaceholder() ? " (placeholder)" : ""));
         }
+        for (int i = 0; i < plan.loads().size(); i++) {
+            Load l = plan.loads().get(i);
+            if (l.source() != l.phys()) {
+                sb.append(String.format("LOAD[%2d] is read from its copy at 0x%x%n", i, l.source()));
+            }
+        }
         for (String w : plan.warnings()) {
             sb.append("warning: ").append(w).append('\n');
         }
@@ -77,7 +83,8 @@ public final class PlanReport {
         return root;
     }
 
-    static String hex(long v) {
+    /** {@code 0x}-prefixed unsigned hex, the form JSON output uses for addresses. */
+    public static String hex(long v) {
         return "0x" + Long.toHexString(v);
     }
 }

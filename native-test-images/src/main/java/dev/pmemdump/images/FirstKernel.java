@@ -2,6 +2,8 @@ package dev.pmemdump.images;
 
 import static dev.pmemdump.images.Linux61.*;
 
+import dev.pmemdump.vmcore.devm.DevmMemmapList;
+import dev.pmemdump.vmcore.xlat.X86_64Translation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +29,10 @@ public final class FirstKernel implements AutoCloseable {
 
     private final Scenario scenario;
     private final MemoryImage ram;
+    private final PmemDevices pmem;
+    private final ScenarioMemory memory;
+    /** SYMBOL(devm_memmap_vmcore_head) when the RFC kernel exported a list, else 0. */
+    private final long devmHead;
     private final PageClass[] classes;
     private final KernelImage image;
     private final MemSection sections;
@@ -35,10 +41,16 @@ public final class FirstKernel implements AutoCloseable {
     private final long vmcoreinfoData;
     private final long vmcoreinfoNote;
 
-    private FirstKernel(Scenario scenario, MemoryImage ram, PageClass[] classes, KernelImage image,
-                        MemSection sections, long[] crashNotes, long vmcoreinfoData, long vmcoreinfoNote) {
+    private FirstKernel(Scenario scenario, MemoryImage ram, PmemDevices pmem, PageClass[] classes, KernelImage image,
+                        MemSection sections, long[] crashNotes, long vmcoreinfoData, long vmcoreinfoNote,
+                        long devmHead) {
         this.scenario = scenario;
         this.ram = ram;
+        this.pmem = pmem;
+        this.devmHead = devmHead;
+        List<MemoryImage> all = new ArrayList<>(List.of(ram));
+        all.addAll(pmem.images());
+        this.memory = new ScenarioMemory(all);
         this.classes = classes;
         this.image = image;
         this.sections = sections;
@@ -47,8 +59,8 @@ public final class FirstKernel implements AutoCloseable {
         this.vmcoreinfoNote = vmcoreinfoNote;
     }
 
-    /** Builds the RAM image into {@code ramFile} (sparse). */
-    public static FirstKernel build(Scenario s, Path ramFile) throws IOException {
+    /** Builds the RAM image into {@code ramFile} and pmem region i into {@code pmemFiles[i]} (sparse). */
+    public static FirstKernel build(Scenario s, Path ramFile, List<Path> pmemFiles) throws IOException {
         s.validate();
         SplittableRandom rnd = new SplittableRandom(s.seed());
         List<long[]> ramRanges = new ArrayList<>();
@@ -57,15 +69,30 @@ public final class FirstKernel implements AutoCloseable {
         }
         long ramEnd = (ramRanges.get(ramRanges.size() - 1)[1] + PAGE_SIZE - 1) & -PAGE_SIZE;
         MemoryImage ram = MemoryImage.create(ramFile, 0, ramEnd);
+        PmemDevices pmem = null;
         try {
-            return build(s, rnd, ram, ramRanges);
-        } catch (RuntimeException e) {
+            pmem = PmemDevices.create(s, pmemFiles, rnd);
+            return build(s, rnd, ram, ramRanges, pmem);
+        } catch (IOException | RuntimeException e) {
             ram.close();
+            if (pmem != null) {
+                pmem.close();
+            }
             throw e;
         }
     }
 
-    private static FirstKernel build(Scenario s, SplittableRandom rnd, MemoryImage ram, List<long[]> ramRanges) {
+    /** A scenario without pmem regions, or whose pmem images go beside {@code ramFile}. */
+    public static FirstKernel build(Scenario s, Path ramFile) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < (s.pmem() == null ? 0 : s.pmem().size()); i++) {
+            files.add(ramFile.resolveSibling("pmem" + i + ".img"));
+        }
+        return build(s, ramFile, files);
+    }
+
+    private static FirstKernel build(Scenario s, SplittableRandom rnd, MemoryImage ram, List<long[]> ramRanges,
+                                     PmemDevices pmem) throws IOException {
         int pages = (int) (ram.end() >>> PAGE_SHIFT);
         PageClass[] classes = new PageClass[pages];
         java.util.Arrays.fill(classes, PageClass.HOLE);
@@ -116,6 +143,21 @@ public final class FirstKernel implements AutoCloseable {
             }
         }
 
+        pmem.populateMemmaps(ram, memblock, vmemmap, sections);
+        List<Canary> pmemCanaries = pmem.fillUserData(rnd, s.seed(),
+                s.canaries() == null ? List.of() : s.canaries(), ram, vmemmap, memblock);
+        long devmHead = KernelImage.va(SYM_DEVM_MEMMAP_VMCORE_HEAD);
+        List<DevmMemmapList.Registration> devm = new ArrayList<>();
+        if (s.rfcKernel()) {
+            for (PmemDevices.Placed p : pmem.withMemmap()) {
+                if (p.onDevice()) {
+                    long[] r = p.metadataPfns();
+                    devm.add(new DevmMemmapList.Registration(directMap(memblock.alloc(64, 64)), r[0], r[1],
+                            pmem.pgmap(p)));
+                }
+            }
+        }
+
         long[] crashNotes = new long[s.cpus()];
         for (int cpu = 0; cpu < s.cpus(); cpu++) {
             long unit = memblock.alloc(PERCPU_UNIT, PAGE_SIZE);
@@ -127,7 +169,15 @@ public final class FirstKernel implements AutoCloseable {
 
         PageMix mix = new PageMix(ram, vmemmap, classes, rnd, s.pageMix(), s.seed());
         mix.populate(memblock.freeRanges());
-        FirstKernel k = new FirstKernel(s, ram, classes, image, sections, crashNotes, vmcoreinfoData, vmcoreinfoNote);
+        FirstKernel k = new FirstKernel(s, ram, pmem, classes, image, sections, crashNotes, vmcoreinfoData,
+                vmcoreinfoNote, devm.isEmpty() ? 0 : devmHead);
+        if (!devm.isEmpty()) {
+            X86_64Translation xlat = new X86_64Translation(k.memory(), image.pa(SYM_INIT_TOP_PGT), false, image.physBase(),
+                    KERNEL_IMAGE_SIZE, java.util.OptionalLong.of(PAGE_OFFSET), MAX_PHYSMEM_BITS, 0);
+            DevmMemmapList.export(k.memory(), xlat, java.nio.ByteOrder.LITTLE_ENDIAN, devmHead, devm,
+                    DevmMemmapList.Layout.LP64);
+        }
+        k.canaries.addAll(pmemCanaries);
         for (String c : s.canaries() == null ? List.<String>of() : s.canaries()) {
             PageClass where = canaryClass(c);
             if (where != null) {
@@ -218,7 +268,21 @@ public final class FirstKernel implements AutoCloseable {
 
             @Override
             public boolean isZero(long pfn) {
-                return pfn >= classes.length || ram.isZeroPage(pfn << PAGE_SHIFT);
+                long pa = pfn << PAGE_SHIFT;
+                if (pfn < classes.length) {
+                    return ram.isZeroPage(pa);
+                }
+                for (MemoryImage m : pmem.images()) {
+                    if (m.contains(pa, PAGE_SIZE)) {
+                        return m.isZeroPage(pa);
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            public boolean hasMemmap(long pfn) {
+                return sections.isPresent(pfn / PAGES_PER_SECTION);
             }
         };
     }
@@ -272,8 +336,23 @@ public final class FirstKernel implements AutoCloseable {
         return m;
     }
 
+    /** RAM and pmem as one physical address space. */
+    ScenarioMemory memory() {
+        return memory;
+    }
+
+    PmemDevices pmem() {
+        return pmem;
+    }
+
+    /** Kernel address of devm_memmap_vmcore_head, or 0 when no list was exported. */
+    long devmHead() {
+        return devmHead;
+    }
+
     @Override
     public void close() {
         ram.close();
+        pmem.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.pmemdump.images;
 import dev.pmemdump.io.AtomicOutput;
 import dev.pmemdump.io.Progress;
 import dev.pmemdump.vmcore.VmcoreInfo;
+import dev.pmemdump.vmcore.devm.DevmMemmapList;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -37,27 +38,42 @@ public final class ImageBuilder {
         try {
             Path ramTmp = temp(outDir, RAM, pending);
             Path vmcoreTmp = temp(outDir, VMCORE, pending);
+            List<Path> pmemTmp = new ArrayList<>();
+            for (int i = 0; i < (s.pmem() == null ? 0 : s.pmem().size()); i++) {
+                pmemTmp.add(temp(outDir, pmemImage(i), pending));
+            }
             Manifest manifest;
-            try (FirstKernel k = FirstKernel.build(s, ramTmp)) {
+            try (FirstKernel k = FirstKernel.build(s, ramTmp, pmemTmp)) {
                 progress.update(1, 4);
                 VmcoreInfo info = KernelVmcoreInfo.build(k, BASE_CRASHTIME + s.seed(), buildId(s));
+                if (k.devmHead() != 0) {
+                    info = DevmMemmapList.withVmcoreInfoLines(info, k.devmHead(), DevmMemmapList.Layout.LP64);
+                }
                 Panic.saveCpuNotes(k);
                 Panic.saveVmcoreInfo(k, info);
-                String iomem = IomemText.format(IomemText.entries(s, List.of()));
+                String iomem = IomemText.format(IomemText.entries(s, k.pmem().iomemChildren()));
                 writeBytes(outDir.resolve(IOMEM), iomem.getBytes(StandardCharsets.US_ASCII));
                 writeBytes(outDir.resolve(VMCOREINFO), info.bytes());
                 progress.update(2, 4);
-                ScenarioMemory memory = new ScenarioMemory(List.of(k.ram()));
-                Capture.Result capture = Capture.run(k, memory, iomem, outDir.resolve(ELFCOREHDR), vmcoreTmp);
+                Capture.Result capture = Capture.run(k, k.memory(), iomem, outDir.resolve(ELFCOREHDR), vmcoreTmp);
                 progress.update(3, 4);
                 List<Manifest.CanaryEntry> canaries = new ArrayList<>();
                 for (FirstKernel.Canary c : k.canaries()) {
-                    canaries.add(Manifest.canary(c.text(), c.pageClass(), c.physAddress()));
+                    canaries.add(Manifest.canary(c.text(), c.pageClass(), c.physAddress(), s.rfcKernel()));
+                }
+                List<Manifest.MetadataRange> metadata = new ArrayList<>();
+                for (PmemDevices.Placed p : k.pmem().withMemmap()) {
+                    if (p.onDevice()) {
+                        long[] r = p.metadataPfns();
+                        metadata.add(new Manifest.MetadataRange(p.ns().dev(), r[0], r[1],
+                                Manifest.sha256OfPages(p.image(), r[0], r[1])));
+                    }
                 }
                 manifest = new Manifest(s.kernelRelease(), s.seed(), Linux61.PAGE_SIZE,
                         ExpectedReport.of(k.pages(), capture.segments()),
-                        Manifest.classCounts(k), Manifest.kernelRam(k), List.of(), canaries);
+                        Manifest.classCounts(k), Manifest.kernelRam(k), metadata, canaries);
                 k.ram().force();
+                k.pmem().images().forEach(MemoryImage::force);
             }
             for (Path[] p : pending) {
                 Files.move(p[0], p[1], StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -71,6 +87,11 @@ public final class ImageBuilder {
                 Files.deleteIfExists(p[0]);
             }
         }
+    }
+
+    /** File name of pmem region {@code i}'s image (region bytes, then the label area). */
+    public static String pmemImage(int i) {
+        return "pmem" + i + ".img";
     }
 
     /** A BUILD-ID that differs per scenario seed (40 hex digits). */

@@ -50,6 +50,8 @@ public final class Linux61 {
     public static final long SYM_NODE_DATA = 0x1c393a0L;
     public static final long SYM_NODE_ONLINE_MAP = 0x1c3df40L;
     public static final long SYM_CLEAR_SEQ = 0x2faad20L;
+    /** The RFC v2 kernel's static list head (in .data, where this kernel has room). */
+    public static final long SYM_DEVM_MEMMAP_VMCORE_HEAD = 0x1c3e000L;
     public static final long SYM_KALLSYMS_OFFSETS = 0x11619c8L;
     public static final long SYM_KALLSYMS_RELATIVE_BASE = 0x11bdab0L;
     public static final long SYM_KALLSYMS_NUM_SYMS = 0x11bdab8L;

@@ -37,6 +37,13 @@ final class MemSection {
         return NR_SECTION_ROOTS * 8;
     }
 
+    /** True once section {@code nr} is present. */
+    boolean isPresent(long nr) {
+        long rootEntry = ram.getLong(rootPa + (nr / SECTIONS_PER_ROOT) * 8);
+        return rootEntry != 0
+                && ram.getLong(rootEntry - PAGE_OFFSET + (nr % SECTIONS_PER_ROOT) * MEM_SECTION_SIZE) != 0;
+    }
+
     /**
      * Marks section {@code nr} present with a memmap in the vmemmap, its 2 MiB subsections in
      * {@code subsections} (bit i = subsection i) and the given state {@code flags}.
@@ -52,6 +59,14 @@ final class MemSection {
             page = rootEntry - PAGE_OFFSET;
         }
         long ms = page + (nr % SECTIONS_PER_ROOT) * MEM_SECTION_SIZE;
+        long existing = ram.getLong(ms + MEM_SECTION_USAGE);
+        if (existing != 0) {
+            // another namespace already hot-added subsections of this section
+            long usage = existing - PAGE_OFFSET;
+            ram.putLong(usage, ram.getLong(usage) | subsections);
+            ram.putLong(ms + MEM_SECTION_MEM_MAP, ram.getLong(ms + MEM_SECTION_MEM_MAP) | flags);
+            return;
+        }
         long usage = newUsage.getAsLong();
         ram.putLong(usage, subsections);
         ram.putLong(ms + MEM_SECTION_MEM_MAP, VMEMMAP_BASE | flags);

@@ -27,6 +27,11 @@ public final class MemoryImage implements AutoCloseable {
         return new MemoryImage(MappedImage.create(file, size), base);
     }
 
+    /** Physical memory at {@code base} held by an existing mapping (this object then owns it). */
+    public static MemoryImage of(MappedImage image, long base) {
+        return new MemoryImage(image, base);
+    }
+
     public long base() {
         return base;
     }

@@ -106,9 +106,9 @@ public record Scenario(
                 new Range("0x24000000", "128M"),
                 "0x6600000", "file", true,
                 List.of(new PmemRegion("0x100000000", "512M", false, List.of(
-                        new Namespace("namespace0.0", "fsdax", "dev", "128M", "2M"),
-                        new Namespace("namespace0.1", "fsdax", "mem", "64M", "2M"),
-                        new Namespace("namespace0.2", "devdax", "dev", "64M", "2M")))),
+                        new Namespace("fsdax-dev", "fsdax", "dev", "128M", "2M"),
+                        new Namespace("fsdax-mem", "fsdax", "mem", "64M", "2M"),
+                        new Namespace("devdax", "devdax", "dev", "64M", "2M")))),
                 new Mix(0.06, 0.20, 0.03, 0.20, 0.05, 4, 2),
                 List.of("PMEMDUMP-CANARY-KERNEL", "PMEMDUMP-CANARY-CACHE", "PMEMDUMP-CANARY-ANON",
                         "PMEMDUMP-CANARY-PMEM"),

@@ -35,6 +35,34 @@ final class Vmemmap {
         pages4k.put(va, pa);
     }
 
+    /** True if the struct page of {@code pfn} has backing memory. */
+    boolean isPopulated(long pfn) {
+        long va = vmemmapOf(pfn);
+        return blocks2m.containsKey(va & -PageTables.MIB2) || pages4k.containsKey(va & -PAGE_SIZE);
+    }
+
+    /**
+     * Backs the struct pages of [firstPfn, endPfn) with physical memory laid out linearly, where
+     * {@code physOfVa} gives the backing of each 4 KiB of vmemmap: 2 MiB pages where the vmemmap
+     * block lies wholly in the range and its backing is 2 MiB aligned, 4 KiB pages elsewhere.
+     */
+    void populateRange(long firstPfn, long endPfn, java.util.function.LongUnaryOperator physOfVa) {
+        long va = vmemmapOf(firstPfn);
+        long end = vmemmapOf(endPfn);
+        while (va < end) {
+            long pa = physOfVa.applyAsLong(va);
+            long pfn = (va - Linux61.VMEMMAP_BASE) / Linux61.PAGE_STRUCT_SIZE;
+            if ((va & (PageTables.MIB2 - 1)) == 0 && va + PageTables.MIB2 <= end
+                    && (pa & (PageTables.MIB2 - 1)) == 0 && !isPopulated(pfn)) {
+                populateBlock(pfn, pa);
+                va += PageTables.MIB2;
+            } else {
+                populatePage(pfn, pa);
+                va += PAGE_SIZE;
+            }
+        }
+    }
+
     /** Physical address of the struct page of {@code pfn}. */
     long structPage(long pfn) {
         long va = vmemmapOf(pfn);

@@ -164,11 +164,6 @@ public final class LabelArea {
         return current;
     }
 
-    /** Decoded index block {@code i}, or null when it failed validation. */
-    public LabelIndex index(int i) {
-        return index[i];
-    }
-
     public boolean isFree(long slot) {
         return (free[(int) (slot >>> 3)] & (1 << (slot & 7))) != 0;
     }
@@ -196,14 +191,6 @@ public final class LabelArea {
 
     private MemorySegment slotSegment(long slot) {
         return lsa.asSlice(2 * indexSize + slot * labelSize, labelSize);
-    }
-
-    public long freeSlots() {
-        long n = 0;
-        for (long slot = 0; slot < nslot; slot++) {
-            n += isFree(slot) ? 1 : 0;
-        }
-        return n;
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The real-kernel fixtures: pmemdump must see what Linux 6.1 and ndctl 76 saw. */
 class FixtureAcceptanceTest {
@@ -57,6 +58,42 @@ class FixtureAcceptanceTest {
         assertSameOutput(KDUMP + "first-kernel/30-list-N-v.json", "list", "-N", "-v", "--image", img);
         assertSameOutput(KDUMP + "first-kernel/31-list-RDN.json", "list", "-RDN", "--image", img);
         assertSameOutput(KDUMP + "first-kernel/32-read-labels.json", "read-labels", "-j", "--image", img);
+    }
+
+    /**
+     * The fixture's "before" state is a zero 512 MiB backing file (label-less region) and its
+     * "after init" state what init-labels makes of it: replay both on a fresh sparse image.
+     */
+    @Test
+    void zeroImageAndInitLabelsMatchNdctl(@org.junit.jupiter.api.io.TempDir Path dir) {
+        String img = dir.resolve("zero.img").toString();
+        assertEquals(0, Ndctl.run("create-image", "-s", "512M", img).exit());
+        assertSameOutput(V11 + "00-list-RDN-before.json", "list", "-RDN", "--image", img);
+        assertSameOutput(V11 + "01-list-BDRNi-v-before.json", "list", "-BDRN", "-i", "-v", "--image", img);
+        assertSameOutput(V11 + "02-read-labels-before.json", "read-labels", "-j", "nmem0", "--image", img);
+        assertEquals(0, Ndctl.run("init-labels", "nmem0", "--image", img).exit());
+        assertSameOutput(V11 + "07-list-RDN-after-init.json", "list", "-RDN", "-i", "--image", img);
+        assertSameOutput(V11 + "08-read-labels-after-init.json", "read-labels", "-j", "nmem0", "--image", img);
+    }
+
+    @Test
+    void verboseBusListingMatchesNdctl() {
+        assertSameOutput(V11 + "22-list-BDRNi-vvv.json", "list", "-BDRN", "-i", "-vvv", "--image", v11().toString());
+    }
+
+    /** The kernel-written BTT (with real writes in map and log) is consistent; a map entry pointing at a block in use is not. */
+    @Test
+    void checkNamespaceOnTheKernelsBtt(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Ndctl.Result ok = Ndctl.run("check-namespace", "namespace0.3", "--image", v11().toString());
+        assertEquals(0, ok.exit(), ok.err());
+        assertEquals("checked 1 namespace\n", ok.err());
+        Path copy = Images.sparseCopy(v11(), dir.resolve("btt.img"));
+        long map = 0x14001000L + 0x3fea000L;
+        Images.poke(copy, map + 4 * 5, new byte[] {0x00, 0x00, 0x00, (byte) 0xc0}); // lba 5 -> block 0, as lba 1
+        Ndctl.Result bad = Ndctl.run("check-namespace", "all", "--image", copy.toString());
+        assertEquals(1, bad.exit());
+        assertTrue(bad.err().contains("namespace0.3: arena 0 (offset 0x14001000): map entry 5 -> 0 out of range or mapped twice"),
+                bad.err());
     }
 
     static String sha256(MemorySegment s) throws Exception {

@@ -4,6 +4,7 @@ package dev.pmemdump.filter.report;
 public enum SpanKind {
     HOLE("#ffffff", "hole (no memory)"),
     RAM_KEPT("#4c78a8", "RAM kept (kernel, slab, ...)"),
+    RAM_EXCLUDED("#f2e6c9", "RAM excluded by the dump level"),
     RAM_ZERO("#d0d7de", "RAM zero pages"),
     RAM_CACHE("#72b7b2", "RAM page cache"),
     RAM_CACHE_PRIVATE("#54a24b", "RAM page cache with private"),
@@ -11,7 +12,8 @@ public enum SpanKind {
     RAM_FREE("#bab0ac", "RAM free pages"),
     PMEM_METADATA_KEPT("#b279a2", "pmem metadata kept"),
     PMEM_METADATA_DROPPED("#eeca3b", "pmem metadata dropped (-d 0x20)"),
-    PMEM_USERDATA_EXCLUDED("#e45756", "pmem user data excluded");
+    PMEM_USERDATA_EXCLUDED("#e45756", "pmem user data excluded"),
+    PMEM_USERDATA_KEPT("#000000", "pmem user data KEPT (a leak)");
 
     private final String color;
     private final String legend;

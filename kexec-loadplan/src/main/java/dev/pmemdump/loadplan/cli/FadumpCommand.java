@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 /** {@code pmemdump loadplan fadump}: the powerpc firmware-assisted dump reservation and its /proc/vmcore. */
 @Command(name = "fadump",
         mixinStandardHelpOptions = true,
-        description = {"Plan a powerpc firmware-assisted dump: boot memory size (larger of 5% of RAM and 256 MiB, "
+        description = {"Plan a powerpc firmware-assisted dump: boot memory size (larger of 5%% of RAM and 256 MiB, "
                 + "or fadump_reserve_mem=), the reserved area at the top of memory (CPU state, HPTE, boot-memory "
                 + "copy, ELF header), /sys/kernel/debug/powerpc/fadump_region before and after a crash, and the "
                 + "elfcorehdr program headers."})
@@ -101,8 +101,11 @@ public final class FadumpCommand implements Callable<Integer> {
             for (NoteBuffer n : vmcore.notes()) {
                 out.printf("note: %-10s phys %#x size %#x%n", n.what(), n.phys(), n.size());
             }
-            for (Load l : vmcore.loads()) {
-                out.printf("load: phys %#x size %#x read from %#x%n", l.phys(), l.size(), l.source());
+            for (int i = 0; i < vmcore.loads().size(); i++) {
+                Load l = vmcore.loads().get(i);
+                if (l.source() != l.phys()) {
+                    out.printf("LOAD[%2d] is read from its copy at %#x%n", i, l.source());
+                }
             }
             out.print(PlanReport.table(vmcore.loads()));
         }
@@ -118,20 +121,18 @@ public final class FadumpCommand implements Callable<Integer> {
         range(root.putObject("hpte"), layout.hpte());
         range(root.putObject("boot_memory_copy"), layout.bootCopy());
         range(root.putObject("elf_area"), layout.elfArea());
-        root.put("elfcorehdr", "0x" + Long.toHexString(layout.elfcorehdrAddress()));
+        root.put("elfcorehdr", PlanReport.hex(layout.elfcorehdrAddress()));
         root.put("fadump_region_first_kernel", layout.regionReport(false));
         root.put("fadump_region_second_kernel", layout.regionReport(true));
         ArrayNode loads = root.putArray("loads");
         for (Load l : vmcore.loads()) {
-            loads.addObject().put("phys_start", "0x" + Long.toHexString(l.phys()))
-                    .put("virt_start", "0x" + Long.toHexString(l.virt()))
-                    .put("size", l.size()).put("source", "0x" + Long.toHexString(l.source()));
+            loads.addObject().put("phys_start", PlanReport.hex(l.phys())).put("virt_start", PlanReport.hex(l.virt()))
+                    .put("size", l.size()).put("source", PlanReport.hex(l.source()));
         }
         return root;
     }
 
     private static void range(ObjectNode node, PhysRange r) {
-        node.put("start", "0x" + Long.toHexString(r.start())).put("end", "0x" + Long.toHexString(r.end()))
-                .put("size", r.size());
+        node.put("start", PlanReport.hex(r.start())).put("end", PlanReport.hex(r.end())).put("size", r.size());
     }
 }

@@ -74,7 +74,7 @@ final class CreateNamespaceCommand implements Callable<Integer> {
                 created = r.create(s);
             }
         }
-        boolean human = System.console() != null;
+        boolean human = System.console() != null && System.console().isTerminal();
         spec.commandLine().getOut().println(JsonC.pretty(
                 NdctlJson.namespace(created, new NdctlJson.Flags(false, human, true))));
         return 0;

@@ -39,6 +39,8 @@ final class ListCommand implements Callable<Integer> {
     boolean idle;
     @Option(names = {"-v", "--verbose"}, description = "More detail (repeatable).")
     boolean[] verbose = new boolean[0];
+    @Option(names = {"-C", "--capabilities"}, description = "Include region capabilities (also with -vvv).")
+    boolean capabilities;
     @Option(names = {"-u", "--human"}, description = "Human-readable sizes; a single object is not wrapped in an array.")
     boolean human;
     @Option(names = {"-r", "--region"}, description = "Only this region.")
@@ -64,7 +66,7 @@ final class ListCommand implements Callable<Integer> {
             }
             ArrayNode regionArray = NdctlJson.array();
             if (regions) {
-                ObjectNode ro = NdctlJson.region(r, flags, dimms);
+                ObjectNode ro = NdctlJson.region(r, flags, dimms, capabilities || verbose.length >= 3);
                 if (showNs && !ns.isEmpty()) {
                     ro.set("namespaces", ns);
                 }

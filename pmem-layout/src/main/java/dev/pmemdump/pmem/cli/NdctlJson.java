@@ -8,6 +8,7 @@ import dev.pmemdump.pmem.LabelIndex;
 import dev.pmemdump.pmem.Mode;
 import dev.pmemdump.pmem.Namespace;
 import dev.pmemdump.pmem.NamespaceLabel;
+import dev.pmemdump.pmem.PfnInfoBlock;
 import dev.pmemdump.pmem.Region;
 import dev.pmemdump.pmem.RegionLayout;
 import dev.pmemdump.pmem.Uuids;
@@ -121,7 +122,7 @@ final class NdctlJson {
         }
     }
 
-    static ObjectNode region(Region r, Flags f, boolean mappings) {
+    static ObjectNode region(Region r, Flags f, boolean mappings, boolean capabilities) {
         ObjectNode o = F.objectNode();
         o.put("dev", r.dev());
         o.set("size", size(r.size(), f.human()));
@@ -144,6 +145,23 @@ final class NdctlJson {
             m.put("offset", 0);
             m.set("length", size(r.size(), f.human()));
             m.put("position", 0);
+        }
+        if (capabilities) {
+            ArrayNode caps = o.putArray("capabilities");
+            ObjectNode sector = caps.addObject();
+            sector.put("mode", "sector");
+            ArrayNode sizes = sector.putArray("sector_sizes");
+            for (long s : new long[] {512, 520, 528, 4096, 4104, 4160, 4224}) {
+                sizes.add(s);
+            }
+            for (String mode : new String[] {"fsdax", "devdax"}) {
+                ObjectNode c = caps.addObject();
+                c.put("mode", mode);
+                ArrayNode al = c.putArray("alignments");
+                for (long a : PfnInfoBlock.SUPPORTED_ALIGNMENTS) {
+                    al.add(a);
+                }
+            }
         }
         o.put("persistence_domain", "unknown");
         return o;

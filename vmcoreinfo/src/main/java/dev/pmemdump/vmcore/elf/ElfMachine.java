@@ -8,21 +8,37 @@ import java.nio.ByteOrder;
  * project targets; the others are here so a reader does not reject their dumps.
  */
 public enum ElfMachine {
-    X86_64(62, ByteOrder.LITTLE_ENDIAN, 4096, "x86_64"),
-    AARCH64(183, ByteOrder.LITTLE_ENDIAN, 4096, "arm64"),
-    PPC64LE(21, ByteOrder.LITTLE_ENDIAN, 65536, "ppc64le"),
-    PPC64(21, ByteOrder.BIG_ENDIAN, 65536, "ppc64");
+    // sizeof(struct elf_prstatus): 112 bytes of common fields, pr_reg (27, 34 or 48 registers), pr_fpvalid + pad
+    X86_64(62, ByteOrder.LITTLE_ENDIAN, 4096, "x86_64", 336),
+    AARCH64(183, ByteOrder.LITTLE_ENDIAN, 4096, "arm64", 392),
+    PPC64LE(21, ByteOrder.LITTLE_ENDIAN, 65536, "ppc64le", 504),
+    PPC64(21, ByteOrder.BIG_ENDIAN, 65536, "ppc64", 504);
 
     private final int emMachine;
     private final ByteOrder order;
     private final int defaultPageSize;
     private final String linuxName;
+    private final int prstatusSize;
 
-    ElfMachine(int emMachine, ByteOrder order, int defaultPageSize, String linuxName) {
+    ElfMachine(int emMachine, ByteOrder order, int defaultPageSize, String linuxName, int prstatusSize) {
         this.emMachine = emMachine;
         this.order = order;
         this.defaultPageSize = defaultPageSize;
         this.linuxName = linuxName;
+        this.prstatusSize = prstatusSize;
+    }
+
+    /** {@code sizeof(struct elf_prstatus)}: the descriptor size of a CORE/NT_PRSTATUS note. */
+    public int prstatusSize() {
+        return prstatusSize;
+    }
+
+    /**
+     * {@code sizeof(note_buf_t)} = CRASH_CORE_NOTE_BYTES: one note header, "CORE" padded to 8, the
+     * prstatus, and the terminating empty header; the size of each per-CPU PT_NOTE in the elfcorehdr.
+     */
+    public int crashNoteBytes() {
+        return 12 * 2 + 8 + prstatusSize;
     }
 
     /** The {@code e_machine} value. */

@@ -87,6 +87,41 @@ class DeviceDumpsTest {
         }
     }
 
+    /**
+     * makedumpfile filters the rewritten vmcore exactly as it filters the original (same page counts as
+     * host-analysis/makedumpfile-E-d31.txt) and carries the device dump into its output.
+     */
+    @Test
+    void makedumpfileKeepsTheDeviceDump(@TempDir Path tmp) throws Exception {
+        Path makedumpfile = Tools.require("makedumpfile");
+        byte[] data = new byte[6000];
+        new Random(4).nextBytes(data);
+        Path withDd = tmp.resolve("vmcore-dd");
+        try (MappedImage img = MappedImage.open(Fixtures.unzstd("linux-6.1-qemu/kdump-file/vmcore.raw.zst"),
+                MappedImage.Access.READ_ONLY)) {
+            DeviceDumps.addToVmcore(ElfCore.open(img), List.of(DeviceDumps.toNote("nvdimm_0", data, 4096)), 4096, withDd);
+        }
+        Path filtered = tmp.resolve("filtered.elf");
+        Tools.Run r = Tools.run(List.of(makedumpfile.toString(), "-E", "-d", "31", "--message-level", "30",
+                withDd.toString(), filtered.toString()), tmp, 120).assertOk();
+        String expected = Fixtures.text("linux-6.1-qemu/kdump-file/host-analysis/makedumpfile-E-d31.txt");
+        for (String key : List.of("Original pages  :", "Excluded pages   :", "Remaining pages  :")) {
+            assertEquals(line(expected, key), line(r.stdout(), key), key);
+        }
+        try (MappedImage img = MappedImage.open(filtered, MappedImage.Access.READ_ONLY)) {
+            ElfCore core = ElfCore.open(img);
+            List<DeviceDumps.Listed> listed = DeviceDumps.list(core);
+            assertEquals(1, listed.size());
+            Path x = tmp.resolve("x.bin");
+            DeviceDumps.extract(core, "nvdimm_0", x);
+            assertArrayEquals(data, Arrays.copyOf(Files.readAllBytes(x), data.length));
+        }
+    }
+
+    static String line(String text, String key) {
+        return text.lines().filter(l -> l.contains(key)).findFirst().orElseThrow(() -> new AssertionError(key + " in\n" + text));
+    }
+
     @Test
     void newDumpsGoAfterExistingDumpsAndBeforeCpuNotes() {
         Note cpu = new Note("CORE", 1, new byte[336]);

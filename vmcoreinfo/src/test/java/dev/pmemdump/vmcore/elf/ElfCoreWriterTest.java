@@ -45,17 +45,16 @@ class ElfCoreWriterTest {
             }
         }
         List<Note> notes = new ArrayList<>();
-        List<ProgramHeader> phdrs = new ArrayList<>();
+        ElfcorehdrBuilder hdr = new ElfcorehdrBuilder(ElfMachine.X86_64);
         for (int cpu = 0; cpu < cpus; cpu++) {
             byte[] prstatus = new byte[336];
             rnd.nextBytes(prstatus);
-            Note n = new Note("CORE", Note.NT_PRSTATUS, prstatus);
-            notes.add(n);
-            byte[] buf = NoteSegment.encodeWithTerminator(List.of(n), ByteOrder.LITTLE_ENDIAN);
+            notes.add(new Note("CORE", Note.NT_PRSTATUS, prstatus));
+            byte[] buf = ElfcorehdrBuilder.crashNoteBuffer(ElfMachine.X86_64, prstatus);
             assertEquals(368, buf.length, "sizeof(note_buf_t)");
             long at = CPU_NOTES + cpu * 0x400L;
             System.arraycopy(buf, 0, mem, (int) at, buf.length);
-            phdrs.add(ProgramHeader.elfcorehdrNote(at, buf.length));
+            hdr.cpuNote(at);
         }
         VmcoreInfo info = VmcoreInfo.parse(Files.readAllBytes(Fixtures.path(
                 "linux-6.1-qemu/kdump-file/host-analysis/VMCOREINFO.txt")), "fixture");
@@ -63,18 +62,20 @@ class ElfCoreWriterTest {
         byte[] vbuf = VmcoreInfoNote.kernelBuffer(info, ByteOrder.LITTLE_ENDIAN, 4096);
         assertEquals(4132, vbuf.length);
         System.arraycopy(vbuf, 0, mem, (int) VMCOREINFO_NOTE, vbuf.length);
-        phdrs.add(ProgramHeader.elfcorehdrNote(VMCOREINFO_NOTE, vbuf.length));
-        List<ProgramHeader> loads = List.of(
-                // kernel text, also inside the RAM load below (as on x86_64)
+        hdr.vmcoreInfoNote(VMCOREINFO_NOTE, 4096);
+        // kernel text, also inside the first RAM load (as on x86_64)
+        hdr.kernelText(0xffffffff81000000L, 0x200000, 0x100000)
+                .ram(0x100000, 0x700000, 0xffff888000000000L)
+                .ram(0x800800, 0x1f800, 0xffff888000000000L)      // an unaligned range, as an e820 map can give
+                .pmem(0xc00000, 0x400000, 0xffff888000000000L);
+        List<ProgramHeader> loads = hdr.programHeaders().subList(cpus + 1, cpus + 5);
+        assertEquals(List.of(
                 ProgramHeader.load(ProgramHeader.PF_RWX, 0x200000, 0xffffffff81000000L, 0x200000, 0x100000),
                 ProgramHeader.load(ProgramHeader.PF_RWX, 0x100000, 0xffff888000100000L, 0x100000, 0x700000),
-                // an unaligned range, as an e820 map can give
                 ProgramHeader.load(ProgramHeader.PF_RWX, 0x800800, 0xffff888000800800L, 0x800800, 0x1f800),
-                ProgramHeader.load(ProgramHeader.PF_RWX | ProgramHeader.PF_DEV, 0xc00000, 0xffff888000c00000L,
-                        0xc00000, 0x400000));
-        phdrs.addAll(loads);
-        byte[] hdr = ElfCoreWriter.elfcorehdr(ElfMachine.X86_64, phdrs, ElfCoreWriter.KERNEL_ELFCOREHDR_ALIGN);
-        return new FirstKernel(mem, hdr, notes, loads);
+                ProgramHeader.load(0x17, 0xc00000, 0xffff888000c00000L, 0xc00000, 0x400000)), loads);
+        assertTrue(loads.get(3).isPmem());
+        return new FirstKernel(mem, hdr.build(ElfCoreWriter.KERNEL_ELFCOREHDR_ALIGN), notes, loads);
     }
 
     @Test
@@ -86,6 +87,7 @@ class ElfCoreWriterTest {
         assertEquals(k.loads(), hdr.loads());
         assertEquals(CPU_NOTES + 0x400, hdr.noteHeaders().get(1).offset());
         assertEquals(hdr.noteHeaders().get(1).offset(), hdr.noteHeaders().get(1).paddr());
+        assertEquals(List.of(368L, 368L, 4132L), hdr.noteHeaders().stream().map(ProgramHeader::memsz).toList());
         Path file = tmp.resolve("elfcorehdr");
         Files.write(file, k.elfcorehdr());
         Readelf r = Readelf.run(file, "-h", "-l", "-W");

@@ -1,0 +1,241 @@
+package dev.pmemdump.images;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.pmemdump.io.MappedImage;
+import dev.pmemdump.io.Progress;
+import dev.pmemdump.testing.Tools;
+import dev.pmemdump.vmcore.elf.ElfCore;
+import dev.pmemdump.vmcore.xlat.ElfPhysicalMemory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The built scenarios against the real tools: readelf reads every vmcore without a warning,
+ * makedumpfile 1.7.2's -d 31 report equals the manifest, its -d 0 output holds the pmem metadata
+ * whose sha256 the manifest gives, and libkdumpfile reads VMCOREINFO and memory equal to the images.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RealToolsAcceptanceTest {
+    static final List<String> LABELS = List.of("Pages filled with zero", "Non-private cache pages",
+            "Private cache pages", "User process data pages", "Free pages");
+
+    private Path root;
+    private final Map<String, Manifest> manifests = new LinkedHashMap<>();
+
+    /** 256 MiB of RAM and a 256 MiB pmem region with the three namespace kinds, RFC kernel. */
+    static Scenario smallWithPmem(long seed, String kexecMode) {
+        Scenario s = FirstKernelTest.small(seed);
+        return new Scenario(s.kernelRelease(), 3, s.ram(), s.crashkernel(), s.kernelPhys(), kexecMode, true,
+                List.of(new Scenario.PmemRegion("0x100000000", "256M", false, List.of(
+                        new Scenario.Namespace("fsdax-dev", "fsdax", "dev", "64M", "2M"),
+                        new Scenario.Namespace("fsdax-mem", "fsdax", "mem", "32M", "2M"),
+                        new Scenario.Namespace("devdax", "devdax", "dev", "32M", "2M")))),
+                s.pageMix(), s.canaries(), seed);
+    }
+
+    static Scenario ramOnlyLoadMode(long seed) {
+        Scenario s = FirstKernelTest.small(seed);
+        return new Scenario(s.kernelRelease(), 1, s.ram(), s.crashkernel(), s.kernelPhys(), "load", false, List.of(),
+                s.pageMix(), s.canaries(), seed);
+    }
+
+    @BeforeAll
+    void build() throws Exception {
+        Tools.require("makedumpfile");
+        root = Files.createTempDirectory("images-acceptance");
+        Map<String, Scenario> scenarios = new LinkedHashMap<>();
+        scenarios.put("ram-load", ramOnlyLoadMode(2));
+        scenarios.put("pmem-file", smallWithPmem(3, "file"));
+        scenarios.put("pmem-load", smallWithPmem(4, "load"));
+        scenarios.put("default", Scenario.defaultScenario());
+        for (var e : scenarios.entrySet()) {
+            manifests.put(e.getKey(), ImageBuilder.build(e.getValue(), root.resolve(e.getKey()), Progress.silent()));
+        }
+    }
+
+    @AfterAll
+    void clean() throws Exception {
+        if (root != null) {
+            try (var walk = Files.walk(root)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private Path vmcore(String name) {
+        return root.resolve(name).resolve(ImageBuilder.VMCORE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ram-load", "pmem-file", "pmem-load", "default"})
+    void readelfReadsTheVmcoreWithoutWarnings(String name) {
+        Path readelf = Tools.require("readelf");
+        Tools.Run r = Tools.run(List.of(readelf.toString(), "-l", "-n", "-W", vmcore(name).toString()), null, 60)
+                .assertOk();
+        assertEquals("", r.stderr());
+        assertFalse(r.stdout().toLowerCase().contains("warning"), r.stdout());
+        assertTrue(r.stdout().contains("VMCOREINFO") && r.stdout().contains("NT_PRSTATUS"), r.stdout());
+        boolean pmem = name.startsWith("pmem") || name.equals("default");
+        assertEquals(pmem, r.stdout().contains("0x0000000100000000"), r.stdout());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ram-load", "pmem-file", "pmem-load", "default"})
+    void makedumpfileReportEqualsTheManifest(String name) {
+        Path tool = Tools.require("makedumpfile");
+        ExpectedReport.Report want = manifests.get(name).expectedReport();
+        Tools.Run l = report(tool, vmcore(name), root.resolve(name + ".kdump"), "-l", "-d", "31");
+        assertEquals(counts(want.eachPfnOnce()), reportCounts(l.stdout()), l.stdout());
+        Tools.Run e = report(tool, vmcore(name), root.resolve(name + ".elf"), "-E", "-d", "31");
+        assertEquals(counts(want.eachPfnOnce()), reportCounts(e.stdout()), e.stdout());
+        // Many small cycles: the ELF writer counts per PT_LOAD (kernel text twice).
+        Tools.Run c = report(tool, vmcore(name), root.resolve(name + ".c.elf"), "-E", "-d", "31",
+                "--cyclic-buffer", "1");
+        assertEquals(counts(want.perLoad()), reportCounts(c.stdout()), c.stdout());
+    }
+
+    @Test
+    void makedumpfileD0KeepsThePmemMetadataTheManifestHashes() throws Exception {
+        Path tool = Tools.require("makedumpfile");
+        Path out = root.resolve("d0.elf");
+        makedumpfile(tool, vmcore("pmem-file"), out, "-E", "-d", "0").assertOk();
+        Manifest m = manifests.get("pmem-file");
+        assertEquals(2, m.pmemMetadata().size());
+        try (MappedImage img = MappedImage.open(out, MappedImage.Access.READ_ONLY)) {
+            ElfPhysicalMemory mem = new ElfPhysicalMemory(ElfCore.open(img));
+            for (Manifest.MetadataRange r : m.pmemMetadata()) {
+                MessageDigest md = MessageDigest.getInstance("SHA-256");
+                for (long pfn = r.startPfn(); pfn < r.endPfn(); pfn++) {
+                    md.update(mem.read(pfn << 12, 4096));
+                }
+                assertEquals(r.sha256(), HexFormat.of().formatHex(md.digest()), r.namespace());
+            }
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pmem-file", "default"})
+    void libkdumpfileReadsVmcoreinfoAndMemoryEqualToTheImages(String name) throws Exception {
+        Path py = Tools.requirePython("kdumpfile");
+        Path dir = root.resolve(name);
+        Path script = root.resolve("check.py");
+        Files.writeString(script, PY_CHECK);
+        List<String> cmd = new ArrayList<>(List.of(py.toString(), script.toString(), dir.toString()));
+        Tools.Run r = Tools.run(cmd, dir, 300).assertOk();
+        Manifest m = manifests.get(name);
+        assertTrue(r.stdout().contains("vmcoreinfo equal"), r.stdout());
+        assertTrue(r.stdout().contains("uts Linux 6.1.0-56-amd64"), r.stdout());
+        for (Manifest.CanaryEntry c : m.canaries()) {
+            assertTrue(r.stdout().contains("canary " + c.text() + " " + c.physAddress()), r.stdout());
+        }
+        for (Manifest.MetadataRange md : m.pmemMetadata()) {
+            assertTrue(r.stdout().contains("metadata " + md.namespace() + " " + md.sha256()), r.stdout());
+        }
+        Matcher x = Pattern.compile("pages compared (\\d+) differing (\\d+)").matcher(r.stdout());
+        assertTrue(x.find(), r.stdout());
+        assertTrue(Long.parseLong(x.group(1)) > 1000, r.stdout());
+        assertEquals("0", x.group(2), r.stdout());
+    }
+
+    /** Reads through libkdumpfile only; compares with the image files read as plain files. */
+    static final String PY_CHECK = """
+            import hashlib, json, os, random, sys
+            import kdumpfile
+            d = sys.argv[1]
+            k = kdumpfile.kdumpfile(os.path.join(d, "vmcore"))
+            k.attr['addrxlat.ostype'] = 'linux'
+            raw = bytes(k.attr['linux.vmcoreinfo.raw'])
+            if raw == open(os.path.join(d, "vmcoreinfo.txt"), "rb").read():
+                print("vmcoreinfo equal")
+            info = dict(l.split("=", 1) for l in raw.decode().splitlines())
+            uts = int(info["SYMBOL(init_uts_ns)"], 16)
+            name = k.read(kdumpfile.KDUMP_KVADDR, uts, 65).split(b"\\0")[0].decode()
+            rel = k.read(kdumpfile.KDUMP_KVADDR, uts + 130, 65).split(b"\\0")[0].decode()
+            print("uts", name, rel)
+            m = json.load(open(os.path.join(d, "manifest.json")))
+            P = kdumpfile.KDUMP_MACHPHYSADDR
+            for c in m["canaries"]:
+                got = bytes(k.read(P, c["physAddress"], len(c["text"]))).decode()
+                if got == c["text"]:
+                    print("canary", got, c["physAddress"])
+            for r in m["pmemMetadata"]:
+                h = hashlib.sha256()
+                for pfn in range(r["startPfn"], r["endPfn"]):
+                    h.update(k.read(P, pfn * 4096, 4096))
+                print("metadata", r["namespace"], h.hexdigest())
+            images = [(0, os.path.join(d, "ram.img"))]
+            i = 0
+            while os.path.exists(os.path.join(d, "pmem%d.img" % i)):
+                images.append((0x100000000, os.path.join(d, "pmem%d.img" % i)))
+                i += 1
+            rnd = random.Random(7)
+            compared = differing = 0
+            for base, path in images:
+                size = os.path.getsize(path)
+                with open(path, "rb") as f:
+                    for _ in range(1500):
+                        pa = base + rnd.randrange(0, size // 4096 - 32) * 4096
+                        try:
+                            got = bytes(k.read(P, pa, 4096))
+                        except Exception:
+                            continue
+                        f.seek(pa - base)
+                        compared += 1
+                        if got != f.read(4096):
+                            differing += 1
+            print("pages compared", compared, "differing", differing)
+            """;
+
+    static Map<String, Long> reportCounts(String stdout) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String label : LABELS) {
+            Matcher x = Pattern.compile(Pattern.quote(label) + "\\s*: 0x([0-9a-f]+)").matcher(stdout);
+            assertTrue(x.find(), "no '" + label + "' in\n" + stdout);
+            m.put(label, Long.parseLong(x.group(1), 16));
+        }
+        return m;
+    }
+
+    static Map<String, Long> counts(ExpectedReport.Counts c) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put(LABELS.get(0), c.zero());
+        m.put(LABELS.get(1), c.nonPrivateCache());
+        m.put(LABELS.get(2), c.privateCache());
+        m.put(LABELS.get(3), c.user());
+        m.put(LABELS.get(4), c.free());
+        return m;
+    }
+
+    static Tools.Run makedumpfile(Path tool, Path vmcore, Path out, String... options) {
+        List<String> cmd = new ArrayList<>(List.of(tool.toString()));
+        cmd.addAll(List.of(options));
+        cmd.addAll(List.of("--message-level", "31", vmcore.toString(), out.toString()));
+        return Tools.run(cmd, out.getParent(), 600);
+    }
+
+    /** Runs makedumpfile for its report only; the dump it writes is deleted. */
+    static Tools.Run report(Path tool, Path vmcore, Path out, String... options) {
+        try {
+            return makedumpfile(tool, vmcore, out, options).assertOk();
+        } finally {
+            out.toFile().delete();
+        }
+    }
+}

@@ -77,6 +77,9 @@ final class Capture {
         long at = (crash.end() + 1 - hdr.length) & -Linux61.PAGE_SIZE;
         k.ram().putBytes(at, hdr);
         ImageBuilder.writeBytes(elfcorehdrOut, hdr);
+        for (MemoryImage m : memory.images()) {
+            m.force(); // from here on, holes of the images are skipped instead of read
+        }
         ElfCore core = ElfCore.read(MemorySegment.ofArray(hdr), elfcorehdrOut.toString(), ElfCore.Layout.ELFCOREHDR);
         ElfcorehdrConverter.convert(core, memory, List.of(), Linux61.PAGE_SIZE, vmcoreOut);
         return new Result(plan.loads(), hdr);

@@ -26,8 +26,12 @@ public final class ImageBuilder {
     public static final String VMCORE = "vmcore";
     public static final String VMCOREINFO = "vmcoreinfo.txt";
     public static final String MANIFEST = "manifest.json";
+    public static final String KMEMDUMP = "kmemdump.core";
     /** CRASHTIME of the real fixture; each seed moves it by a second. */
     static final long BASE_CRASHTIME = 1795377056L;
+
+    /** The first kernel's command line (the fixture's, with this scenario's crashkernel). */
+    static final String COMMAND_LINE = "BOOT_IMAGE=/boot/vmlinuz-6.1.0-56-amd64 root=/dev/vda ro console=ttyS0";
 
     private ImageBuilder() {}
 
@@ -56,6 +60,7 @@ public final class ImageBuilder {
                 writeBytes(outDir.resolve(VMCOREINFO), info.bytes());
                 progress.update(2, 4);
                 Capture.Result capture = Capture.run(k, k.memory(), iomem, outDir.resolve(ELFCOREHDR), vmcoreTmp);
+                KmemdumpCoreImage.write(outDir.resolve(KMEMDUMP), info, COMMAND_LINE, KmemdumpCoreImage.regions(k));
                 progress.update(3, 4);
                 List<Manifest.CanaryEntry> canaries = new ArrayList<>();
                 for (FirstKernel.Canary c : k.canaries()) {

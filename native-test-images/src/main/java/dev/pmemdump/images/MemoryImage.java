@@ -16,6 +16,9 @@ public final class MemoryImage implements AutoCloseable {
     private final MappedImage image;
     private final MemorySegment seg;
     private final long base;
+    private SparseFile holes;
+    /** Set by {@link #force()}: only then does the file system know every page written so far. */
+    private boolean forced;
 
     private MemoryImage(MappedImage image, long base) {
         this.image = image;
@@ -57,14 +60,17 @@ public final class MemoryImage implements AutoCloseable {
     }
 
     public void putLong(long pa, long v) {
+        forced = false;
         seg.set(Bytes.LE_U64, off(pa, 8), v);
     }
 
     public void putInt(long pa, int v) {
+        forced = false;
         seg.set(Bytes.LE_U32, off(pa, 4), v);
     }
 
     public void putByte(long pa, int v) {
+        forced = false;
         seg.set(Bytes.U8, off(pa, 1), (byte) v);
     }
 
@@ -73,6 +79,7 @@ public final class MemoryImage implements AutoCloseable {
     }
 
     public void putBytes(long pa, byte[] b) {
+        forced = false;
         MemorySegment.copy(MemorySegment.ofArray(b), 0, seg, off(pa, b.length), b.length);
     }
 
@@ -86,8 +93,30 @@ public final class MemoryImage implements AutoCloseable {
         return seg.asSlice(off(pa, len), len);
     }
 
-    /** True if the page at {@code pa} holds only zero bytes (reads a hole without allocating it). */
+    /**
+     * True when [pa, pa + len) is a hole of the file (reads as zero, costs nothing). Only valid for
+     * what was {@link #force() forced} out: call it once writing is done.
+     */
+    public boolean isHole(long pa, long len) {
+        long off = off(pa, len);
+        if (!forced) {
+            return false;
+        }
+        if (holes == null) {
+            try {
+                holes = SparseFile.open(image.path(), seg.byteSize());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return holes.isHole(off, len);
+    }
+
+    /** True if the page at {@code pa} holds only zero bytes; holes are answered without reading. */
     public boolean isZeroPage(long pa) {
+        if (isHole(pa, Linux61.PAGE_SIZE)) {
+            return true;
+        }
         MemorySegment page = slice(pa, Linux61.PAGE_SIZE);
         for (long i = 0; i < Linux61.PAGE_SIZE; i += 8) {
             if (page.get(Bytes.LE_U64, i) != 0) {
@@ -97,12 +126,21 @@ public final class MemoryImage implements AutoCloseable {
         return true;
     }
 
+    /** Writes dirty pages back; afterwards {@link #isHole} answers from the file system. */
     public void force() {
         image.force();
+        if (holes != null) {
+            holes.close();
+            holes = null;
+        }
+        forced = true;
     }
 
     @Override
     public void close() {
+        if (holes != null) {
+            holes.close();
+        }
         image.close();
     }
 }

@@ -13,6 +13,10 @@ final class ScenarioMemory implements WritablePhysicalMemory {
         this.images = List.copyOf(images);
     }
 
+    List<MemoryImage> images() {
+        return images;
+    }
+
     @Override
     public String name() {
         return "first-kernel memory (" + images.getFirst().path() + ")";
@@ -38,7 +42,11 @@ final class ScenarioMemory implements WritablePhysicalMemory {
         if (m == null) {
             throw notPresent(address, dst.byteSize());
         }
-        MemorySegment.copy(m.slice(address, dst.byteSize()), 0, dst, 0, dst.byteSize());
+        if (m.isHole(address, dst.byteSize())) {
+            dst.fill((byte) 0); // a hole of a sparse image: no need to fault in its zero pages
+        } else {
+            MemorySegment.copy(m.slice(address, dst.byteSize()), 0, dst, 0, dst.byteSize());
+        }
     }
 
     @Override

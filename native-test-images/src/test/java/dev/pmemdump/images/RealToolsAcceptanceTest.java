@@ -130,6 +130,28 @@ class RealToolsAcceptanceTest {
         }
     }
 
+    @Test
+    void kmemdumpCoreImageReadsWithReadelfAndHoldsVmcoreinfoAndTheMetadata() throws Exception {
+        Path readelf = Tools.require("readelf");
+        Path core = root.resolve("pmem-file").resolve(ImageBuilder.KMEMDUMP);
+        Tools.Run r = Tools.run(List.of(readelf.toString(), "-l", "-n", "-W", core.toString()), null, 60).assertOk();
+        assertEquals("", r.stderr());
+        assertTrue(r.stdout().contains("NT_PRPSINFO") && r.stdout().contains("VMCOREINFO"), r.stdout());
+        try (MappedImage img = MappedImage.open(core, MappedImage.Access.READ_ONLY)) {
+            ElfCore elf = ElfCore.open(img);
+            assertEquals(Files.readString(root.resolve("pmem-file").resolve(ImageBuilder.VMCOREINFO)),
+                    dev.pmemdump.vmcore.VmcoreInfoNote.from(elf).text());
+            ElfPhysicalMemory mem = new ElfPhysicalMemory(elf);
+            for (Manifest.MetadataRange md : manifests.get("pmem-file").pmemMetadata()) {
+                MessageDigest d = MessageDigest.getInstance("SHA-256");
+                for (long pfn = md.startPfn(); pfn < md.endPfn(); pfn++) {
+                    d.update(mem.read(pfn << 12, 4096));
+                }
+                assertEquals(md.sha256(), HexFormat.of().formatHex(d.digest()), md.namespace());
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"pmem-file", "default"})
     void libkdumpfileReadsVmcoreinfoAndMemoryEqualToTheImages(String name) throws Exception {

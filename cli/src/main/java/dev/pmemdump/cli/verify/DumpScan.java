@@ -3,6 +3,7 @@ package dev.pmemdump.cli.verify;
 import dev.pmemdump.filter.DumpInput;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.filter.page.PageSource;
+import dev.pmemdump.vmcore.elf.ProgramHeader;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,24 @@ final class DumpScan implements AutoCloseable {
     private DumpScan(DumpInput input) {
         this.input = input;
         this.source = input.source();
-        this.readable = source.readable();
+        this.readable = input.isElf() ? fileBacked(input) : source.readable();
+    }
+
+    /**
+     * The pages an ELF dump holds in the file. The part of a PT_LOAD past p_filesz is what the
+     * filter excluded; tools read it as zeros, so it counts for hashes but not as kept.
+     */
+    private static PageBitmap fileBacked(DumpInput in) {
+        long pageSize = in.source().pageSize();
+        PageBitmap b = new PageBitmap(in.source().maxMapnr());
+        for (ProgramHeader ph : in.loads()) {
+            long first = ph.paddr() / pageSize;
+            long end = Math.min((ph.paddr() + ph.filesz()) / pageSize, b.size());
+            if (end > first) {
+                b.setRange(first, end);
+            }
+        }
+        return b;
     }
 
     static DumpScan open(Path dump) throws IOException {
@@ -38,13 +56,19 @@ final class DumpScan implements AutoCloseable {
         return readable;
     }
 
+    /** Pages of {@code [startPfn, endPfn)} the dump holds. */
     long pages(long startPfn, long endPfn) {
         return readable.cardinality(Math.min(startPfn, readable.size()), Math.min(endPfn, readable.size()));
     }
 
-    /** sha256 of pages {@code [startPfn, endPfn)} in order, or null when any of them is not in the dump. */
+    /**
+     * sha256 of pages {@code [startPfn, endPfn)} in order as an analyst's tool reads them (ELF tails
+     * past p_filesz as zeros), or null when any of them cannot be read from the dump.
+     */
     String sha256(long startPfn, long endPfn) throws IOException {
-        if (endPfn > readable.size() || pages(startPfn, endPfn) != endPfn - startPfn) {
+        PageBitmap readableBySource = source.readable();
+        if (endPfn > readableBySource.size()
+                || readableBySource.cardinality(startPfn, endPfn) != endPfn - startPfn) {
             return null;
         }
         MessageDigest md = sha256();

@@ -173,7 +173,8 @@ public final class DumpFilter {
         PageBitmap dumpable = source.readable();
         pmem.apply(0, source.maxMapnr(), level, dumpable, report);
         if (classifier != null) {
-            classifier.classify(0, source.maxMapnr(), scanned(source, pmem), dumpable, report);
+            classifier.classify(0, source.maxMapnr(), scanned(source, pmem), dumpable, report,
+                    PageClassifier.Carry.NONE);
         }
         KdumpWriter.Options base = KdumpWriter.Options.whole(level, args.codec(), args.threads());
         if (args.flatten()) {
@@ -199,8 +200,9 @@ public final class DumpFilter {
     }
 
     /**
-     * ELF output decides each PT_LOAD on its own, as makedumpfile's per-load cycles do: a page in
-     * two PT_LOADs (kernel text inside RAM) is classified and counted once per PT_LOAD.
+     * ELF output. When makedumpfile's bitmaps cover all pfns in one cycle it decides every pfn once;
+     * otherwise it decides each PT_LOAD on its own, cycle by cycle, so a page in two PT_LOADs (kernel
+     * text inside RAM) is classified and counted once per PT_LOAD (see {@link CyclePlan}).
      */
     private void writeElf(DumpInput input, int level, PmemPolicy pmem, PageClassifier classifier,
                           FilterReport report, List<String> saved) throws IOException {
@@ -208,31 +210,29 @@ public final class DumpFilter {
             throw new IllegalArgumentException("-E needs an ELF vmcore as input");
         }
         long ps = elf.pageSize();
+        long max = elf.maxMapnr();
         PageBitmap present = elf.present();
         PageBitmap consider = scanned(elf, pmem);
-        PageBitmap pmemPages = new PageBitmap(elf.maxMapnr());
+        PageBitmap pmemPages = new PageBitmap(max);
         pmem.markPmem(pmemPages);
+        CyclePlan cycles = CyclePlan.of(max);
+        PageBitmap whole = null;
+        if (cycles.oneCycle()) {
+            whole = present.copy();
+            decide(elf, 0, max, level, pmem, classifier, consider, whole, report);
+        }
         List<ElfSegments.Segment> segments = new ArrayList<>();
-        byte[] page = new byte[(int) ps];
         for (ProgramHeader ph : elf.core().loads()) {
             long startPfn = ph.paddr() / ps;
             long endPfn = (ph.paddr() + ph.memsz() + ps - 1) / ps;
-            // makedumpfile starts a cycle at a pfn divisible by 8 (first_cycle()).
-            long cycleStart = startPfn & ~7L;
-            PageBitmap dumpable = new PageBitmap(elf.maxMapnr());
-            dumpable.setRange(cycleStart, endPfn);
-            dumpable.and(present);
-            pmem.apply(cycleStart, endPfn, level, dumpable, report);
-            if (classifier != null) {
-                classifier.classify(cycleStart, endPfn, consider, dumpable, report);
-            }
-            if ((level & DumpLevel.EXCLUDE_ZERO) != 0) {
-                for (long pfn = dumpable.nextSet(cycleStart); pfn >= 0 && pfn < endPfn; pfn = dumpable.nextSet(pfn + 1)) {
-                    elf.read(pfn, page);
-                    if (isZero(page)) {
-                        dumpable.clear(pfn);
-                        report.zero++;
-                    }
+            PageBitmap dumpable = whole;
+            if (dumpable == null) {
+                dumpable = new PageBitmap(max);
+                PageClassifier.Carry carry = PageClassifier.Carry.NONE;
+                for (long[] c : cycles.cycles(startPfn, endPfn)) {
+                    dumpable.setRange(c[0], c[1]);
+                    dumpable.and(present);
+                    carry = decide(elf, c[0], c[1], level, pmem, classifier, consider, dumpable, report, carry);
                 }
             }
             segments.addAll(ElfSegments.plan(ph, startPfn, endPfn, dumpable, pmemPages));
@@ -256,6 +256,33 @@ public final class DumpFilter {
             }
             saved.add(out.toString());
         }
+    }
+
+    private void decide(ElfPageSource elf, long from, long to, int level, PmemPolicy pmem, PageClassifier classifier,
+                        PageBitmap consider, PageBitmap dumpable, FilterReport report) throws IOException {
+        decide(elf, from, to, level, pmem, classifier, consider, dumpable, report, PageClassifier.Carry.NONE);
+    }
+
+    /** One cycle of ELF filtering: pmem by ranges, struct pages, then zero pages among what is left. */
+    private PageClassifier.Carry decide(ElfPageSource elf, long from, long to, int level, PmemPolicy pmem,
+                                        PageClassifier classifier, PageBitmap consider, PageBitmap dumpable,
+                                        FilterReport report, PageClassifier.Carry carry) throws IOException {
+        pmem.apply(from, to, level, dumpable, report);
+        PageClassifier.Carry left = carry;
+        if (classifier != null) {
+            left = classifier.classify(from, to, consider, dumpable, report, carry);
+        }
+        if ((level & DumpLevel.EXCLUDE_ZERO) != 0) {
+            byte[] page = new byte[elf.pageSize()];
+            for (long pfn = dumpable.nextSet(from); pfn >= 0 && pfn < to; pfn = dumpable.nextSet(pfn + 1)) {
+                elf.read(pfn, page);
+                if (isZero(page)) {
+                    dumpable.clear(pfn);
+                    report.zero++;
+                }
+            }
+        }
+        return left;
     }
 
     private static boolean isZero(byte[] p) {

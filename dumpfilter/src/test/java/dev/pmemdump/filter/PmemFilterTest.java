@@ -157,8 +157,9 @@ class PmemFilterTest {
             zeroMeta += java.util.Arrays.equals(pmemImage, p * 4096, p * 4096 + 4096, new byte[4096], 0, 4096) ? 1 : 0;
         }
         assertTrue(zeroMeta >= 1);
-        String rec = Fixtures.text("linux-6.1-qemu/kdump-file/host-analysis/makedumpfile-" + (format.equals("-E")
-                ? "E-d31" : "l-d31") + ".txt");
+        // With the pmem PT_LOAD max_mapnr is a multiple of 4, so makedumpfile's bitmaps take one cycle and
+        // -E counts each pfn once, like -l (see CyclePlan).
+        String rec = Fixtures.text("linux-6.1-qemu/kdump-file/host-analysis/makedumpfile-l-d31.txt");
         for (String key : List.of("Pages filled with zero", "Non-private cache pages", "User process data pages",
                 "Free pages")) {
             long extra = key.startsWith("Pages filled") ? zeroMeta : 0;

@@ -48,15 +48,29 @@ public final class PageClassifier {
     }
 
     /**
+     * The rest of a block that ran past the end of a cycle: makedumpfile excludes it at the start of
+     * the next cycle of the same PT_LOAD and counts it there.
+     */
+    public record Carry(Counter counter, long from, long to) {
+        public static final Carry NONE = new Carry(null, 0, 0);
+    }
+
+    /**
      * Clears the excluded pfns of {@code [cycleStart, cycleEnd)} in {@code dumpable} and counts them.
      *
      * @param consider pfns to look at (in a PT_LOAD and not already decided)
+     * @param carry    what the previous cycle of the same run left over, or {@link Carry#NONE}
+     * @return what this cycle leaves over for the next one
      */
-    public void classify(long cycleStart, long cycleEnd, PageBitmap consider, PageBitmap dumpable, FilterReport counts)
-            throws CorruptInputException {
+    public Carry classify(long cycleStart, long cycleEnd, PageBitmap consider, PageBitmap dumpable,
+                          FilterReport counts, Carry carry) throws CorruptInputException {
         if ((dumpLevel & DumpLevel.EXCLUDE_FREE) != 0 && !pf.canFindBuddies()) {
             throw new CorruptInputException(kmem.physical().name(), -1,
                     "exclude_free_page: Can't get necessary symbols for excluding free pages.");
+        }
+        Carry left = Carry.NONE;
+        if (carry.counter() != null && carry.from() < carry.to()) {
+            left = exclude(carry.counter(), carry.from(), carry.to(), cycleEnd, dumpable, counts);
         }
         long ps = pf.pageStructSize();
         byte[] window = new byte[(int) (PGMM_CACHED * ps)];
@@ -123,15 +137,23 @@ public final class PageClassifier {
                 } else {
                     continue;
                 }
-                long stop = Math.min(pfn + nrPages, cycleEnd);
-                counter.add(counts, stop - pfn);
-                dumpable.clearRange(pfn, stop);
-                pfn = stop - 1;
+                left = exclude(counter, pfn, pfn + nrPages, cycleEnd, dumpable, counts);
+                pfn = Math.min(pfn + nrPages, cycleEnd) - 1;
             }
         }
+        return left;
     }
 
-    private enum Counter {
+    private static Carry exclude(Counter counter, long from, long to, long cycleEnd, PageBitmap dumpable,
+                                 FilterReport counts) {
+        long stop = Math.min(to, cycleEnd);
+        counter.add(counts, stop - from);
+        dumpable.clearRange(from, stop);
+        return to > cycleEnd ? new Carry(counter, cycleEnd, to) : Carry.NONE;
+    }
+
+    /** The report counter a page class adds to. */
+    public enum Counter {
         FREE, CACHE, CACHE_PRIVATE, USER, HWPOISON, OFFLINE;
 
         void add(FilterReport r, long n) {

@@ -1,0 +1,130 @@
+package dev.pmemdump.filter;
+
+import dev.pmemdump.filter.kdump.KdumpReader;
+import dev.pmemdump.images.ImageBuilder;
+import dev.pmemdump.images.Manifest;
+import dev.pmemdump.images.Scenario;
+import dev.pmemdump.io.Progress;
+import dev.pmemdump.testing.Tools;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Scenarios from the native-test-images module: the real makedumpfile's page counts on RAM-only
+ * vmcores, and on pmem vmcores (cases C and D) the manifest's panic-time metadata hashes, the exact
+ * metadata page count dropped by -d 63 and no canary of pmem user data in any output.
+ */
+class ScenarioAcceptanceTest {
+    @TempDir
+    Path dir;
+
+    static Scenario small(long seed, List<Scenario.PmemRegion> pmem, boolean rfcKernel) {
+        Scenario d = Scenario.defaultScenario();
+        return new Scenario(d.kernelRelease(), 2,
+                List.of(new Scenario.Range("0x1000", "0x9e000"), new Scenario.Range("0x100000", "0xff00000")),
+                new Scenario.Range("0x8000000", "64M"), "0x2000000", "file", rfcKernel, pmem, d.pageMix(),
+                d.canaries(), seed);
+    }
+
+    static List<String> counts(String report) {
+        return report.lines().filter(l -> l.matches("^(Original pages|  Excluded pages|     in ELF format|    [A-Z]"
+                + "|  Remaining pages|  \\(The number|Memory Hole|Total pages).*")).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2})
+    void ramOnlyReportEqualsMakedumpfile(long seed) throws IOException {
+        Path img = dir.resolve("img");
+        ImageBuilder.build(small(seed, List.of(), false), img, Progress.silent());
+        Path vmcore = img.resolve(ImageBuilder.VMCORE);
+        for (String format : List.of("-l", "-E")) {
+            Tools.Run theirs = Tools.run(List.of(Tools.require("makedumpfile").toString(), format, "-d", "31",
+                    "--message-level", "31", vmcore.toString(), dir.resolve("t" + format).toString()), dir, 300);
+            theirs.assertOk();
+            var ours = ElfInputAcceptanceTest.makedumpfile(format, "-d", "31", "--message-level", "31",
+                    vmcore.toString(), dir.resolve("o" + format).toString());
+            assertEquals(0, ours.code(), ours.err());
+            assertEquals(counts(theirs.stdout()), counts(ours.out()), format);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"dev,true,3", "mem,true,5", "dev,false,4"})
+    void pmemMetadataHashesAndNoUserData(String map, boolean rfcKernel, long seed) throws IOException {
+        Scenario.PmemRegion region = new Scenario.PmemRegion("0x100000000", "128M", false,
+                List.of(new Scenario.Namespace("ns0", "fsdax", map, "64M", null)));
+        Path img = dir.resolve("img");
+        Manifest m = ImageBuilder.build(small(seed, List.of(region), rfcKernel), img, Progress.silent());
+        Path vmcore = img.resolve(ImageBuilder.VMCORE);
+        long metaPages = 0;
+        for (Manifest.MetadataRange r : m.pmemMetadata()) {
+            metaPages += r.endPfn() - r.startPfn();
+        }
+        assertEquals(map.equals("dev"), metaPages > 0, "manifest metadata " + m.pmemMetadata());
+        for (String format : List.of("-l", "-c", "-p", "-z", "-E", "-F")) {
+            Path out = dir.resolve("out" + format);
+            var r = format.equals("-F")
+                    ? ElfInputAcceptanceTest.makedumpfile("-F", "-l", "-d", "31", "--message-level", "31", vmcore.toString())
+                    : ElfInputAcceptanceTest.makedumpfile(format, "-d", "31", "--message-level", "31",
+                    vmcore.toString(), out.toString());
+            assertEquals(0, r.code(), r.err());
+            String log = r.out() + r.err();
+            if (!rfcKernel) {
+                // an unpatched kernel leaves pmem out of /proc/vmcore: nothing of it can be dumped
+                assertFalse(log.contains("pfn: ["), log);
+                assertTrue(log.contains("    pmem userdata pages     : 0x0000000000000000\n"), log);
+                continue;
+            }
+            for (Manifest.MetadataRange mr : m.pmemMetadata()) {
+                String line = "pfn: [" + Long.toHexString(mr.startPfn()) + " - " + Long.toHexString(mr.endPfn())
+                        + "), sha256[" + Long.toHexString(mr.endPfn()) + "]: " + mr.sha256();
+                assertTrue(log.contains(line + "\n"), "missing " + line + " in\n" + log);
+            }
+            if (!format.equals("-F")) {
+                assertNoCanary(m, out, format);
+            }
+        }
+        if (!rfcKernel) {
+            return;
+        }
+        var d63 = ElfInputAcceptanceTest.makedumpfile("-l", "-d", "63", "--message-level", "31", vmcore.toString(),
+                dir.resolve("d63").toString());
+        assertEquals(0, d63.code(), d63.err());
+        assertTrue(d63.out().contains(String.format("    pmem metadata pages     : 0x%016x%n", metaPages)), d63.out());
+    }
+
+    void assertNoCanary(Manifest m, Path out, String format) throws IOException {
+        List<byte[]> userCanaries = m.canaries().stream().filter(c -> c.pageClass().startsWith("PMEM"))
+                .map(c -> c.text().getBytes(StandardCharsets.US_ASCII)).toList();
+        assertFalse(userCanaries.isEmpty(), "the scenario plants pmem canaries: " + m.canaries());
+        if (format.equals("-E")) {
+            byte[] all = Files.readAllBytes(out);
+            for (byte[] c : userCanaries) {
+                assertFalse(PmemFilterTest.contains(all, c), new String(c) + " in " + out);
+            }
+            return;
+        }
+        try (KdumpReader k = KdumpReader.open(out)) {
+            byte[] page = new byte[4096];
+            var pages = k.readable();
+            for (long p = pages.nextSet(0); p >= 0; p = pages.nextSet(p + 1)) {
+                k.read(p, page);
+                for (byte[] c : userCanaries) {
+                    assertFalse(PmemFilterTest.contains(page, c), new String(c) + " in pfn 0x" + Long.toHexString(p));
+                }
+            }
+        }
+    }
+}

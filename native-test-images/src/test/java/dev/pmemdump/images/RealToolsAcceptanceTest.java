@@ -110,6 +110,24 @@ class RealToolsAcceptanceTest {
     }
 
     @Test
+    void pmemPtLoadsCarryPfDevWithTheRfcKernel() throws Exception {
+        for (String name : List.of("ram-load", "pmem-file", "pmem-load")) {
+            try (MappedImage img = MappedImage.open(vmcore(name), MappedImage.Access.READ_ONLY)) {
+                var loads = ElfCore.open(img).loads();
+                var pmem = loads.stream().filter(ph -> ph.isPmem()).toList();
+                if (name.equals("ram-load")) {
+                    assertTrue(pmem.isEmpty(), name);
+                } else {
+                    assertEquals(1, pmem.size(), name);
+                    assertEquals(0x17, pmem.getFirst().flags());
+                    assertEquals(0x100000000L, pmem.getFirst().paddr());
+                    assertEquals(256L << 20, pmem.getFirst().memsz());
+                }
+            }
+        }
+    }
+
+    @Test
     void makedumpfileD0KeepsThePmemMetadataTheManifestHashes() throws Exception {
         Path tool = Tools.require("makedumpfile");
         Path out = root.resolve("d0.elf");

@@ -3,6 +3,7 @@ package dev.pmemdump.filter;
 import dev.pmemdump.filter.cli.MakedumpfileArgs;
 import dev.pmemdump.filter.flat.FlattenedReader;
 import dev.pmemdump.filter.flat.FlattenedSink;
+import dev.pmemdump.filter.dmesg.PrintkRing;
 import dev.pmemdump.filter.elf.ElfDumpWriter;
 import dev.pmemdump.filter.elf.ElfPageSource;
 import dev.pmemdump.filter.elf.ElfSegments;
@@ -26,6 +27,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,9 +56,13 @@ public final class DumpFilter {
             rearrange(Path.of(args.operands().get(0)));
             return;
         }
-        if (args.dumpDmesg() || args.memUsage() || args.regions() != null) {
-            throw new UnsupportedOperationException((args.dumpDmesg() ? "--dump-dmesg" : args.memUsage()
-                    ? "--mem-usage" : "--regions") + " is not available in this build");
+        if (args.dumpDmesg()) {
+            dumpDmesg(Path.of(args.operands().get(0)), Path.of(args.operands().get(1)));
+            return;
+        }
+        if (args.memUsage() || args.regions() != null) {
+            throw new UnsupportedOperationException((args.memUsage() ? "--mem-usage" : "--regions")
+                    + " is not available in this build");
         }
         try (DumpInput input = DumpInput.open(Path.of(args.operands().get(0)))) {
             int level = args.dumpLevel() | input.storedDumpLevel();
@@ -75,6 +81,20 @@ public final class DumpFilter {
             }
             finish(report, saved);
         }
+    }
+
+    private void dumpDmesg(Path vmcore, Path logfile) throws IOException {
+        try (DumpInput input = DumpInput.open(vmcore)) {
+            byte[] log = PrintkRing.read(input.vmcoreinfo(), input.kernel()).getBytes(StandardCharsets.ISO_8859_1);
+            try (AtomicOutput ao = AtomicOutput.create(logfile)) {
+                ByteBuffer b = ByteBuffer.wrap(log);
+                while (b.hasRemaining()) {
+                    ao.channel().write(b);
+                }
+                ao.commit();
+            }
+        }
+        console.msg("\nThe dmesg log is saved to " + logfile + ".\n");
     }
 
     private void printLoads(DumpInput input) {

@@ -172,6 +172,22 @@ class ElfInputAcceptanceTest {
         assertTrue(fromOurs.startsWith((0x7036 - 0x3430 + 0x5606) + " "), fromOurs);
     }
 
+    @Test
+    void dumpDmesgEqualsMakedumpfilesFromVmcoreAndFromOurDump() throws IOException {
+        String recorded = Fixtures.text(DIR + "outputs-sha256.txt").lines()
+                .filter(l -> l.contains("dmesg-from-vmcore.txt")).findFirst().orElseThrow().split(" ")[0];
+        Path fromVmcore = dir.resolve("dmesg-vmcore.txt");
+        Run r = makedumpfile("--dump-dmesg", vmcore.toString(), fromVmcore.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().endsWith("\nThe dmesg log is saved to " + fromVmcore + ".\n\nmakedumpfile Completed.\n"));
+        assertEquals(recorded, KdumpFormatTest.sha256(fromVmcore));
+        Path dump = dir.resolve("for-dmesg.kdump");
+        assertEquals(0, makedumpfile("-z", "-d", "31", vmcore.toString(), dump.toString()).code());
+        Path fromDump = dir.resolve("dmesg-dump.txt");
+        assertEquals(0, makedumpfile("--dump-dmesg", dump.toString(), fromDump.toString()).code());
+        assertEquals(recorded, KdumpFormatTest.sha256(fromDump));
+    }
+
     static boolean hasData(ElfPhysicalMemory m, long addr) {
         var ph = m.loadAt(addr);
         return ph != null && addr - ph.paddr() + 4096 <= ph.filesz();

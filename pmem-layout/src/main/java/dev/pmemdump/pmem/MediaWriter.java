@@ -54,15 +54,19 @@ final class MediaWriter {
     }
 
     /**
-     * Zeroes {@code [off, off + len)}, writing only chunks that are not zero already, so a sparse
-     * image stays sparse and the cost follows what was ever written.
+     * Zeroes {@code [off, off + len)}, writing only chunks that are not zero already and never
+     * reading holes, so a sparse image stays sparse and the cost follows what was ever written.
      */
     void zero(long off, long len) throws IOException {
-        MemorySegment range = image.slice(off, len, "zeroed range");
-        for (long pos = 0; pos < len; pos += ZERO_CHUNK) {
-            long n = Math.min(ZERO_CHUNK, len - pos);
-            if (range.asSlice(pos, n).mismatch(ZEROS.asSlice(0, n)) != -1) {
-                write(off + pos, ZEROS.asSlice(0, n));
+        MemorySegment image = this.image.slice(off, len, "zeroed range");
+        // Holes already read as zeros: only extents holding data are looked at.
+        for (long[] extent : DataExtents.within(this.image.path(), off, len)) {
+            for (long pos = extent[0]; pos < extent[1]; ) {
+                long n = Math.min(ZERO_CHUNK - (pos - off) % ZERO_CHUNK, extent[1] - pos);
+                if (image.asSlice(pos - off, n).mismatch(ZEROS.asSlice(0, n)) != -1) {
+                    write(pos, ZEROS.asSlice(0, n));
+                }
+                pos += n;
             }
         }
     }

@@ -76,6 +76,28 @@ class FixtureAcceptanceTest {
         assertSameOutput(V11 + "08-read-labels-after-init.json", "read-labels", "-j", "nmem0", "--image", img);
     }
 
+    /**
+     * The e820 "before" state is the fixture image without its info block; replaying the recorded
+     * reconfiguration must print what ndctl printed (uuid aside) and list like 02-list-RDN-after.
+     */
+    @Test
+    void legacyE820BeforeAndReconfigure(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path img = Images.sparseCopy(Fixtures.unzstd(E820 + "pmem-128M.img.zst"), dir.resolve("e820.img"));
+        Images.poke(img, 0, new byte[8192]);
+        String i = img.toString();
+        assertSameOutput(E820 + "00-list-RDN-before.json", "list", "-RDN", "-i", "--layout", "e820", "--image", i);
+        Ndctl.Result r = Ndctl.run("create-namespace", "-f", "-e", "namespace0.0", "-m", "fsdax", "--map=dev",
+                "--layout", "e820", "--image", i);
+        assertEquals(0, r.exit(), r.err());
+        String uuidLine = "(?m)^  \"uuid\":\"[-0-9a-f]+\",\n";
+        assertEquals(Ndctl.recorded(Fixtures.text(E820 + "01-reconfig-fsdax-dev.json")).replaceAll(uuidLine, ""),
+                r.out().replaceAll(uuidLine, ""));
+        Ndctl.Result l = Ndctl.run("list", "-RDN", "-v", "--layout", "e820", "--image", i);
+        String uuidDeep = "(?m)^ +\"uuid\":\"[-0-9a-f]+\",\n";
+        assertEquals(Ndctl.recorded(Fixtures.text(E820 + "02-list-RDN-after.json")).replaceAll(uuidDeep, ""),
+                l.out().replaceAll(uuidDeep, ""));
+    }
+
     @Test
     void verboseBusListingMatchesNdctl() {
         assertSameOutput(V11 + "22-list-BDRNi-vvv.json", "list", "-BDRN", "-i", "-vvv", "--image", v11().toString());
@@ -183,6 +205,10 @@ class FixtureAcceptanceTest {
                 Namespace n = r.namespaces().stream()
                         .filter(x -> dev.equals(x.blockdev(0)) || dev.equals(x.chardev(0))).findFirst().orElseThrow();
                 long fileOff = Long.parseLong(m.group(3), 16);
+                if (dev.equals("dax0.2") && m.group(2).equals("head")) {
+                    // 34-iomem.txt: "10c200000-10fffffff : dax0.2" is where the dax data starts.
+                    assertEquals(0x10c200000L, r.physAddress(n) + n.dataOffset());
+                }
                 long len = Long.parseLong(m.group(4), 16) - fileOff;
                 long start = n.offset() + n.dataOffset();
                 long off = m.group(2).equals("head") ? 0 : n.size() - len;

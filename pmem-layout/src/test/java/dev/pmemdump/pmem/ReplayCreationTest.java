@@ -33,22 +33,44 @@ class ReplayCreationTest {
 
     @Test
     void replayGivesTheKernelsLayout(@TempDir Path dir) throws Exception {
+        List<String[]> steps = new ArrayList<>();
+        for (String f : CREATES) {
+            String text = Fixtures.text(V11 + f);
+            steps.add(new String[] {text.lines().findFirst().orElseThrow(), Ndctl.recorded(text)});
+        }
+        replay(dir, steps, V11 + "nvdimm.img.zst");
+    }
+
+    /** The kdump-file fixture's first kernel: commands in the .err files, outputs in the .json ones. */
+    @Test
+    void replayTheKdumpFixture(@TempDir Path dir) throws Exception {
+        List<String[]> steps = new ArrayList<>();
+        for (String f : new String[] {"10-create-fsdax-dev-128M.json", "11-create-fsdax-mem-64M.json",
+                "12-create-devdax-dev-64M.json"}) {
+            String base = "linux-6.1-qemu/kdump-file/first-kernel/" + f;
+            steps.add(new String[] {Fixtures.text(base + ".err").replaceFirst("^\\[rc=0\\] ", "").strip(),
+                    Fixtures.text(base)});
+        }
+        replay(dir, steps, "linux-6.1-qemu/kdump-file/nvdimm-kdump-file.img.zst");
+    }
+
+    /** Each step: the "$ ndctl ..." command line and the JSON it printed. */
+    static void replay(Path dir, List<String[]> steps, String fixtureImage) throws Exception {
         Path img = dir.resolve("replay.img");
         assertEquals(0, Ndctl.run("create-image", "--size", "512M", img.toString()).exit());
         Ndctl.Result init = Ndctl.run("init-labels", "nmem0", "--image", img.toString());
         assertEquals(0, init.exit(), init.err());
         assertEquals("initialized 1 nmem\n", init.err());
-        for (String f : CREATES) {
-            String text = Fixtures.text(V11 + f);
-            String cmd = text.lines().findFirst().orElseThrow().replaceFirst("^\\$ ndctl ", "");
+        for (String[] step : steps) {
+            String cmd = step[0].replaceFirst("^\\$ ndctl ", "");
             List<String> args = new ArrayList<>(Arrays.asList(cmd.split(" ")));
             args.add("--image");
             args.add(img.toString());
             Ndctl.Result r = Ndctl.run(args.toArray(String[]::new));
-            assertEquals(0, r.exit(), f + ": " + r.err());
-            assertEquals(withoutUuid(Ndctl.recorded(text)), withoutUuid(r.out()), f);
+            assertEquals(0, r.exit(), cmd + ": " + r.err());
+            assertEquals(withoutUuid(step[1]), withoutUuid(r.out()), cmd);
         }
-        Path fixture = Fixtures.unzstd(V11 + "nvdimm.img.zst");
+        Path fixture = Fixtures.unzstd(fixtureImage);
         try (MappedImage ours = MappedImage.open(img, MappedImage.Access.READ_ONLY);
              MappedImage theirs = MappedImage.open(fixture, MappedImage.Access.READ_ONLY)) {
             Region a = Region.open(ours, RegionLayout.qemuNvdimm());

@@ -36,6 +36,12 @@ final class VerificationRun {
     private final UpstreamMakedumpfile upstream;
     private final Progress progress;
 
+    /** Changes a finished dump before it is read back; tests use it to prove the checks can fail. */
+    interface Tamper {
+        void apply(DumpFormat format, Path dump, Manifest manifest) throws IOException;
+    }
+
+    Tamper tamper = (format, dump, manifest) -> { };
     final List<Check> checks = new ArrayList<>();
     final Map<String, Double> timingsMs = new LinkedHashMap<>();
     /** What the HTML page shows: the first filtered build. */
@@ -93,6 +99,7 @@ final class VerificationRun {
                 fail(scope, "filter -d 31 completes", "exit " + run.exitCode() + ": " + lastLine(run.messages()));
                 continue;
             }
+            tamper.apply(f, run.dump(), m);
             Map<String, Long> counts = ramCounts(run);
             ourCounts = ourCounts == null ? counts : ourCounts;
             Map<String, Long> expected = expectedCounts(m.expectedReport().eachPfnOnce());

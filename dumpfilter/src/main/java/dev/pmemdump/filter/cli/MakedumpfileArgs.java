@@ -209,7 +209,9 @@ public record MakedumpfileArgs(List<Integer> dumpLevels, PageCodec codec, boolea
             throw new InvalidCommandLine("--split cannot be used with -E or -F");
         }
         int want;
-        if (rearrange) {
+        if (dumpDmesg) {
+            want = 2;
+        } else if (rearrange) {
             want = 1;
         } else if (memUsage) {
             want = 1;

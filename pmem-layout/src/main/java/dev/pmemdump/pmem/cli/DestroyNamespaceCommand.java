@@ -32,13 +32,14 @@ final class DestroyNamespaceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ImageOptions.checkRegion(region);
-        int destroyed = 0;
+        int destroyed = 0, refused = 0;
         try (MappedImage m = img.map(true)) {
             Region r = img.open(m);
             List<Namespace> victims = target.equals("all") ? r.namespaces() : List.of(r.namespace(target));
             for (Namespace n : victims) {
                 if (!force) {
                     spec.commandLine().getErr().println(n.dev() + " is active, specify --force for re-configuration");
+                    refused++;
                     continue;
                 }
                 // Names shift after each destroy: look the namespace up again by its place.
@@ -48,6 +49,6 @@ final class DestroyNamespaceCommand implements Callable<Integer> {
             }
         }
         spec.commandLine().getErr().println("destroyed " + destroyed + " namespace" + (destroyed == 1 ? "" : "s"));
-        return destroyed == 0 && !target.equals("all") ? 1 : 0;
+        return refused > 0 ? 1 : 0;
     }
 }

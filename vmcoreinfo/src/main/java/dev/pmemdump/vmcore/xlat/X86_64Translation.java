@@ -49,23 +49,34 @@ public final class X86_64Translation implements AddressTranslation {
     /**
      * @param topTable        physical address of the top page table (init_top_pgt)
      * @param pageOffset      direct-map base if known; empty sends direct-map addresses through the walk
-     * @param maxPhysmemBits  size of the direct map as 2^bits
+     * @param maxPhysmemBits  the direct map covers at most 2^bits bytes
      */
     public X86_64Translation(PhysicalMemory memory, long topTable, boolean fiveLevel, long physBase,
                              long kernelImageSize, OptionalLong pageOffset, int maxPhysmemBits, long smeMask) {
+        this(memory, topTable, fiveLevel, physBase, kernelImageSize, pageOffset, 1L << maxPhysmemBits, smeMask);
+    }
+
+    /**
+     * @param directMapBytes  how far past {@code pageOffset} the direct-map shortcut applies. With KASLR the
+     *                        vmalloc area can start a few TiB after page_offset_base, well inside
+     *                        2^MAX_PHYSMEM_BITS, so callers that know the RAM size should pass it
+     */
+    public X86_64Translation(PhysicalMemory memory, long topTable, boolean fiveLevel, long physBase,
+                             long kernelImageSize, OptionalLong pageOffset, long directMapBytes, long smeMask) {
         this.memory = memory;
         this.topTable = topTable;
         this.fiveLevel = fiveLevel;
         this.physBase = physBase;
         this.kernelImageSize = kernelImageSize;
         this.pageOffset = pageOffset;
-        this.directMapSize = 1L << maxPhysmemBits;
+        this.directMapSize = directMapBytes;
         this.smeMask = smeMask;
     }
 
     /**
      * The translation a dump describes: VMCOREINFO gives init_top_pgt, phys_base, the paging depth and
-     * the image size; the direct-map base is taken from the PT_LOADs when they show it.
+     * the image size; the direct-map base is taken from the PT_LOADs when they show it, and the
+     * shortcut is used only up to the end of the RAM they cover.
      */
     public static X86_64Translation of(VmcoreInfo info, PhysicalMemory memory, List<ProgramHeader> loads)
             throws CorruptInputException {
@@ -73,10 +84,15 @@ public final class X86_64Translation implements AddressTranslation {
         long physBase = info.findNumber("phys_base").isPresent() ? info.number("phys_base") : physBaseFromLoads(loads);
         long pgt = info.findSymbol("init_top_pgt").isPresent() ? info.symbol("init_top_pgt")
                 : info.symbol("init_level4_pgt");
-        int bits = (int) info.findNumber("MAX_PHYSMEM_BITS").orElse(l5 ? 52 : 46);
+        long ramEnd = 0;
+        for (ProgramHeader ph : loads) {
+            if (Long.compareUnsigned(ph.vaddr(), START_KERNEL_MAP) < 0) {
+                ramEnd = Math.max(ramEnd, ph.paddr() + ph.memsz());
+            }
+        }
         return new X86_64Translation(memory, pgt - START_KERNEL_MAP + physBase, l5, physBase,
                 info.findNumber("KERNEL_IMAGE_SIZE").orElse(DEFAULT_KERNEL_IMAGE_SIZE), pageOffsetFromLoads(loads),
-                bits, info.findNumber("sme_mask").orElse(0));
+                ramEnd, info.findNumber("sme_mask").orElse(0));
     }
 
     /** phys_base from the kernel-text PT_LOAD, as makedumpfile falls back to it; 0 without one. */

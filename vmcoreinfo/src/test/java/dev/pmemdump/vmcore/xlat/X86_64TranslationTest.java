@@ -67,6 +67,13 @@ class X86_64TranslationTest {
                 OptionalLong.of(0xffff888000000000L), 46, 0);
         assertEquals(0x123456, withOffset.toPhysical(0xffff888000123456L));
         assertEquals("direct map", withOffset.translate(0xffff888000123456L).how());
+        // KASLR can put vmalloc a few TiB above page_offset_base: past the RAM the shortcut must not apply
+        fourLevel();
+        X86_64Translation ramSized = new X86_64Translation(phys, 0x1000, false, 0, 1L << 30,
+                OptionalLong.of(0xffffc80000000000L), 0x40000000L, SME);
+        assertEquals("direct map", ramSized.translate(0xffffc8003fffffffL).how());
+        assertEquals(0x9234, ramSized.toPhysical(0xffffc90000001234L));
+        assertEquals("page tables (4 KiB page)", ramSized.translate(0xffffc90000001234L).how());
     }
 
     @Test

@@ -194,6 +194,32 @@ class RealToolsAcceptanceTest {
         assertEquals("0", x.group(2), r.stdout());
     }
 
+    @Test
+    void drgnOpensTheVmcoreAsALinuxKernelCore() throws Exception {
+        Path py = Tools.requirePython("drgn");
+        Path dir = root.resolve("pmem-file");
+        Path script = root.resolve("drgn_check.py");
+        Files.writeString(script, """
+                import json, os, sys
+                import drgn
+                d = sys.argv[1]
+                p = drgn.Program()
+                p.set_core_dump(os.path.join(d, "vmcore"))
+                print("flags", p.flags)
+                info = dict(l.split("=", 1) for l in open(os.path.join(d, "vmcoreinfo.txt")).read().splitlines())
+                uts = int(info["SYMBOL(init_uts_ns)"], 16)
+                print("release", p.read(uts + 130, 65).split(b"\\0")[0].decode())
+                for c in json.load(open(os.path.join(d, "manifest.json")))["canaries"]:
+                    print("canary", p.read(c["physAddress"], len(c["text"]), True).decode(), c["physAddress"])
+                """);
+        Tools.Run r = Tools.run(List.of(py.toString(), script.toString(), dir.toString()), dir, 120).assertOk();
+        assertTrue(r.stdout().contains("IS_LINUX_KERNEL"), r.stdout());
+        assertTrue(r.stdout().contains("release 6.1.0-56-amd64"), r.stdout());
+        for (Manifest.CanaryEntry c : manifests.get("pmem-file").canaries()) {
+            assertTrue(r.stdout().contains("canary " + c.text() + " " + c.physAddress()), r.stdout());
+        }
+    }
+
     /** Reads through libkdumpfile only; compares with the image files read as plain files. */
     static final String PY_CHECK = """
             import hashlib, json, os, random, sys

@@ -44,6 +44,31 @@ class ImageCliTest {
     }
 
     @Test
+    void buildWritesEveryOutputAndTheManifest() throws Exception {
+        Scenario d = Scenario.defaultScenario();
+        Scenario small = new Scenario(d.kernelRelease(), 1,
+                java.util.List.of(new Scenario.Range("0x100000", "0xff00000")), new Scenario.Range("0x8000000", "64M"),
+                "0x2000000", "file", false, java.util.List.of(), d.pageMix(), d.canaries(), 9);
+        Path f = dir.resolve("small.json");
+        Files.writeString(f, small.toJson());
+        Path out = dir.resolve("out");
+        Result r = run("image", "build", "--scenario", f.toString(), "--seed", "10", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("(seed 10)"), r.out());
+        for (String name : java.util.List.of("ram.img", "vmcore", "elfcorehdr", "iomem", "vmcoreinfo.txt",
+                "kmemdump.core", "manifest.json")) {
+            assertTrue(Files.size(out.resolve(name)) > 0, name);
+        }
+        try (var files = Files.list(out)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".partial")));
+        }
+        dev.pmemdump.images.Manifest m = dev.pmemdump.images.Manifest.read(out.resolve("manifest.json"));
+        assertEquals(10, m.seed());
+        assertTrue(m.expectedReport().eachPfnOnce().free() > 0);
+        assertTrue(Files.readString(out.resolve("iomem")).contains(" : Crash kernel\n"));
+    }
+
+    @Test
     void missingScenarioFileExits66() {
         Result r = run("image", "build", "--scenario", dir.resolve("nope.json").toString(), "--out", dir.toString());
         assertEquals(66, r.code(), r.err());

@@ -110,6 +110,24 @@ class RealToolsAcceptanceTest {
     }
 
     @Test
+    void pmemPtLoadsCarryPfDevWithTheRfcKernel() throws Exception {
+        for (String name : List.of("ram-load", "pmem-file", "pmem-load")) {
+            try (MappedImage img = MappedImage.open(vmcore(name), MappedImage.Access.READ_ONLY)) {
+                var loads = ElfCore.open(img).loads();
+                var pmem = loads.stream().filter(ph -> ph.isPmem()).toList();
+                if (name.equals("ram-load")) {
+                    assertTrue(pmem.isEmpty(), name);
+                } else {
+                    assertEquals(1, pmem.size(), name);
+                    assertEquals(0x17, pmem.getFirst().flags());
+                    assertEquals(0x100000000L, pmem.getFirst().paddr());
+                    assertEquals(256L << 20, pmem.getFirst().memsz());
+                }
+            }
+        }
+    }
+
+    @Test
     void makedumpfileD0KeepsThePmemMetadataTheManifestHashes() throws Exception {
         Path tool = Tools.require("makedumpfile");
         Path out = root.resolve("d0.elf");
@@ -174,6 +192,32 @@ class RealToolsAcceptanceTest {
         assertTrue(x.find(), r.stdout());
         assertTrue(Long.parseLong(x.group(1)) > 1000, r.stdout());
         assertEquals("0", x.group(2), r.stdout());
+    }
+
+    @Test
+    void drgnOpensTheVmcoreAsALinuxKernelCore() throws Exception {
+        Path py = Tools.requirePython("drgn");
+        Path dir = root.resolve("pmem-file");
+        Path script = root.resolve("drgn_check.py");
+        Files.writeString(script, """
+                import json, os, sys
+                import drgn
+                d = sys.argv[1]
+                p = drgn.Program()
+                p.set_core_dump(os.path.join(d, "vmcore"))
+                print("flags", p.flags)
+                info = dict(l.split("=", 1) for l in open(os.path.join(d, "vmcoreinfo.txt")).read().splitlines())
+                uts = int(info["SYMBOL(init_uts_ns)"], 16)
+                print("release", p.read(uts + 130, 65).split(b"\\0")[0].decode())
+                for c in json.load(open(os.path.join(d, "manifest.json")))["canaries"]:
+                    print("canary", p.read(c["physAddress"], len(c["text"]), True).decode(), c["physAddress"])
+                """);
+        Tools.Run r = Tools.run(List.of(py.toString(), script.toString(), dir.toString()), dir, 120).assertOk();
+        assertTrue(r.stdout().contains("IS_LINUX_KERNEL"), r.stdout());
+        assertTrue(r.stdout().contains("release 6.1.0-56-amd64"), r.stdout());
+        for (Manifest.CanaryEntry c : manifests.get("pmem-file").canaries()) {
+            assertTrue(r.stdout().contains("canary " + c.text() + " " + c.physAddress()), r.stdout());
+        }
     }
 
     /** Reads through libkdumpfile only; compares with the image files read as plain files. */

@@ -39,6 +39,17 @@ final class Capture {
             }
             return out;
         }
+
+        /** Physical [start, end) of each PT_LOAD that is not pmem. */
+        List<long[]> ramSegments() {
+            List<long[]> out = new ArrayList<>();
+            for (Load l : loads) {
+                if (!l.isPmem()) {
+                    out.add(new long[] {l.phys(), l.physEnd()});
+                }
+            }
+            return out;
+        }
     }
 
     static Result run(FirstKernel k, ScenarioMemory memory, String iomemText, Path elfcorehdrOut, Path vmcoreOut)

@@ -39,21 +39,29 @@ public final class ExpectedReport {
     @JsonPropertyOrder({"zero", "nonPrivateCache", "privateCache", "user", "free"})
     public record Counts(long zero, long nonPrivateCache, long privateCache, long user, long free) {}
 
-    /** Both ways of counting. */
-    @JsonPropertyOrder({"eachPfnOnce", "perLoad"})
-    public record Report(Counts eachPfnOnce, Counts perLoad) {}
+    /**
+     * Both ways of counting, and {@code ramOnly}: each pfn once over the RAM PT_LOADs alone, what a
+     * pmem-aware filter reports, since it drops pmem user data unread (pmem zero pages included).
+     */
+    @JsonPropertyOrder({"eachPfnOnce", "perLoad", "ramOnly"})
+    public record Report(Counts eachPfnOnce, Counts perLoad, Counts ramOnly) {}
 
     /**
-     * @param segments physical [start, end) of each PT_LOAD, in program-header order
+     * @param segments    physical [start, end) of each PT_LOAD, in program-header order
+     * @param ramSegments the same for the PT_LOADs that are not pmem
      */
-    public static Report of(Pages pages, List<long[]> segments) {
+    public static Report of(Pages pages, List<long[]> segments, List<long[]> ramSegments) {
         long[] perLoad = new long[5];
+        for (long[] seg : segments) {
+            count(pages, seg[0] >>> PAGE_SHIFT, (seg[1] + PAGE_SIZE - 1) >>> PAGE_SHIFT, perLoad, false);
+        }
+        return new Report(eachPfnOnce(pages, segments), counts(perLoad), eachPfnOnce(pages, ramSegments));
+    }
+
+    private static Counts eachPfnOnce(Pages pages, List<long[]> segments) {
         TreeMap<Long, Long> union = new TreeMap<>();
         for (long[] seg : segments) {
-            long first = seg[0] >>> PAGE_SHIFT;
-            long end = (seg[1] + PAGE_SIZE - 1) >>> PAGE_SHIFT;
-            count(pages, first, end, perLoad, false);
-            union.merge(first, end, Math::max);
+            union.merge(seg[0] >>> PAGE_SHIFT, (seg[1] + PAGE_SIZE - 1) >>> PAGE_SHIFT, Math::max);
         }
         long[] once = new long[5];
         long covered = 0;
@@ -64,7 +72,7 @@ public final class ExpectedReport {
                 covered = e.getValue();
             }
         }
-        return new Report(counts(once), counts(perLoad));
+        return counts(once);
     }
 
     private static final List<String> ORDER = List.of("zero", "nonPrivateCache", "privateCache", "user", "free");

@@ -75,7 +75,7 @@ public final class ImageBuilder {
                     }
                 }
                 manifest = new Manifest(s.kernelRelease(), s.seed(), Linux61.PAGE_SIZE,
-                        ExpectedReport.of(k.pages(), capture.segments()),
+                        ExpectedReport.of(k.pages(), capture.segments(), capture.ramSegments()),
                         Manifest.classCounts(k), Manifest.kernelRam(k), metadata, canaries);
                 k.ram().force();
                 k.pmem().images().forEach(MemoryImage::force);

@@ -188,6 +188,34 @@ class ElfInputAcceptanceTest {
         assertEquals(recorded, KdumpFormatTest.sha256(fromDump));
     }
 
+    @Test
+    void truncatedVmcoreAndLoadPastEndFailWithNamedErrors() throws IOException {
+        Path cut = dir.resolve("truncated.vmcore");
+        try (var in = java.nio.channels.FileChannel.open(vmcore); var out = java.nio.channels.FileChannel.open(cut,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+            in.transferTo(0, 200L << 20, out);
+        }
+        Path out = dir.resolve("never-truncated.kdump");
+        Run r = makedumpfile("-l", "-d", "31", cut.toString(), out.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith(cut + ": offset 0x"), r.err());
+        assertEquals(2, r.err().lines().filter(l -> !l.isEmpty()).count(), r.err());
+        assertTrue(!java.nio.file.Files.exists(out));
+
+        // the last PT_LOAD's p_filesz grown past the end of the file
+        Path past = dir.resolve("load-past-end.vmcore");
+        java.nio.file.Files.copy(vmcore, past);
+        try (var ch = java.nio.channels.FileChannel.open(past, java.nio.file.StandardOpenOption.WRITE)) {
+            long phdr3 = 64 + 3 * 56;
+            ch.write(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, 1L << 40),
+                    phdr3 + 32);
+        }
+        Run p = makedumpfile("-E", "-d", "31", past.toString(), out.toString());
+        assertEquals(1, p.code());
+        assertTrue(p.err().startsWith(past + ": offset 0x"), p.err());
+        assertTrue(!java.nio.file.Files.exists(out));
+    }
+
     static boolean hasData(ElfPhysicalMemory m, long addr) {
         var ph = m.loadAt(addr);
         return ph != null && addr - ph.paddr() + 4096 <= ph.filesz();

@@ -192,9 +192,12 @@ public final class DumpFilter {
         return new PageClassifier(input.kernel(), memMap, flags, level);
     }
 
-    /** Pfns the struct-page scan looks at: in memory, readable, not pmem (pmem is decided by ranges). */
+    /**
+     * Pfns the struct-page scan looks at: all memory, not pmem (pmem is decided by ranges). For a
+     * kdump input that includes pages an earlier run dropped: makedumpfile counts them again.
+     */
     private static PageBitmap scanned(PageSource source, PmemPolicy pmem) {
-        PageBitmap consider = source.readable();
+        PageBitmap consider = source.present();
         for (PmemPolicy.PfnRange r : pmem.pmem()) {
             consider.clearRange(r.start(), r.end());
         }

@@ -108,6 +108,20 @@ class MakedumpfileCliTest {
     }
 
     @Test
+    void flattenedElfRebuildsToTheElfDump() throws IOException {
+        Path vmcore = Fixtures.unzstd("linux-6.1-qemu/kdump-file/vmcore.raw.zst");
+        Path elf = dir.resolve("direct.elf");
+        assertEquals(0, pmemdump("makedumpfile", "-E", "-d", "31", vmcore.toString(), elf.toString()).code());
+        Path flat = dir.resolve("elf.flat");
+        Tools.run(List.of("sh", "-c", javaCommand() + " makedumpfile -F -E -d 31 " + vmcore + " > " + flat), dir, 120)
+                .assertOk();
+        Path rebuilt = dir.resolve("rebuilt.elf");
+        Tools.run(List.of("sh", "-c", Tools.require("makedumpfile") + " -R " + rebuilt + " < " + flat), dir, 120)
+                .assertOk();
+        assertEquals(sha256(elf), sha256(rebuilt));
+    }
+
+    @Test
     void badInputLeavesNoDumpfile() throws IOException {
         Path out = dir.resolve("never.kdump");
         Result missing = pmemdump("makedumpfile", "-l", "-d", "31", dir.resolve("nothere").toString(), out.toString());

@@ -78,7 +78,11 @@ class MakedumpfileCliTest {
         Result r = pmemdump("makedumpfile", "-cd1", "--message-level=31", l31.toString(), ours.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(sha256(theirs), sha256(ours));
-        for (String key : List.of("Original pages  :", "Memory Hole     :", "Total pages     :", "Write bytes     :")) {
+        // a kdump input is classified again from its struct pages, as makedumpfile does
+        for (String key : List.of("Original pages  :", "  Excluded pages   :", "    Pages filled with zero  :",
+                "    Non-private cache pages :", "    Private cache pages     :", "    User process data pages :",
+                "    Free pages              :", "  Remaining pages  :", "  (The number", "Memory Hole     :",
+                "Total pages     :", "Write bytes     :")) {
             assertEquals(line(real.stdout(), key), line(r.out(), key));
         }
         assertTrue(r.out().endsWith("The dumpfile is saved to " + ours + ".\n\nmakedumpfile Completed.\n"), r.out());
@@ -101,6 +105,20 @@ class MakedumpfileCliTest {
         Path viaUs = dir.resolve("rebuilt-by-us.kdump");
         Tools.run(List.of("sh", "-c", javaCommand() + " makedumpfile -R " + viaUs + " < " + flat), dir, 120).assertOk();
         assertEquals(sha256(direct), sha256(viaUs));
+    }
+
+    @Test
+    void flattenedElfRebuildsToTheElfDump() throws IOException {
+        Path vmcore = Fixtures.unzstd("linux-6.1-qemu/kdump-file/vmcore.raw.zst");
+        Path elf = dir.resolve("direct.elf");
+        assertEquals(0, pmemdump("makedumpfile", "-E", "-d", "31", vmcore.toString(), elf.toString()).code());
+        Path flat = dir.resolve("elf.flat");
+        Tools.run(List.of("sh", "-c", javaCommand() + " makedumpfile -F -E -d 31 " + vmcore + " > " + flat), dir, 120)
+                .assertOk();
+        Path rebuilt = dir.resolve("rebuilt.elf");
+        Tools.run(List.of("sh", "-c", Tools.require("makedumpfile") + " -R " + rebuilt + " < " + flat), dir, 120)
+                .assertOk();
+        assertEquals(sha256(elf), sha256(rebuilt));
     }
 
     @Test

@@ -7,6 +7,8 @@ import dev.pmemdump.filter.dmesg.PrintkRing;
 import dev.pmemdump.filter.elf.ElfDumpWriter;
 import dev.pmemdump.filter.elf.ElfPageSource;
 import dev.pmemdump.filter.elf.ElfSegments;
+import dev.pmemdump.filter.minidump.CoreImageWriter;
+import dev.pmemdump.filter.minidump.Regions;
 import dev.pmemdump.filter.mm.MemMap;
 import dev.pmemdump.filter.mm.PageClassifier;
 import dev.pmemdump.filter.mm.PageFlags;
@@ -60,9 +62,8 @@ public final class DumpFilter {
             dumpDmesg(Path.of(args.operands().get(0)), Path.of(args.operands().get(1)));
             return;
         }
-        if (args.memUsage() || args.regions() != null) {
-            throw new UnsupportedOperationException((args.memUsage() ? "--mem-usage" : "--regions")
-                    + " is not available in this build");
+        if (args.memUsage()) {
+            throw new UnsupportedOperationException("--mem-usage is not available in this build");
         }
         try (DumpInput input = DumpInput.open(Path.of(args.operands().get(0)))) {
             int level = args.dumpLevel() | input.storedDumpLevel();
@@ -74,6 +75,11 @@ public final class DumpFilter {
             PmemPolicy pmem = pmemPolicy(input, report);
             PageClassifier classifier = classifier(input, level);
             List<String> saved = new ArrayList<>();
+            if (args.regions() != null) {
+                writeMinidump(input, pmem, report, saved);
+                finish(report, saved);
+                return;
+            }
             if (args.elf()) {
                 writeElf(input, level, pmem, classifier, report, saved);
             } else {
@@ -81,6 +87,35 @@ public final class DumpFilter {
             }
             finish(report, saved);
         }
+    }
+
+    /** --regions: only the named regions, never pmem user data, as a kmemdump-style coreimage. */
+    private void writeMinidump(DumpInput input, PmemPolicy pmem, FilterReport report, List<String> saved)
+            throws IOException {
+        if (!(input.source() instanceof ElfPageSource elf)) {
+            throw new IllegalArgumentException("--regions needs an ELF vmcore as input");
+        }
+        long ps = elf.pageSize();
+        List<Regions.Region> regions = Regions.parse(args.regions(), elf.vmcoreinfo(), elf.kernel(), pmem.metadata(),
+                ps, input.pageOffset());
+        for (Regions.Region r : regions) {
+            for (PmemPolicy.PfnRange u : pmem.userdata()) {
+                if (r.paddr() < u.end() * ps && u.start() * ps < r.paddr() + r.size()) {
+                    throw new IllegalArgumentException("--regions: " + r.name() + " [0x" + Long.toHexString(r.paddr())
+                            + ", 0x" + Long.toHexString(r.paddr() + r.size()) + ") overlaps pmem user data");
+                }
+            }
+        }
+        byte[] notes = elf.crashInfo().notes();
+        Path out = Path.of(args.operands().get(1));
+        try (AtomicOutput ao = AtomicOutput.create(out)) {
+            FileSink sink = new FileSink(ao.channel());
+            CoreImageWriter.write(elf.core().machine(), notes, regions, elf.physical(), sink);
+            report.writeBytes = sink.bytesWritten();
+            ao.commit();
+        }
+        console.debug(regions.size() + " regions kept\n");
+        saved.add(out.toString());
     }
 
     private void dumpDmesg(Path vmcore, Path logfile) throws IOException {
@@ -157,9 +192,12 @@ public final class DumpFilter {
         return new PageClassifier(input.kernel(), memMap, flags, level);
     }
 
-    /** Pfns the struct-page scan looks at: in memory, readable, not pmem (pmem is decided by ranges). */
+    /**
+     * Pfns the struct-page scan looks at: all memory, not pmem (pmem is decided by ranges). For a
+     * kdump input that includes pages an earlier run dropped: makedumpfile counts them again.
+     */
     private static PageBitmap scanned(PageSource source, PmemPolicy pmem) {
-        PageBitmap consider = source.readable();
+        PageBitmap consider = source.present();
         for (PmemPolicy.PfnRange r : pmem.pmem()) {
             consider.clearRange(r.start(), r.end());
         }

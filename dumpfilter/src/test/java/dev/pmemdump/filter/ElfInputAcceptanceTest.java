@@ -154,6 +154,9 @@ class ElfInputAcceptanceTest {
         Tools.run(List.of(mdf.toString(), "-c", "-d", "31", ours.toString(), a.toString()), dir, 120).assertOk();
         Tools.run(List.of(mdf.toString(), "-c", "-d", "31", theirsL.toString(), b.toString()), dir, 120).assertOk();
         assertEquals(KdumpFormatTest.sha256(b), KdumpFormatTest.sha256(a));
+        // crash accepts the headers (without a vmlinux it can only report the release)
+        Tools.Run crash = Tools.run(List.of(Tools.require("crash").toString(), "--osrelease", ours.toString()), dir, 60);
+        assertEquals("6.1.0-56-amd64", crash.assertOk().stdout().trim());
         // drgn reads the same physical pages from ours as from makedumpfile's
         Path py = Tools.requirePython("drgn");
         String script = """
@@ -186,6 +189,63 @@ class ElfInputAcceptanceTest {
         Path fromDump = dir.resolve("dmesg-dump.txt");
         assertEquals(0, makedumpfile("--dump-dmesg", dump.toString(), fromDump.toString()).code());
         assertEquals(recorded, KdumpFormatTest.sha256(fromDump));
+    }
+
+    @Test
+    void truncatedVmcoreAndLoadPastEndFailWithNamedErrors() throws IOException {
+        Path cut = dir.resolve("truncated.vmcore");
+        try (var in = java.nio.channels.FileChannel.open(vmcore); var out = java.nio.channels.FileChannel.open(cut,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+            in.transferTo(0, 200L << 20, out);
+        }
+        Path out = dir.resolve("never-truncated.kdump");
+        Run r = makedumpfile("-l", "-d", "31", cut.toString(), out.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith(cut + ": offset 0x"), r.err());
+        assertEquals(2, r.err().lines().filter(l -> !l.isEmpty()).count(), r.err());
+        assertTrue(!java.nio.file.Files.exists(out));
+
+        // the last PT_LOAD's p_filesz grown past the end of the file
+        Path past = dir.resolve("load-past-end.vmcore");
+        java.nio.file.Files.copy(vmcore, past);
+        try (var ch = java.nio.channels.FileChannel.open(past, java.nio.file.StandardOpenOption.WRITE)) {
+            long phdr3 = 64 + 3 * 56;
+            ch.write(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, 1L << 40),
+                    phdr3 + 32);
+        }
+        Run p = makedumpfile("-E", "-d", "31", past.toString(), out.toString());
+        assertEquals(1, p.code());
+        assertTrue(p.err().startsWith(past + ": offset 0x"), p.err());
+        assertTrue(!java.nio.file.Files.exists(out));
+    }
+
+    @Test
+    void splitFilesReassembleWithMakedumpfile() throws IOException {
+        Path s1 = dir.resolve("split1");
+        Path s2 = dir.resolve("split2");
+        Path whole = dir.resolve("whole.kdump");
+        Run r = makedumpfile("--split", "-l", "-d", "31", vmcore.toString(), s1.toString(), s2.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("The dumpfiles are saved to " + s1 + ", and " + s2 + "."), r.out());
+        assertEquals(0, makedumpfile("-l", "-d", "31", vmcore.toString(), whole.toString()).code());
+        Path re = dir.resolve("reassembled.kdump");
+        Tools.run(List.of(Tools.require("makedumpfile").toString(), "--reassemble", s1.toString(), s2.toString(),
+                re.toString()), dir, 120).assertOk();
+        try (KdumpReader a = KdumpReader.open(whole); KdumpReader b = KdumpReader.open(re);
+             KdumpReader p1 = KdumpReader.open(s1); KdumpReader p2 = KdumpReader.open(s2)) {
+            assertEquals(1, p1.header().split());
+            assertEquals(p1.header().endPfn(), p2.header().startPfn());
+            var pages = a.readable();
+            assertEquals(pages.cardinality(), p1.readable().cardinality() + p2.readable().cardinality());
+            assertArrayEquals(KdumpFormatTest.bits(pages), KdumpFormatTest.bits(b.readable()));
+            byte[] x = new byte[4096];
+            byte[] y = new byte[4096];
+            for (long pfn = pages.nextSet(0); pfn >= 0; pfn = pages.nextSet(pfn + 1)) {
+                a.read(pfn, x);
+                b.read(pfn, y);
+                assertArrayEquals(x, y, "pfn 0x" + Long.toHexString(pfn));
+            }
+        }
     }
 
     static boolean hasData(ElfPhysicalMemory m, long addr) {

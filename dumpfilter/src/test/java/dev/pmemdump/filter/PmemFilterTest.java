@@ -260,6 +260,40 @@ class PmemFilterTest {
         assertEquals(512, PMEM_SIZE / 4096 - reportValue(r.out(), "pmem userdata pages"));
     }
 
+    @Test
+    void regionsMinidumpKeepsNamedRegionsAndNoUserData() throws IOException {
+        Path out = dir.resolve("mini.elf");
+        var r = run("--regions", "vmcoreinfo,pmem-metadata,sym:init_uts_ns:390,0x1000000+64K", caseD.toString(),
+                out.toString());
+        assertEquals(0, r.code(), r.err());
+        byte[] all = Files.readAllBytes(out);
+        assertFalse(contains(all, CANARY));
+        assertTrue(all.length < (2L << 20) + dataOff, "a minidump, not a dump: " + all.length);
+        try (MappedImage mini = MappedImage.open(out, MappedImage.Access.READ_ONLY);
+             MappedImage in = MappedImage.open(caseD, MappedImage.Access.READ_ONLY)) {
+            ElfCore m = ElfCore.open(mini);
+            ElfCore v = ElfCore.open(in);
+            assertEquals(v.notes(), m.notes());
+            ElfPhysicalMemory src = new ElfPhysicalMemory(v);
+            boolean sawMetadata = false;
+            boolean sawUts = false;
+            for (ProgramHeader ph : m.loads()) {
+                byte[] want = new byte[(int) ph.filesz()];
+                src.read(ph.paddr(), MemorySegment.ofArray(want));
+                assertArrayEquals(want, m.data(ph).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+                        "region at 0x" + Long.toHexString(ph.paddr()));
+                assertEquals(ProgramHeader.PF_R | ProgramHeader.PF_W, ph.flags());
+                sawMetadata |= ph.paddr() == PMEM_BASE && ph.filesz() == dataOff;
+                sawUts |= ph.vaddr() == 0xffffffffafbfb000L;
+            }
+            assertTrue(sawMetadata && sawUts);
+        }
+        var bad = run("--regions", "0x101000000+4K", caseD.toString(), dir.resolve("bad-mini.elf").toString());
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("overlaps pmem user data"), bad.err());
+        assertFalse(Files.exists(dir.resolve("bad-mini.elf")));
+    }
+
     static boolean contains(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {

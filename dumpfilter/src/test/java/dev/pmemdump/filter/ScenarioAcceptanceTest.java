@@ -105,6 +105,34 @@ class ScenarioAcceptanceTest {
         assertTrue(d63.out().contains(String.format("    pmem metadata pages     : 0x%016x%n", metaPages)), d63.out());
     }
 
+    @org.junit.jupiter.api.Test
+    void brokenDevmListFailsWithoutDumpfile() throws IOException {
+        Scenario.PmemRegion region = new Scenario.PmemRegion("0x100000000", "128M", false,
+                List.of(new Scenario.Namespace("ns0", "fsdax", "dev", "64M", null)));
+        Path img = dir.resolve("img");
+        ImageBuilder.build(small(6, List.of(region), true), img, Progress.silent());
+        Path vmcore = img.resolve(ImageBuilder.VMCORE);
+        // point the list head at init_uts_ns (same text length): its "next" is not a list node
+        byte[] bytes = Files.readAllBytes(vmcore);
+        String text = new String(bytes, 0, Math.min(bytes.length, 1 << 16), StandardCharsets.ISO_8859_1);
+        String key = "SYMBOL(devm_memmap_vmcore_head)=";
+        int at = text.indexOf(key);
+        assertTrue(at > 0, "the RFC kernel's VMCOREINFO has the devm list");
+        int uts = text.indexOf("SYMBOL(init_uts_ns)=");
+        String utsValue = text.substring(uts + 20, text.indexOf('\n', uts));
+        String headValue = text.substring(at + key.length(), text.indexOf('\n', at));
+        assertEquals(headValue.length(), utsValue.length());
+        System.arraycopy(utsValue.getBytes(StandardCharsets.US_ASCII), 0, bytes, at + key.length(), utsValue.length());
+        Path bad = dir.resolve("bad-devm.vmcore");
+        Files.write(bad, bytes);
+        Path out = dir.resolve("never.kdump");
+        var r = ElfInputAcceptanceTest.makedumpfile("-l", "-d", "31", bad.toString(), out.toString());
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.err().endsWith("\nmakedumpfile Failed.\n"), r.err());
+        assertEquals(2, r.err().lines().filter(l -> !l.isEmpty()).count(), r.err());
+        assertFalse(Files.exists(out));
+    }
+
     void assertNoCanary(Manifest m, Path out, String format) throws IOException {
         List<byte[]> userCanaries = m.canaries().stream().filter(c -> c.pageClass().startsWith("PMEM"))
                 .map(c -> c.text().getBytes(StandardCharsets.US_ASCII)).toList();

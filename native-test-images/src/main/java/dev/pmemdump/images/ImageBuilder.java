@@ -64,7 +64,7 @@ public final class ImageBuilder {
                 progress.update(3, 4);
                 List<Manifest.CanaryEntry> canaries = new ArrayList<>();
                 for (FirstKernel.Canary c : k.canaries()) {
-                    canaries.add(Manifest.canary(c.text(), c.pageClass(), c.physAddress(), s.rfcKernel()));
+                    canaries.add(Manifest.canary(c.text(), c.pageClass(), c.physAddress(), capture.segments()));
                 }
                 List<Manifest.MetadataRange> metadata = new ArrayList<>();
                 for (PmemDevices.Placed p : k.pmem().withMemmap()) {

@@ -85,9 +85,14 @@ public record Manifest(String kernelRelease, long seed, long pageSize, ExpectedR
         }
     }
 
-    /** A pmem canary ({@code c} null) survives -d 31 only when pmem is in the PT_LOADs (RFC kernel). */
-    static CanaryEntry canary(String text, PageClass c, long pa, boolean pmemDumped) {
-        return new CanaryEntry(text, c == null ? "PMEM_DATA" : c.name(), pa, c == null ? pmemDumped : c.counter() == null);
+    /**
+     * A canary of page class {@code c} (null: pmem user data) survives -d 31 when a PT_LOAD covers it
+     * and its class is not one that level excludes.
+     */
+    static CanaryEntry canary(String text, PageClass c, long pa, List<long[]> segments) {
+        boolean dumped = segments.stream().anyMatch(s -> s[0] <= pa && pa + text.length() <= s[1]);
+        return new CanaryEntry(text, c == null ? "PMEM_DATA" : c.name(), pa,
+                dumped && (c == null || c.counter() == null));
     }
 
     private static ObjectMapper mapper() {

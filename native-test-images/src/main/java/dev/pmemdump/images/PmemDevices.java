@@ -91,11 +91,15 @@ final class PmemDevices implements AutoCloseable {
                 Region r = Region.open(img, layout);
                 regions.add(r);
                 List<Scenario.Namespace> nss = spec.namespaces() == null ? List.of() : spec.namespaces();
-                if (!nss.isEmpty()) {
-                    if (spec.legacy()) {
+                if (spec.legacy()) {
+                    if (!nss.isEmpty()) {
                         throw new IllegalArgumentException("pmem: legacy region " + spec.start()
                                 + " has one label-less raw namespace; list no namespaces for it");
                     }
+                    for (Namespace n : r.namespaces()) {
+                        placed.add(new Placed(i, n, spec.startAddress() + n.offset(), mem));
+                    }
+                } else if (!nss.isEmpty()) {
                     r.initLabels("1.2");
                 }
                 for (Scenario.Namespace n : nss) {

@@ -24,10 +24,14 @@ import java.util.Map;
  * computes it: 4 KiB pages by physical address), the number of pages of each class, the canaries.
  */
 @JsonPropertyOrder({"kernelRelease", "seed", "pageSize", "expectedReport", "pageClasses", "kernelRam", "pmemMetadata",
-        "canaries"})
+        "canaries", "deviceDumps"})
 public record Manifest(String kernelRelease, long seed, long pageSize, ExpectedReport.Report expectedReport,
                        Map<PageClass, Long> pageClasses, KernelRam kernelRam, List<MetadataRange> pmemMetadata,
-                       List<CanaryEntry> canaries) {
+                       List<CanaryEntry> canaries, List<DeviceDumpEntry> deviceDumps) {
+
+    /** A device dump attached to the vmcore: its name, size and the sha256 of its data. */
+    @JsonPropertyOrder({"name", "size", "sha256"})
+    public record DeviceDumpEntry(String name, long size, String sha256) {}
 
     /**
      * Kernel-owned RAM: the pages of classes RESERVED, KERNEL and SLAB from 1 MiB up, outside the

@@ -115,6 +115,29 @@ class RealToolsAcceptanceTest {
     }
 
     @Test
+    void deviceDumpOfTheDefaultScenarioIsTheFirstNote() throws Exception {
+        Path readelf = Tools.require("readelf");
+        Tools.Run r = Tools.run(List.of(readelf.toString(), "-n", "-W", vmcore("default").toString()), null, 60)
+                .assertOk();
+        int linux = r.stdout().indexOf("LINUX");
+        assertTrue(linux > 0 && linux < r.stdout().indexOf("CORE"), r.stdout());
+        Manifest.DeviceDumpEntry want = manifests.get("default").deviceDumps().getFirst();
+        try (MappedImage img = MappedImage.open(vmcore("default"), MappedImage.Access.READ_ONLY)) {
+            var notes = ElfCore.open(img).notes();
+            var dump = notes.getFirst();
+            assertEquals(want.name(), dev.pmemdump.vmcore.dd.DeviceDumps.dumpName(dump));
+            byte[] data = dev.pmemdump.vmcore.dd.DeviceDumps.data(dump);
+            // vmcoredd pads the data so that header + data fill whole pages
+            assertEquals(0, (data.length + 64) % 4096);
+            byte[] head = java.util.Arrays.copyOf(data, (int) want.size());
+            assertEquals(want.sha256(), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(head)));
+            for (int i = head.length; i < data.length; i++) {
+                assertEquals(0, data[i]);
+            }
+        }
+    }
+
+    @Test
     void pmemPtLoadsCarryPfDevWithTheRfcKernel() throws Exception {
         for (String name : List.of("ram-load", "pmem-file", "pmem-load")) {
             try (MappedImage img = MappedImage.open(vmcore(name), MappedImage.Access.READ_ONLY)) {

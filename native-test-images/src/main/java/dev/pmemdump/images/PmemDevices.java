@@ -49,10 +49,6 @@ final class PmemDevices implements AutoCloseable {
             return firstPfn() & -512L;
         }
 
-        long dataPfn() {
-            return (phys + ns.dataOffset()) >>> PAGE_SHIFT;
-        }
-
         boolean onDevice() {
             return ns.map() == MapLocation.DEV;
         }

@@ -13,6 +13,7 @@ import dev.pmemdump.vmcore.elf.ElfCore;
 import dev.pmemdump.vmcore.elf.ElfCoreWriter;
 import dev.pmemdump.vmcore.elf.ElfMachine;
 import dev.pmemdump.vmcore.elf.ElfcorehdrConverter;
+import dev.pmemdump.vmcore.elf.Note;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -52,7 +53,9 @@ final class Capture {
         }
     }
 
-    static Result run(FirstKernel k, ScenarioMemory memory, String iomemText, Path elfcorehdrOut, Path vmcoreOut)
+    /** {@code deviceDumps}: vmcoredd notes the capture kernel's drivers added (placed before the CPU notes). */
+    static Result run(FirstKernel k, ScenarioMemory memory, String iomemText, List<Note> deviceDumps,
+                      Path elfcorehdrOut, Path vmcoreOut)
             throws IOException {
         Scenario s = k.scenario();
         LoadMode mode = s.kexecFile() ? LoadMode.FILE : LoadMode.LOAD;
@@ -92,7 +95,7 @@ final class Capture {
             m.force(); // from here on, holes of the images are skipped instead of read
         }
         ElfCore core = ElfCore.read(MemorySegment.ofArray(hdr), elfcorehdrOut.toString(), ElfCore.Layout.ELFCOREHDR);
-        ElfcorehdrConverter.convert(core, memory, List.of(), Linux61.PAGE_SIZE, vmcoreOut);
+        ElfcorehdrConverter.convert(core, memory, deviceDumps, Linux61.PAGE_SIZE, vmcoreOut);
         return new Result(plan.loads(), hdr);
     }
 }

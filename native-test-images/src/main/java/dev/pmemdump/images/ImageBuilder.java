@@ -3,6 +3,8 @@ package dev.pmemdump.images;
 import dev.pmemdump.io.AtomicOutput;
 import dev.pmemdump.io.Progress;
 import dev.pmemdump.vmcore.VmcoreInfo;
+import dev.pmemdump.vmcore.dd.DeviceDumps;
+import dev.pmemdump.vmcore.elf.Note;
 import dev.pmemdump.vmcore.devm.DevmMemmapList;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -59,12 +61,24 @@ public final class ImageBuilder {
                 writeBytes(outDir.resolve(IOMEM), iomem.getBytes(StandardCharsets.US_ASCII));
                 writeBytes(outDir.resolve(VMCOREINFO), info.bytes());
                 progress.update(2, 4);
-                Capture.Result capture = Capture.run(k, k.memory(), iomem, outDir.resolve(ELFCOREHDR), vmcoreTmp);
+                List<Note> dumps = new ArrayList<>();
+                List<Manifest.DeviceDumpEntry> dumpEntries = new ArrayList<>();
+                java.util.SplittableRandom dumpRnd = new java.util.SplittableRandom(s.seed() ^ 0x7664647564L);
+                for (Scenario.DeviceDump d : s.deviceDumps() == null ? List.<Scenario.DeviceDump>of() : s.deviceDumps()) {
+                    byte[] data = new byte[(int) d.length()];
+                    dumpRnd.nextBytes(data);
+                    byte[] head = (d.name() + " register dump, seed " + s.seed() + "\n").getBytes(StandardCharsets.US_ASCII);
+                    System.arraycopy(head, 0, data, 0, Math.min(head.length, data.length));
+                    dumps.add(DeviceDumps.toNote(d.name(), data, (int) Linux61.PAGE_SIZE));
+                    dumpEntries.add(new Manifest.DeviceDumpEntry(d.name(), data.length,
+                            HexFormat.of().formatHex(Manifest.sha256().digest(data))));
+                }
+                Capture.Result capture = Capture.run(k, k.memory(), iomem, dumps, outDir.resolve(ELFCOREHDR), vmcoreTmp);
                 KmemdumpCoreImage.write(outDir.resolve(KMEMDUMP), info, COMMAND_LINE, KmemdumpCoreImage.regions(k));
                 progress.update(3, 4);
                 List<Manifest.CanaryEntry> canaries = new ArrayList<>();
                 for (FirstKernel.Canary c : k.canaries()) {
-                    canaries.add(Manifest.canary(c.text(), c.pageClass(), c.physAddress(), s.rfcKernel()));
+                    canaries.add(Manifest.canary(c.text(), c.pageClass(), c.physAddress(), capture.segments()));
                 }
                 List<Manifest.MetadataRange> metadata = new ArrayList<>();
                 for (PmemDevices.Placed p : k.pmem().withMemmap()) {
@@ -76,7 +90,7 @@ public final class ImageBuilder {
                 }
                 manifest = new Manifest(s.kernelRelease(), s.seed(), Linux61.PAGE_SIZE,
                         ExpectedReport.of(k.pages(), capture.segments(), capture.ramSegments()),
-                        Manifest.classCounts(k), Manifest.kernelRam(k), metadata, canaries);
+                        Manifest.classCounts(k), Manifest.kernelRam(k), metadata, canaries, dumpEntries);
                 k.ram().force();
                 k.pmem().images().forEach(MemoryImage::force);
             }

@@ -24,10 +24,14 @@ import java.util.Map;
  * computes it: 4 KiB pages by physical address), the number of pages of each class, the canaries.
  */
 @JsonPropertyOrder({"kernelRelease", "seed", "pageSize", "expectedReport", "pageClasses", "kernelRam", "pmemMetadata",
-        "canaries"})
+        "canaries", "deviceDumps"})
 public record Manifest(String kernelRelease, long seed, long pageSize, ExpectedReport.Report expectedReport,
                        Map<PageClass, Long> pageClasses, KernelRam kernelRam, List<MetadataRange> pmemMetadata,
-                       List<CanaryEntry> canaries) {
+                       List<CanaryEntry> canaries, List<DeviceDumpEntry> deviceDumps) {
+
+    /** A device dump attached to the vmcore: its name, size and the sha256 of its data. */
+    @JsonPropertyOrder({"name", "size", "sha256"})
+    public record DeviceDumpEntry(String name, long size, String sha256) {}
 
     /**
      * Kernel-owned RAM: the pages of classes RESERVED, KERNEL and SLAB from 1 MiB up, outside the
@@ -85,9 +89,14 @@ public record Manifest(String kernelRelease, long seed, long pageSize, ExpectedR
         }
     }
 
-    /** A pmem canary ({@code c} null) survives -d 31 only when pmem is in the PT_LOADs (RFC kernel). */
-    static CanaryEntry canary(String text, PageClass c, long pa, boolean pmemDumped) {
-        return new CanaryEntry(text, c == null ? "PMEM_DATA" : c.name(), pa, c == null ? pmemDumped : c.counter() == null);
+    /**
+     * A canary of page class {@code c} (null: pmem user data) survives -d 31 when a PT_LOAD covers it
+     * and its class is not one that level excludes.
+     */
+    static CanaryEntry canary(String text, PageClass c, long pa, List<long[]> segments) {
+        boolean dumped = segments.stream().anyMatch(s -> s[0] <= pa && pa + text.length() <= s[1]);
+        return new CanaryEntry(text, c == null ? "PMEM_DATA" : c.name(), pa,
+                dumped && (c == null || c.counter() == null));
     }
 
     private static ObjectMapper mapper() {

@@ -10,7 +10,6 @@ import java.util.List;
 final class Memblock {
     /** Free physical ranges [start, end), ascending and disjoint. */
     private final List<long[]> free = new ArrayList<>();
-    private final List<long[]> allocated = new ArrayList<>();
 
     Memblock(List<long[]> ram) {
         for (long[] r : ram) {
@@ -45,7 +44,6 @@ final class Memblock {
             long start = (top - size) & -align;
             if (top - size >= f[0] && start >= f[0]) {
                 reserve(start, start + size);
-                allocated.add(new long[] {start, start + size});
                 return start;
             }
         }
@@ -64,9 +62,5 @@ final class Memblock {
     /** What is still free: the pages the page allocator gets at the end of boot. */
     List<long[]> freeRanges() {
         return List.copyOf(free);
-    }
-
-    List<long[]> allocations() {
-        return List.copyOf(allocated);
     }
 }

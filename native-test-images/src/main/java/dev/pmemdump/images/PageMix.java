@@ -62,11 +62,6 @@ final class PageMix {
         }
     }
 
-    /** Pages of a class, in ascending pfn order. */
-    LongList pfns(PageClass c) {
-        return pfnsByClass.get(c);
-    }
-
     void populate(List<long[]> freeRanges) {
         List<long[]> pool = new ArrayList<>();
         long total = 0;

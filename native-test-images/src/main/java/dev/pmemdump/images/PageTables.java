@@ -28,10 +28,6 @@ final class PageTables {
         this.newTable = newTable;
     }
 
-    long root() {
-        return pgd;
-    }
-
     /** Installs {@code table} (physical) as the entry for {@code va} at {@code level} (4 = PGD ... 2 = PMD). */
     void installTable(long va, int level, long table) {
         long parent = tableFor(va, level);

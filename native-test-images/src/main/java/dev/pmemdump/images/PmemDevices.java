@@ -49,10 +49,6 @@ final class PmemDevices implements AutoCloseable {
             return firstPfn() & -512L;
         }
 
-        long dataPfn() {
-            return (phys + ns.dataOffset()) >>> PAGE_SHIFT;
-        }
-
         boolean onDevice() {
             return ns.map() == MapLocation.DEV;
         }
@@ -91,11 +87,15 @@ final class PmemDevices implements AutoCloseable {
                 Region r = Region.open(img, layout);
                 regions.add(r);
                 List<Scenario.Namespace> nss = spec.namespaces() == null ? List.of() : spec.namespaces();
-                if (!nss.isEmpty()) {
-                    if (spec.legacy()) {
+                if (spec.legacy()) {
+                    if (!nss.isEmpty()) {
                         throw new IllegalArgumentException("pmem: legacy region " + spec.start()
                                 + " has one label-less raw namespace; list no namespaces for it");
                     }
+                    for (Namespace n : r.namespaces()) {
+                        placed.add(new Placed(i, n, spec.startAddress() + n.offset(), mem));
+                    }
+                } else if (!nss.isEmpty()) {
                     r.initLabels("1.2");
                 }
                 for (Scenario.Namespace n : nss) {

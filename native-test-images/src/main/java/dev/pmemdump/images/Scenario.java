@@ -24,7 +24,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"kernelRelease", "cpus", "ram", "crashkernel", "kernelPhys", "kexecMode", "rfcKernel",
-        "pmem", "pageMix", "canaries", "seed"})
+        "pmem", "pageMix", "canaries", "seed", "deviceDumps"})
 public record Scenario(
         String kernelRelease,
         int cpus,
@@ -36,7 +36,23 @@ public record Scenario(
         List<PmemRegion> pmem,
         Mix pageMix,
         List<String> canaries,
-        long seed) {
+        long seed,
+        List<DeviceDump> deviceDumps) {
+
+    /** A scenario without device dumps. */
+    public Scenario(String kernelRelease, int cpus, List<Range> ram, Range crashkernel, String kernelPhys,
+                    String kexecMode, boolean rfcKernel, List<PmemRegion> pmem, Mix pageMix, List<String> canaries,
+                    long seed) {
+        this(kernelRelease, cpus, ram, crashkernel, kernelPhys, kexecMode, rfcKernel, pmem, pageMix, canaries, seed,
+                List.of());
+    }
+
+    /** A driver's device dump (vmcoredd) attached to the vmcore as a "LINUX" note; content from the seed. */
+    public record DeviceDump(String name, String size) {
+        public long length() {
+            return MemParse.parse(size);
+        }
+    }
 
     /** A physical range [start, start + size). */
     public record Range(String start, String size) {
@@ -112,7 +128,7 @@ public record Scenario(
                 new Mix(0.06, 0.20, 0.03, 0.20, 0.05, 4, 2),
                 List.of("PMEMDUMP-CANARY-KERNEL", "PMEMDUMP-CANARY-CACHE", "PMEMDUMP-CANARY-ANON",
                         "PMEMDUMP-CANARY-PMEM"),
-                1);
+                1, List.of(new DeviceDump("cxgb4_0000:01:00.4", "24K")));
     }
 
     private static ObjectMapper mapper() {
@@ -185,6 +201,13 @@ public record Scenario(
                 || m.free() < -1e-9 || m.thpPages() < 0 || m.cacheFolioOrder() < 0 || m.cacheFolioOrder() > 9) {
             throw new IllegalArgumentException("pageMix: shares must be >= 0 and sum to at most 1, cacheFolioOrder 0..9");
         }
+        for (DeviceDump d : deviceDumps == null ? List.<DeviceDump>of() : deviceDumps) {
+            if (d.name() == null || d.name().isEmpty() || d.name().length() >= 44 || d.length() <= 0
+                    || d.length() > (64L << 20)) {
+                throw new IllegalArgumentException("deviceDumps: name of 1..43 characters and size of 1 byte..64M, got "
+                        + d);
+            }
+        }
         long pmemEnd = prevEnd;
         for (PmemRegion p : pmem == null ? List.<PmemRegion>of() : pmem) {
             if (p.startAddress() < pmemEnd || p.startAddress() % Linux61.PAGES_PER_SECTION != 0 || p.length() <= 0) {
@@ -219,12 +242,12 @@ public record Scenario(
     /** The same scenario with another seed (tests and benchmarks vary only that). */
     public Scenario withSeed(long newSeed) {
         return new Scenario(kernelRelease, cpus, ram, crashkernel, kernelPhys, kexecMode, rfcKernel, pmem, pageMix,
-                canaries, newSeed);
+                canaries, newSeed, deviceDumps);
     }
 
     /** The same scenario with other pmem regions. */
     public Scenario withPmem(List<PmemRegion> regions) {
         return new Scenario(kernelRelease, cpus, ram, crashkernel, kernelPhys, kexecMode, rfcKernel,
-                new ArrayList<>(regions), pageMix, canaries, seed);
+                new ArrayList<>(regions), pageMix, canaries, seed, deviceDumps);
     }
 }

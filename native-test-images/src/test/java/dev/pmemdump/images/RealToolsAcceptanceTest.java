@@ -48,10 +48,11 @@ class RealToolsAcceptanceTest {
                 s.pageMix(), s.canaries(), seed);
     }
 
+    /** RAM only as far as the vmcore goes: an e820 legacy pmem region is never dumped. */
     static Scenario ramOnlyLoadMode(long seed) {
         Scenario s = FirstKernelTest.small(seed);
-        return new Scenario(s.kernelRelease(), 1, s.ram(), s.crashkernel(), s.kernelPhys(), "load", false, List.of(),
-                s.pageMix(), s.canaries(), seed);
+        return new Scenario(s.kernelRelease(), 1, s.ram(), s.crashkernel(), s.kernelPhys(), "load", true,
+                List.of(new Scenario.PmemRegion("0x100000000", "64M", true, null)), s.pageMix(), s.canaries(), seed);
     }
 
     @BeforeAll
@@ -83,7 +84,7 @@ class RealToolsAcceptanceTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ram-load", "pmem-file", "pmem-load", "default"})
-    void readelfReadsTheVmcoreWithoutWarnings(String name) {
+    void readelfReadsTheVmcoreWithoutWarnings(String name) throws Exception {
         Path readelf = Tools.require("readelf");
         Tools.Run r = Tools.run(List.of(readelf.toString(), "-l", "-n", "-W", vmcore(name).toString()), null, 60)
                 .assertOk();
@@ -92,6 +93,10 @@ class RealToolsAcceptanceTest {
         assertTrue(r.stdout().contains("VMCOREINFO") && r.stdout().contains("NT_PRSTATUS"), r.stdout());
         boolean pmem = name.startsWith("pmem") || name.equals("default");
         assertEquals(pmem, r.stdout().contains("0x0000000100000000"), r.stdout());
+        if (name.equals("ram-load")) {
+            assertTrue(Files.readString(root.resolve(name).resolve(ImageBuilder.IOMEM)).contains(
+                    "100000000-103ffffff : Persistent Memory (legacy)\n  100000000-103ffffff : namespace0.0\n"));
+        }
     }
 
     @ParameterizedTest
@@ -110,6 +115,29 @@ class RealToolsAcceptanceTest {
     }
 
     @Test
+    void deviceDumpOfTheDefaultScenarioIsTheFirstNote() throws Exception {
+        Path readelf = Tools.require("readelf");
+        Tools.Run r = Tools.run(List.of(readelf.toString(), "-n", "-W", vmcore("default").toString()), null, 60)
+                .assertOk();
+        int linux = r.stdout().indexOf("LINUX");
+        assertTrue(linux > 0 && linux < r.stdout().indexOf("CORE"), r.stdout());
+        Manifest.DeviceDumpEntry want = manifests.get("default").deviceDumps().getFirst();
+        try (MappedImage img = MappedImage.open(vmcore("default"), MappedImage.Access.READ_ONLY)) {
+            var notes = ElfCore.open(img).notes();
+            var dump = notes.getFirst();
+            assertEquals(want.name(), dev.pmemdump.vmcore.dd.DeviceDumps.dumpName(dump));
+            byte[] data = dev.pmemdump.vmcore.dd.DeviceDumps.data(dump);
+            // vmcoredd pads the data so that header + data fill whole pages
+            assertEquals(0, (data.length + 64) % 4096);
+            byte[] head = java.util.Arrays.copyOf(data, (int) want.size());
+            assertEquals(want.sha256(), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(head)));
+            for (int i = head.length; i < data.length; i++) {
+                assertEquals(0, data[i]);
+            }
+        }
+    }
+
+    @Test
     void pmemPtLoadsCarryPfDevWithTheRfcKernel() throws Exception {
         for (String name : List.of("ram-load", "pmem-file", "pmem-load")) {
             try (MappedImage img = MappedImage.open(vmcore(name), MappedImage.Access.READ_ONLY)) {
@@ -124,6 +152,44 @@ class RealToolsAcceptanceTest {
                     assertEquals(256L << 20, pmem.getFirst().memsz());
                 }
             }
+        }
+    }
+
+    /**
+     * In kdump format (-l) excluded pages are gone (-E keeps short runs of excluded pages), so each
+     * canary must be readable from it exactly when the manifest says -d 31 keeps it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ram-load", "pmem-file"})
+    void canariesSurviveD31ExactlyAsTheManifestSays(String name) throws Exception {
+        Path tool = Tools.require("makedumpfile");
+        Path py = Tools.requirePython("kdumpfile");
+        Path out = root.resolve(name + ".canary.kdump");
+        makedumpfile(tool, vmcore(name), out, "-l", "-d", "31").assertOk();
+        try {
+            Path script = root.resolve("canaries.py");
+            Files.writeString(script, """
+                    import json, sys
+                    import kdumpfile
+                    k = kdumpfile.kdumpfile(sys.argv[1])
+                    for c in json.load(open(sys.argv[2]))["canaries"]:
+                        try:
+                            got = bytes(k.read(kdumpfile.KDUMP_MACHPHYSADDR, c["physAddress"], len(c["text"])))
+                        except Exception:
+                            got = b""
+                        print("canary", c["text"], "kept" if got == c["text"].encode() else "gone")
+                    """);
+            Tools.Run r = Tools.run(List.of(py.toString(), script.toString(), out.toString(),
+                    root.resolve(name).resolve(ImageBuilder.MANIFEST).toString()), root, 120).assertOk();
+            int kept = 0;
+            for (Manifest.CanaryEntry c : manifests.get(name).canaries()) {
+                assertTrue(r.stdout().contains("canary " + c.text() + (c.keptAtD31() ? " kept" : " gone")),
+                        c + "\n" + r.stdout());
+                kept += c.keptAtD31() ? 1 : 0;
+            }
+            assertEquals(name.equals("pmem-file") ? 2 : 1, kept);
+        } finally {
+            Files.deleteIfExists(out);
         }
     }
 

@@ -49,6 +49,7 @@ final class VerificationRun {
     List<ReportModel.RangeHash> mapHashes = List.of();
     final Map<String, Long> mapCounts = new LinkedHashMap<>();
     String mapTitle;
+    private DumpCase mapCase;
 
     VerificationRun(Scenario base, List<DumpCase> cases, int seeds, List<DumpFormat> formats, Path work,
                     UpstreamMakedumpfile upstream, Progress progress) {
@@ -118,9 +119,10 @@ final class VerificationRun {
                 time("read back and hash", t0);
                 if (f == dropCheckFormat()) {
                     keptAtD31 = scan.readable().copy();
-                }
-                if (mapSpans == null) {
-                    recordMap(c, seed, m, vmcore, scan, run);
+                    // The map shows case D where it runs: metadata on the device is the point.
+                    if (mapSpans == null || (c == DumpCase.D && mapCase != DumpCase.D)) {
+                        recordMap(c, seed, m, vmcore, scan, run);
+                    }
                 }
             }
             Files.deleteIfExists(run.dump());
@@ -272,9 +274,7 @@ final class VerificationRun {
 
     private void recordMap(DumpCase c, int seed, Manifest m, Path vmcore, DumpScan scan, FilterRun run)
             throws IOException {
-        if (mapSpans != null) {
-            return;
-        }
+        mapCase = c;
         List<ReportModel.Span> spans = new ArrayList<>();
         long pageSize = m.pageSize();
         List<ProgramHeader> loads;
@@ -311,12 +311,13 @@ final class VerificationRun {
             hashes.add(new ReportModel.RangeHash(r.startPfn(), r.endPfn(), r.sha256(), scan.sha256(r.startPfn(), r.endPfn())));
         }
         mapHashes = hashes;
+        mapCounts.clear();
         run.report().fields().forEachRemaining(e -> {
             if (e.getValue().isNumber()) {
                 mapCounts.put(e.getKey().replace('_', ' '), e.getValue().asLong());
             }
         });
-        mapTitle = "case " + c + ", seed " + seed + ", -d 31 " + formats.get(0).label();
+        mapTitle = "case " + c + ", seed " + seed + ", -d 31 " + dropCheckFormat().label();
     }
 
     private static SpanKind kind(boolean pmem, long pfn, DumpScan scan, Manifest m) {

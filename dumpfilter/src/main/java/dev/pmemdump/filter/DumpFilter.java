@@ -14,6 +14,7 @@ import dev.pmemdump.filter.mm.PageClassifier;
 import dev.pmemdump.filter.mm.PageFlags;
 import dev.pmemdump.filter.pmem.PmemMetadata;
 import dev.pmemdump.filter.pmem.PmemPolicy;
+import dev.pmemdump.filter.pmem.RamMemmap;
 import dev.pmemdump.loadplan.Iomem;
 import dev.pmemdump.filter.kdump.KdumpWriter;
 import dev.pmemdump.filter.page.FileSink;
@@ -168,16 +169,42 @@ public final class DumpFilter {
         Iomem iomem = args.iomem() == null ? null : Iomem.read(Path.of(args.iomem()));
         PmemMetadata.Found found = PmemMetadata.find(input.vmcoreinfo(), input.kernel(), input.kernel().physical(),
                 pmemBytes, infoblocks, iomem, ps);
-        PmemPolicy policy = new PmemPolicy(pmemRanges, found.ranges());
-        console.debug("pmem metadata from " + found.source() + ": " + policy.metadata().size() + " range(s)\n");
+        List<List<PmemPolicy.PfnRange>> inRam = ramMemmap(input, found.memmapInRam(), pmemRanges);
+        PmemPolicy policy = new PmemPolicy(pmemRanges, found.ranges(), inRam.stream().flatMap(List::stream).toList());
+        console.debug("pmem metadata from " + found.source() + ": " + policy.metadata().size() + " range(s), "
+                + inRam.size() + " namespace(s) with memmap in RAM\n");
         for (PmemPolicy.PfnRange r : policy.metadata()) {
             report.metadataHashes.add(new FilterReport.MetadataHash(r.start(), r.end(),
-                    PmemMetadata.sha256(input.kernel().physical(), r, ps)));
+                    PmemMetadata.sha256(input.kernel().physical(), r, ps), FilterReport.MetadataHash.DEVICE));
+        }
+        for (List<PmemPolicy.PfnRange> ns : inRam) {
+            for (PmemPolicy.PfnRange r : ns) {
+                report.metadataHashes.add(new FilterReport.MetadataHash(r.start(), r.end(),
+                        PmemMetadata.sha256(input.kernel().physical(), r, ps), FilterReport.MetadataHash.RAM));
+            }
         }
         for (FilterReport.MetadataHash h : report.metadataHashes) {
             console.msg(h.line() + "\n");
         }
         return policy;
+    }
+
+    /** Per namespace with its memmap in RAM, the RAM pfns of its vmemmap (case C). */
+    private static List<List<PmemPolicy.PfnRange>> ramMemmap(DumpInput input, List<PmemPolicy.PfnRange> namespaces,
+                                                             List<PmemPolicy.PfnRange> pmemRanges) throws IOException {
+        if (namespaces.isEmpty()) {
+            return List.of();
+        }
+        PageSource source = input.source();
+        MemMap memMap = MemMap.read(input.vmcoreinfo(), input.kernel(), source.maxMapnr(), source.pageSize(),
+                input.pageOffset());
+        long structPage = input.vmcoreinfo().size("page");
+        List<List<PmemPolicy.PfnRange>> out = new ArrayList<>();
+        for (PmemPolicy.PfnRange ns : namespaces) {
+            out.add(RamMemmap.pages(input.kernel().translation(), memMap, structPage, ns, pmemRanges,
+                    source.pageSize()));
+        }
+        return out;
     }
 
     private PageClassifier classifier(DumpInput input, int level) throws IOException {
@@ -196,10 +223,13 @@ public final class DumpFilter {
      * Pfns the struct-page scan looks at: all memory, not pmem (pmem is decided by ranges). For a
      * kdump input that includes pages an earlier run dropped: makedumpfile counts them again.
      */
-    private static PageBitmap scanned(PageSource source, PmemPolicy pmem) {
+    private static PageBitmap scanned(PageSource source, PmemPolicy pmem, int level) {
         PageBitmap consider = source.present();
         for (PmemPolicy.PfnRange r : pmem.pmem()) {
             consider.clearRange(r.start(), r.end());
+        }
+        for (PmemPolicy.PfnRange r : pmem.droppedRam(level)) {
+            consider.clearRange(r.start(), Math.min(r.end(), consider.size()));
         }
         return consider;
     }
@@ -211,7 +241,7 @@ public final class DumpFilter {
         PageBitmap dumpable = source.readable();
         pmem.apply(0, source.maxMapnr(), level, dumpable, report);
         if (classifier != null) {
-            classifier.classify(0, source.maxMapnr(), scanned(source, pmem), dumpable, report,
+            classifier.classify(0, source.maxMapnr(), scanned(source, pmem, level), dumpable, report,
                     PageClassifier.Carry.NONE);
         }
         KdumpWriter.Options base = KdumpWriter.Options.whole(level, args.codec(), args.threads());
@@ -250,7 +280,7 @@ public final class DumpFilter {
         long ps = elf.pageSize();
         long max = elf.maxMapnr();
         PageBitmap present = elf.present();
-        PageBitmap consider = scanned(elf, pmem);
+        PageBitmap consider = scanned(elf, pmem, level);
         PageBitmap pmemPages = new PageBitmap(max);
         pmem.markPmem(pmemPages);
         CyclePlan cycles = CyclePlan.of(max);

@@ -36,8 +36,14 @@ public final class FilterReport {
     /** The RFC's verification line per pmem metadata range. */
     public final List<MetadataHash> metadataHashes = new ArrayList<>();
 
-    /** sha256 over the raw pages of one pmem metadata range {@code [startPfn, endPfn)}. */
-    public record MetadataHash(long startPfn, long endPfn, String sha256) {
+    /**
+     * sha256 over the raw pages of one pmem metadata range {@code [startPfn, endPfn)}, and where it
+     * lives: {@link #DEVICE} (info block and on-device memmap) or {@link #RAM} (memmap in RAM).
+     */
+    public record MetadataHash(long startPfn, long endPfn, String sha256, String location) {
+        public static final String DEVICE = "device";
+        public static final String RAM = "ram";
+
         /** {@code pfn: [start - end), sha256[end]: hex}, the format of the RFC's debug commit. */
         public String line() {
             return "pfn: [" + Long.toHexString(startPfn) + " - " + Long.toHexString(endPfn) + "), sha256["
@@ -113,10 +119,10 @@ public final class FilterReport {
         m.put("total_pages", maxMapnr);
         m.put("write_bytes", writeBytes);
         m.put("pmem_metadata_ranges", metadataHashes.stream().map(h -> new JsonRange(h.startPfn, h.endPfn,
-                h.sha256)).toList());
+                h.sha256, h.location)).toList());
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(m);
     }
 
     private record JsonRange(@JsonProperty("start_pfn") long startPfn, @JsonProperty("end_pfn") long endPfn,
-                             @JsonProperty("sha256") String sha256) {}
+                             @JsonProperty("sha256") String sha256, @JsonProperty("location") String location) {}
 }

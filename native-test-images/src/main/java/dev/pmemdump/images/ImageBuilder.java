@@ -85,7 +85,11 @@ public final class ImageBuilder {
                     if (p.onDevice()) {
                         long[] r = p.metadataPfns();
                         metadata.add(new Manifest.MetadataRange(p.ns().dev(), r[0], r[1],
-                                Manifest.sha256OfPages(p.image(), r[0], r[1])));
+                                Manifest.sha256OfPages(p.image(), r[0], r[1]), Manifest.MetadataRange.DEVICE));
+                    }
+                    for (long[] r : k.pmem().ramMemmapPfns(p)) {
+                        metadata.add(new Manifest.MetadataRange(p.ns().dev(), r[0], r[1],
+                                Manifest.sha256OfPages(k.ram(), r[0], r[1]), Manifest.MetadataRange.RAM));
                     }
                 }
                 manifest = new Manifest(s.kernelRelease(), s.seed(), Linux61.PAGE_SIZE,

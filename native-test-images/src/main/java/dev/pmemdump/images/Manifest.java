@@ -39,9 +39,16 @@ public record Manifest(String kernelRelease, long seed, long pageSize, ExpectedR
      */
     public record KernelRam(long pages, String sha256) {}
 
-    /** One namespace's metadata [startPfn, endPfn) and the sha256 of its pages in order. */
-    @JsonPropertyOrder({"namespace", "startPfn", "endPfn", "sha256"})
-    public record MetadataRange(String namespace, long startPfn, long endPfn, String sha256) {}
+    /**
+     * One namespace's metadata [startPfn, endPfn), the sha256 of its pages in order, and where it
+     * lives: {@link #DEVICE} (info block and memmap on the device, {@code --map=dev}) or {@link #RAM}
+     * (the vmemmap pages in RAM holding its struct pages, {@code --map=mem}).
+     */
+    @JsonPropertyOrder({"namespace", "startPfn", "endPfn", "sha256", "location"})
+    public record MetadataRange(String namespace, long startPfn, long endPfn, String sha256, String location) {
+        public static final String DEVICE = "device";
+        public static final String RAM = "ram";
+    }
 
     /** A canary, where it is, and whether a -d 31 dump keeps it. */
     @JsonPropertyOrder({"text", "pageClass", "physAddress", "keptAtD31"})

@@ -62,12 +62,15 @@ final class PmemDevices implements AutoCloseable {
     private final List<MemoryImage> images;
     private final List<Region> regions;
     private final List<Placed> placed;
+    private final List<long[]> regionPfns;
     private final java.util.Map<Placed, Long> pgmaps = new java.util.HashMap<>();
+    private final java.util.Map<Placed, List<long[]>> ramMemmaps = new java.util.HashMap<>();
 
-    private PmemDevices(List<MemoryImage> images, List<Region> regions, List<Placed> placed) {
+    private PmemDevices(List<MemoryImage> images, List<Region> regions, List<Placed> placed, List<long[]> regionPfns) {
         this.images = images;
         this.regions = regions;
         this.placed = placed;
+        this.regionPfns = regionPfns;
     }
 
     static PmemDevices create(Scenario s, List<Path> files, SplittableRandom rnd) throws IOException {
@@ -114,7 +117,10 @@ final class PmemDevices implements AutoCloseable {
             images.forEach(MemoryImage::close);
             throw e;
         }
-        return new PmemDevices(images, regions, placed);
+        List<long[]> regionPfns = specs.stream()
+                .map(r -> new long[] {r.startAddress() >>> PAGE_SHIFT, (r.startAddress() + r.length()) >>> PAGE_SHIFT})
+                .toList();
+        return new PmemDevices(images, regions, placed, regionPfns);
     }
 
     /** A random (version 4) UUID drawn from the scenario's generator, so labels are reproducible. */
@@ -201,6 +207,9 @@ final class PmemDevices implements AutoCloseable {
             long base = backing;
             vmemmap.populateRange(first, end, va -> base + (va - va0));
             writeStructPages(p, home, base, memblock, ram);
+            if (!p.onDevice()) {
+                ramMemmaps.put(p, memmapPages(p, vmemmap));
+            }
         }
         long zeroPage = -1;
         for (Placed p : withMemmap()) {
@@ -288,6 +297,34 @@ final class PmemDevices implements AutoCloseable {
             }
         }
         return planted;
+    }
+
+    /**
+     * The RAM pages backing the struct pages of a {@code --map=mem} namespace's pfns, as physical pfn
+     * ranges {@code [start, end)} in the order of the namespace's pfns; a vmemmap page at either end
+     * that also holds struct pages of pfns outside the region is left out (it is not only pmem's).
+     */
+    List<long[]> ramMemmapPfns(Placed p) {
+        return ramMemmaps.getOrDefault(p, List.of());
+    }
+
+    private List<long[]> memmapPages(Placed p, Vmemmap vmemmap) {
+        long[] region = regionPfns.get(p.region());
+        long pfnsPerPage = PAGE_SIZE / PAGE_STRUCT_SIZE;
+        List<long[]> out = new ArrayList<>();
+        for (long pfn = p.basePfn() & -pfnsPerPage; pfn < p.endPfn(); pfn += pfnsPerPage) {
+            if (pfn < region[0] || pfn + pfnsPerPage > region[1]) {
+                continue;
+            }
+            long page = vmemmap.structPage(pfn) >>> PAGE_SHIFT;
+            long[] last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && last[1] == page) {
+                last[1]++;
+            } else {
+                out.add(new long[] {page, page + 1});
+            }
+        }
+        return out;
     }
 
     /** The struct dev_pagemap of a namespace (its kernel address), once its memmap is populated. */

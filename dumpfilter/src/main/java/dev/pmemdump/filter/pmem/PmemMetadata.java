@@ -2,6 +2,7 @@ package dev.pmemdump.filter.pmem;
 
 import dev.pmemdump.filter.pmem.PmemPolicy.PfnRange;
 import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.io.Ranges;
 import dev.pmemdump.loadplan.Iomem;
 import dev.pmemdump.loadplan.Resource;
 import dev.pmemdump.pmem.InfoBlock;
@@ -28,7 +29,8 @@ import java.util.Optional;
  * that knows (issue 6): the RFC v2 devm_memmap_vmcore list in VMCOREINFO; else the namespaces' pfn
  * info blocks (RFC v3, as the nvdimm maintainer asked), read from images or devices given with
  * {@code --pmem-infoblock} or else from the first pages of each pmem PT_LOAD; else the
- * {@code Device Backed Vmemmap} entries of an iomem listing (the 2024 redesign).
+ * {@code Device Backed Vmemmap} entries of an iomem listing (the 2024 redesign). The info blocks also
+ * tell which namespaces have their memmap in RAM (case C, see {@link RamMemmap}).
  *
  * <p>Only info-block pages are read, never user data.
  */
@@ -39,8 +41,18 @@ public final class PmemMetadata {
     private static final int PARENT_UUID_OFFSET = 32;
     private static final int INFO_BLOCK_SIZE = 4096;
 
-    /** The ranges and which source gave them. */
-    public record Found(String source, List<PfnRange> ranges) {}
+    /**
+     * The on-device metadata ranges and which source gave them, and the pfns of each namespace whose
+     * memmap lives in RAM (case C, from the info blocks whatever the source of the device ranges).
+     */
+    public record Found(String source, List<PfnRange> ranges, List<PfnRange> memmapInRam) {}
+
+    /**
+     * What one pfn info block says of its namespace at {@code start}: where the namespace ends, its
+     * pgmap pfns {@code [SUBSECTION_ALIGN_DOWN(PHYS_PFN(start + start_pad)), + data pfns)}, and, for
+     * memmap on the device, its metadata pfns (null for memmap in RAM).
+     */
+    record Described(long end, PfnRange pfns, PfnRange onDevice) {}
 
     /** A namespace image or device and the physical address where the namespace starts. */
     public record InfoblockSource(Path path, long physicalStart) {}
@@ -54,35 +66,32 @@ public final class PmemMetadata {
      */
     public static Found find(VmcoreInfo vi, KernelMemory kernel, PhysicalMemory physical, List<long[]> pmemLoads,
                              List<InfoblockSource> infoblocks, Iomem iomem, long pageSize) throws IOException {
+        List<Described> described = new ArrayList<>();
+        for (InfoblockSource src : infoblocks) {
+            MemorySegment block = readFile(src.path());
+            describe(src.path().toString(), PfnInfoBlock.NAMESPACE_OFFSET, block, src.physicalStart(),
+                    endOf(pmemLoads, src.physicalStart()), pageSize).ifPresent(described::add);
+        }
+        if (infoblocks.isEmpty()) {
+            for (long[] load : pmemLoads) {
+                described.addAll(chain(physical, load, pageSize));
+            }
+        }
+        List<PfnRange> inRam = described.stream().filter(d -> d.onDevice() == null).map(Described::pfns).toList();
+        List<PfnRange> onDevice = described.stream().map(Described::onDevice).filter(r -> r != null).toList();
         Optional<List<DevmMemmapList.Entry>> devm = DevmMemmapList.restore(vi, kernel);
         if (devm.isPresent()) {
             List<PfnRange> r = new ArrayList<>();
             for (DevmMemmapList.Entry e : devm.get()) {
                 r.add(new PfnRange(e.startPfn(), e.endPfn()));
             }
-            return new Found("devm_memmap_vmcore list", r);
+            return new Found("devm_memmap_vmcore list", r, inRam);
         }
         if (!infoblocks.isEmpty()) {
-            List<PfnRange> r = new ArrayList<>();
-            for (InfoblockSource s : infoblocks) {
-                MemorySegment block = readFile(s.path());
-                fromInfoBlock(s.path().toString(), PfnInfoBlock.NAMESPACE_OFFSET, block, s.physicalStart(),
-                        endOf(pmemLoads, s.physicalStart()), pageSize).ifPresent(r::add);
-            }
-            return new Found("pmem info blocks (--pmem-infoblock)", r);
+            return new Found("pmem info blocks (--pmem-infoblock)", onDevice, inRam);
         }
-        List<PfnRange> fromLoads = new ArrayList<>();
-        for (long[] load : pmemLoads) {
-            long at = load[0] + PfnInfoBlock.NAMESPACE_OFFSET;
-            if (at + INFO_BLOCK_SIZE > load[1]) {
-                continue;
-            }
-            MemorySegment block = MemorySegment.ofArray(physical.read(at, INFO_BLOCK_SIZE));
-            fromInfoBlock(physical.name() + " (physical 0x" + Long.toHexString(at) + ")", at, block, load[0],
-                    load[1], pageSize).ifPresent(fromLoads::add);
-        }
-        if (!fromLoads.isEmpty()) {
-            return new Found("pmem info blocks in the pmem PT_LOADs", fromLoads);
+        if (!onDevice.isEmpty()) {
+            return new Found("pmem info blocks in the pmem PT_LOADs", onDevice, inRam);
         }
         if (iomem != null) {
             List<PfnRange> r = new ArrayList<>();
@@ -90,19 +99,40 @@ public final class PmemMetadata {
                 r.add(new PfnRange(res.start() / pageSize, (res.end() + 1 + pageSize - 1) / pageSize));
             }
             if (!r.isEmpty()) {
-                return new Found("Device Backed Vmemmap in " + iomem.source(), r);
+                return new Found("Device Backed Vmemmap in " + iomem.source(), r, inRam);
             }
         }
-        return new Found("none", List.of());
+        return new Found("none", List.of(), inRam);
     }
 
     /**
-     * The metadata pfns a pfn info block describes for a namespace at {@code start}: for memmap on
-     * the device (PFN_MODE_PMEM) {@code [SUBSECTION_ALIGN_DOWN(PHYS_PFN(start + start_pad)),
-     * + PHYS_PFN(dataoff))}; none for memmap in RAM or a raw namespace (no block).
+     * The namespaces laid one after another from the start of a pmem PT_LOAD, as a fresh region
+     * allocates them: each info block says where its namespace ends and so where the next one's
+     * block is. Stops at the first namespace without a block (raw, or free space).
      */
-    static Optional<PfnRange> fromInfoBlock(String resource, long offset, MemorySegment block, long start, long end,
-                                            long pageSize) throws CorruptInputException {
+    static List<Described> chain(PhysicalMemory physical, long[] load, long pageSize) throws CorruptInputException {
+        List<Described> out = new ArrayList<>();
+        long ns = load[0];
+        while (ns < load[1]) {
+            long at = ns + PfnInfoBlock.NAMESPACE_OFFSET;
+            if (at + INFO_BLOCK_SIZE > load[1]) {
+                break;
+            }
+            MemorySegment block = MemorySegment.ofArray(physical.read(at, INFO_BLOCK_SIZE));
+            Optional<Described> d = describe(physical.name() + " (physical 0x" + Long.toHexString(at) + ")", at,
+                    block, ns, load[1], pageSize);
+            if (d.isEmpty() || d.get().end() <= ns) {
+                break;
+            }
+            out.add(d.get());
+            ns = d.get().end();
+        }
+        return out;
+    }
+
+    /** The namespace a pfn info block at {@code start} describes; empty without a block (raw). */
+    static Optional<Described> describe(String resource, long offset, MemorySegment block, long start, long end,
+                                        long pageSize) throws CorruptInputException {
         String sig = InfoBlock.hasSignature(block, PfnInfoBlock.PFN_SIG) ? PfnInfoBlock.PFN_SIG
                 : InfoBlock.hasSignature(block, PfnInfoBlock.DAX_SIG) ? PfnInfoBlock.DAX_SIG : null;
         if (sig == null) {
@@ -110,11 +140,17 @@ public final class PmemMetadata {
         }
         var parent = Uuids.readUuid(block, PARENT_UUID_OFFSET);
         PfnInfoBlock sb = PfnInfoBlock.read(resource, offset, block, sig, parent, start, end - start);
-        if (sb.mode() != PfnInfoBlock.MODE_PMEM) {
-            return Optional.empty();
-        }
-        long[] pfns = DevmMemmapList.memmapPfnRange(start, sb.startPad(), sb.dataOff());
-        return Optional.of(new PfnRange(pfns[0], pfns[1]));
+        long[] meta = DevmMemmapList.memmapPfnRange(start, sb.startPad(), sb.dataOff());
+        long dataStart = Ranges.add(resource, offset, start + sb.startPad(), sb.dataOff(), "data start");
+        long dataEnd = Ranges.add(resource, offset, dataStart,
+                Ranges.multiply(resource, offset, sb.npfns(), pageSize, "npfns"), "data end");
+        long nsEnd = Ranges.add(resource, offset, dataEnd, sb.endTrunc(), "namespace end");
+        // npfns past the PT_LOAD: the kernel truncates it to the namespace (nd_pfn_validate()).
+        dataEnd = Math.min(dataEnd, end);
+        nsEnd = Math.min(nsEnd, end);
+        PfnRange pfns = new PfnRange(meta[0], dataEnd / pageSize);
+        return Optional.of(new Described(nsEnd, pfns,
+                sb.mode() == PfnInfoBlock.MODE_PMEM ? new PfnRange(meta[0], meta[1]) : null));
     }
 
     private static long endOf(List<long[]> pmemLoads, long start) {

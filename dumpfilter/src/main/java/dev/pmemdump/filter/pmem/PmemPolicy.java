@@ -12,7 +12,9 @@ import java.util.List;
  * The RFC's pmem rule done right (rfc.md 3): every page of a pmem PT_LOAD is excluded as user data
  * unless it lies in a metadata range, whatever the other dump-level bits; metadata pages are kept
  * unless bit 0x20 is set. Ranges are half-open {@code [start, end)} in pfns, so the last metadata
- * page is metadata (the v3 off-by-one is not repeated). Work is per range, never per pmem page.
+ * page is metadata (the v3 off-by-one is not repeated). Metadata in RAM (case C: the vmemmap pages
+ * of {@code --map=mem} namespaces) is RAM and kept like kernel pages, but bit 0x20 drops it too: the
+ * metadata goes wherever it lives. Work is per range, never per pmem page.
  */
 public final class PmemPolicy {
     /** Pfns {@code [start, end)}. */
@@ -25,13 +27,20 @@ public final class PmemPolicy {
     private final List<PfnRange> pmem;
     private final List<PfnRange> metadata;
     private final List<PfnRange> userdata;
+    private final List<PfnRange> ramMetadata;
+
+    public PmemPolicy(List<PfnRange> pmemRanges, List<PfnRange> metadataRanges) {
+        this(pmemRanges, metadataRanges, List.of());
+    }
 
     /**
      * @param pmemRanges     pfns of the pmem PT_LOADs (PF_DEV)
      * @param metadataRanges pfns of the namespaces' metadata (info block + on-device memmap); parts
-     *                       outside pmem are ignored (metadata in RAM is RAM)
+     *                       outside pmem are ignored (metadata in RAM is given apart)
+     * @param ramMetadata    RAM pfns holding only struct pages of pmem pfns (see {@link RamMemmap});
+     *                       parts inside pmem are ignored
      */
-    public PmemPolicy(List<PfnRange> pmemRanges, List<PfnRange> metadataRanges) {
+    public PmemPolicy(List<PfnRange> pmemRanges, List<PfnRange> metadataRanges, List<PfnRange> ramMetadata) {
         this.pmem = normalize(pmemRanges);
         List<PfnRange> meta = new ArrayList<>();
         for (PfnRange m : normalize(metadataRanges)) {
@@ -61,6 +70,23 @@ public final class PmemPolicy {
             }
         }
         this.userdata = List.copyOf(user);
+        List<PfnRange> ram = new ArrayList<>();
+        for (PfnRange r : normalize(ramMetadata)) {
+            long at = r.start();
+            for (PfnRange p : pmem) {
+                if (p.end() <= at || p.start() >= r.end()) {
+                    continue;
+                }
+                if (p.start() > at) {
+                    ram.add(new PfnRange(at, p.start()));
+                }
+                at = Math.max(at, p.end());
+            }
+            if (at < r.end()) {
+                ram.add(new PfnRange(at, r.end()));
+            }
+        }
+        this.ramMetadata = List.copyOf(ram);
     }
 
     public List<PfnRange> pmem() {
@@ -70,6 +96,16 @@ public final class PmemPolicy {
     /** Metadata ranges inside pmem. */
     public List<PfnRange> metadata() {
         return metadata;
+    }
+
+    /** Metadata in RAM (case C): kept like kernel pages unless bit 0x20 is set. */
+    public List<PfnRange> ramMetadata() {
+        return ramMetadata;
+    }
+
+    /** RAM pfns this dump level drops as pmem metadata, which the struct-page scan must leave alone. */
+    public List<PfnRange> droppedRam(int dumpLevel) {
+        return (dumpLevel & DumpLevel.EXCLUDE_PMEM_META) != 0 ? ramMetadata : List.of();
     }
 
     /** Pmem that is not metadata: never read, never written. */
@@ -94,6 +130,9 @@ public final class PmemPolicy {
         }
         if ((dumpLevel & DumpLevel.EXCLUDE_PMEM_META) != 0) {
             for (PfnRange r : metadata) {
+                counts.pmemMetadata += clear(r, from, to, dumpable);
+            }
+            for (PfnRange r : ramMetadata) {
                 counts.pmemMetadata += clear(r, from, to, dumpable);
             }
         }

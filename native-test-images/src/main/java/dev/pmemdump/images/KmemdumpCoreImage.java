@@ -119,6 +119,11 @@ final class KmemdumpCoreImage {
                 long len = (r[1] - r[0]) << Linux61.PAGE_SHIFT;
                 out.add(new Region(p.ns().dev() + " metadata", Linux61.directMap(pa), pa, p.image().slice(pa, len)));
             }
+            for (long[] r : k.pmem().ramMemmapPfns(p)) {
+                long pa = r[0] << Linux61.PAGE_SHIFT;
+                out.add(region(k, p.ns().dev() + " memmap in RAM", Linux61.directMap(pa), pa,
+                        (r[1] - r[0]) << Linux61.PAGE_SHIFT));
+            }
         }
         return out;
     }

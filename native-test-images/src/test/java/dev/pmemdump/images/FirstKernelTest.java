@@ -43,6 +43,29 @@ class FirstKernelTest {
     }
 
     @Test
+    void memmapInRamIsWhereThePageTablesMapTheStructPagesOfTheNamespace() throws Exception {
+        try (FirstKernel k = FirstKernel.build(RealToolsAcceptanceTest.smallWithPmem(5, "file"), dir.resolve("ram.img"))) {
+            PmemDevices.Placed mem = k.pmem().withMemmap().stream().filter(p -> !p.onDevice()).findFirst().orElseThrow();
+            // fsdax-mem follows the 64 MiB fsdax-dev namespace: pfns [0x104000, 0x106000), 32 MiB
+            assertEquals(0x104000, mem.basePfn());
+            assertEquals(0x106000, mem.endPfn());
+            var xlat = new dev.pmemdump.vmcore.xlat.X86_64Translation(k.memory(), k.textPhys() + 0x1a10000, false,
+                    k.physBase(), 1L << 30, java.util.OptionalLong.of(0xffff8885c0000000L), 46, 0);
+            // struct page of pfn 0x104000: vmemmap_base 0xffffe3a4c0000000 + 0x104000 * 64
+            long first = xlat.walk(0xffffe3a4c4100000L).physicalAddress();
+            long last = xlat.walk(0xffffe3a4c4100000L + 0x2000 * 64 - 64).physicalAddress();
+            java.util.List<long[]> ram = k.pmem().ramMemmapPfns(mem);
+            assertEquals(1, ram.size());
+            assertEquals(first >>> 12, ram.get(0)[0]);
+            assertEquals((last >>> 12) + 1, ram.get(0)[1]);
+            assertEquals(0x2000 * 64 / 4096, ram.get(0)[1] - ram.get(0)[0]);
+            assertTrue(ram.get(0)[1] <= k.ram().end() >>> 12, "in RAM");
+            // the struct page there is a ZONE_DEVICE page: PG_reserved (bit 12 in 6.1)
+            assertEquals(1L << 12, k.ram().getLong(first) & (1L << 12));
+        }
+    }
+
+    @Test
     void utsNameAndStructPagesHoldWhatTheKernelWrites() throws Exception {
         try (FirstKernel k = FirstKernel.build(small(7), dir.resolve("ram.img"))) {
             MemoryImage ram = k.ram();

@@ -199,7 +199,12 @@ class RealToolsAcceptanceTest {
         Path out = root.resolve("d0.elf");
         makedumpfile(tool, vmcore("pmem-file"), out, "-E", "-d", "0").assertOk();
         Manifest m = manifests.get("pmem-file");
-        assertEquals(2, m.pmemMetadata().size());
+        // two namespaces with the memmap on the device, one (32 MiB) with 128 vmemmap pages in RAM
+        assertEquals(List.of(Manifest.MetadataRange.DEVICE, Manifest.MetadataRange.RAM, Manifest.MetadataRange.DEVICE),
+                m.pmemMetadata().stream().map(Manifest.MetadataRange::location).toList());
+        Manifest.MetadataRange ram = m.pmemMetadata().get(1);
+        assertEquals(128, ram.endPfn() - ram.startPfn());
+        assertTrue(ram.endPfn() <= 256L << 20 >> 12, "RAM pfns " + ram);
         try (MappedImage img = MappedImage.open(out, MappedImage.Access.READ_ONLY)) {
             ElfPhysicalMemory mem = new ElfPhysicalMemory(ElfCore.open(img));
             for (Manifest.MetadataRange r : m.pmemMetadata()) {

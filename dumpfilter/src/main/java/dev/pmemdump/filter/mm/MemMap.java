@@ -32,6 +32,11 @@ public final class MemMap {
         this.sections = List.copyOf(sections);
     }
 
+    /** A memory map already known section by section (sections in pfn order). */
+    public static MemMap of(List<Section> sections) {
+        return new MemMap(sections);
+    }
+
     public List<Section> sections() {
         return sections;
     }

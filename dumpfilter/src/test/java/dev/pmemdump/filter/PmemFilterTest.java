@@ -246,6 +246,7 @@ class PmemFilterTest {
         var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
         assertEquals(reportValue(r.out(), "pmem userdata pages"), tree.get("pmem_userdata_pages").asLong());
         assertEquals(PMEM_BASE / 4096, tree.get("pmem_metadata_ranges").get(0).get("start_pfn").asLong());
+        assertEquals("device", tree.get("pmem_metadata_ranges").get(0).get("location").asText());
     }
 
     @Test

@@ -103,9 +103,32 @@ class ScenarioAcceptanceTest {
         if (!rfcKernel) {
             return;
         }
-        var d63 = ElfInputAcceptanceTest.makedumpfile("-l", "-d", "63", "--message-level", "31", vmcore.toString(),
-                dir.resolve("d63").toString());
+        // without bit 0x20 the RAM memmap pages are kept like kernel pages
+        try (var kd = KdumpReader.open(dir.resolve("out-l"))) {
+            for (Manifest.MetadataRange r : m.pmemMetadata()) {
+                assertEquals(r.endPfn() - r.startPfn(), kd.readable().cardinality(r.startPfn(), r.endPfn()), r.toString());
+            }
+        }
+        Path json = dir.resolve("d63.json");
+        var d63 = ElfInputAcceptanceTest.makedumpfile("-l", "-d", "63", "--message-level", "31", "--json-report",
+                json.toString(), vmcore.toString(), dir.resolve("d63").toString());
         assertEquals(0, d63.code(), d63.err());
+        // the report's ranges are the manifest's, with where they live
+        var ranges = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).get("pmem_metadata_ranges");
+        java.util.Set<String> reported = new java.util.HashSet<>();
+        ranges.forEach(r -> reported.add(r.get("start_pfn").asLong() + "-" + r.get("end_pfn").asLong() + " "
+                + r.get("location").asText() + " " + r.get("sha256").asText()));
+        java.util.Set<String> expected = new java.util.HashSet<>();
+        m.pmemMetadata().forEach(r -> expected.add(r.startPfn() + "-" + r.endPfn() + " " + r.location() + " " + r.sha256()));
+        assertEquals(expected, reported);
+        // the dropped RAM memmap pages are not in the kdump file
+        try (var kd = KdumpReader.open(dir.resolve("d63"))) {
+            for (Manifest.MetadataRange r : m.pmemMetadata()) {
+                for (long pfn = r.startPfn(); pfn < r.endPfn(); pfn++) {
+                    assertFalse(kd.readable().get(pfn), "pfn 0x" + Long.toHexString(pfn) + " dropped");
+                }
+            }
+        }
         assertTrue(d63.out().contains(String.format("    pmem metadata pages     : 0x%016x%n", metaPages)), d63.out());
     }
 

@@ -53,40 +53,29 @@ public final class PmemPolicy {
             }
         }
         this.metadata = normalize(meta);
-        List<PfnRange> user = new ArrayList<>();
-        for (PfnRange p : pmem) {
-            long at = p.start();
-            for (PfnRange m : metadata) {
-                if (m.end() <= p.start() || m.start() >= p.end()) {
-                    continue;
-                }
-                if (m.start() > at) {
-                    user.add(new PfnRange(at, m.start()));
-                }
-                at = Math.max(at, m.end());
-            }
-            if (at < p.end()) {
-                user.add(new PfnRange(at, p.end()));
-            }
-        }
-        this.userdata = List.copyOf(user);
-        List<PfnRange> ram = new ArrayList<>();
-        for (PfnRange r : normalize(ramMetadata)) {
+        this.userdata = minus(pmem, metadata);
+        this.ramMetadata = minus(normalize(ramMetadata), pmem);
+    }
+
+    /** The parts of sorted, disjoint {@code ranges} outside sorted, disjoint {@code holes}. */
+    private static List<PfnRange> minus(List<PfnRange> ranges, List<PfnRange> holes) {
+        List<PfnRange> out = new ArrayList<>();
+        for (PfnRange r : ranges) {
             long at = r.start();
-            for (PfnRange p : pmem) {
-                if (p.end() <= at || p.start() >= r.end()) {
+            for (PfnRange h : holes) {
+                if (h.end() <= r.start() || h.start() >= r.end()) {
                     continue;
                 }
-                if (p.start() > at) {
-                    ram.add(new PfnRange(at, p.start()));
+                if (h.start() > at) {
+                    out.add(new PfnRange(at, h.start()));
                 }
-                at = Math.max(at, p.end());
+                at = Math.max(at, h.end());
             }
             if (at < r.end()) {
-                ram.add(new PfnRange(at, r.end()));
+                out.add(new PfnRange(at, r.end()));
             }
         }
-        this.ramMetadata = List.copyOf(ram);
+        return List.copyOf(out);
     }
 
     public List<PfnRange> pmem() {

@@ -1,0 +1,56 @@
+package dev.pmemdump.filter.pmem;
+
+import dev.pmemdump.filter.pmem.PmemPolicy.PfnRange;
+import dev.pmemdump.io.MappedImage;
+import dev.pmemdump.pmem.MapLocation;
+import dev.pmemdump.pmem.Mode;
+import dev.pmemdump.pmem.Namespace;
+import dev.pmemdump.pmem.NamespaceSpec;
+import dev.pmemdump.pmem.Region;
+import dev.pmemdump.pmem.RegionLayout;
+import dev.pmemdump.vmcore.xlat.FlatPhysicalMemory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** Info blocks followed namespace after namespace in one pmem PT_LOAD, against pmem-layout's namespaces. */
+class PmemMetadataChainTest {
+    static final long BASE = 0x1_0000_0000L;
+    static final long SIZE = 256L << 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyNamespaceOfARegionIsFoundWithWhereItsMemmapLives() throws Exception {
+        try (MappedImage img = MappedImage.create(dir.resolve("r.img"), SIZE + RegionLayout.DEFAULT_LABEL_SIZE)) {
+            Region r = Region.open(img, RegionLayout.qemuNvdimm(RegionLayout.DEFAULT_LABEL_SIZE, BASE));
+            r.initLabels("1.2");
+            List<Namespace> made = new ArrayList<>();
+            made.add(r.create(NamespaceSpec.of(Mode.FSDAX).withSize(64L << 20).withMap(MapLocation.DEV)));
+            made.add(r.create(NamespaceSpec.of(Mode.FSDAX).withSize(32L << 20).withMap(MapLocation.MEM)));
+            made.add(r.create(NamespaceSpec.of(Mode.DEVDAX).withSize(32L << 20).withMap(MapLocation.DEV)));
+            FlatPhysicalMemory phys = new FlatPhysicalMemory("r.img", img.segment().asSlice(0, SIZE), BASE);
+            List<PmemMetadata.Described> got = PmemMetadata.chain(phys, new long[] {BASE, BASE + SIZE}, 4096);
+            assertEquals(3, got.size());
+            for (int i = 0; i < 3; i++) {
+                Namespace ns = made.get(i);
+                long start = BASE + ns.offset();
+                PmemMetadata.Described d = got.get(i);
+                assertEquals(start + ns.rawSize(), d.end(), ns.dev());
+                assertEquals(new PfnRange(start >>> 12, (start + ns.rawSize() - ns.pfn().endTrunc()) >>> 12), d.pfns());
+                if (ns.map() == MapLocation.DEV) {
+                    assertEquals(new PfnRange(start >>> 12, (start + ns.pfn().dataOff()) >>> 12), d.onDevice());
+                } else {
+                    assertNull(d.onDevice(), ns.dev());
+                }
+            }
+        }
+    }
+}

@@ -97,7 +97,10 @@ public final class DumpFilter {
             throw new IllegalArgumentException("--regions needs an ELF vmcore as input");
         }
         long ps = elf.pageSize();
-        List<Regions.Region> regions = Regions.parse(args.regions(), elf.vmcoreinfo(), elf.kernel(), pmem.metadata(),
+        // pmem-metadata: wherever it lives, on the device or (case C) the memmap in RAM
+        List<PmemPolicy.PfnRange> metadata = new ArrayList<>(pmem.metadata());
+        metadata.addAll(pmem.ramMetadata());
+        List<Regions.Region> regions = Regions.parse(args.regions(), elf.vmcoreinfo(), elf.kernel(), metadata,
                 ps, input.pageOffset());
         for (Regions.Region r : regions) {
             for (PmemPolicy.PfnRange u : pmem.userdata()) {

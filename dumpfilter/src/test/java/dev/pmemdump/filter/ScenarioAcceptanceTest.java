@@ -121,6 +121,22 @@ class ScenarioAcceptanceTest {
         java.util.Set<String> expected = new java.util.HashSet<>();
         m.pmemMetadata().forEach(r -> expected.add(r.startPfn() + "-" + r.endPfn() + " " + r.location() + " " + r.sha256()));
         assertEquals(expected, reported);
+        // a minidump of pmem-metadata holds every range, on the device or in RAM, byte for byte
+        Path mini = dir.resolve("mini.elf");
+        var mr = ElfInputAcceptanceTest.makedumpfile("--regions", "pmem-metadata", vmcore.toString(), mini.toString());
+        assertEquals(0, mr.code(), mr.err());
+        try (var miniImg = dev.pmemdump.io.MappedImage.open(mini, dev.pmemdump.io.MappedImage.Access.READ_ONLY)) {
+            var mem = new dev.pmemdump.vmcore.xlat.ElfPhysicalMemory(dev.pmemdump.vmcore.elf.ElfCore.open(miniImg));
+            for (Manifest.MetadataRange r : m.pmemMetadata()) {
+                java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+                for (long pfn = r.startPfn(); pfn < r.endPfn(); pfn++) {
+                    md.update(mem.read(pfn << 12, 4096));
+                }
+                assertEquals(r.sha256(), java.util.HexFormat.of().formatHex(md.digest()), r.toString());
+            }
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
         // the dropped RAM memmap pages are not in the kdump file
         try (var kd = KdumpReader.open(dir.resolve("d63"))) {
             for (Manifest.MetadataRange r : m.pmemMetadata()) {

@@ -30,6 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -123,6 +124,19 @@ class HtmlReportRunTest {
                 + map.get(SpanKind.RAM_CACHE_PRIVATE) + map.get(SpanKind.RAM_USER) + map.get(SpanKind.RAM_FREE);
         assertEquals(excludedOnce, drawnExcluded);
         assertTrue(j.get("excluded_pages").asLong() >= drawnExcluded);
+    }
+
+    @Test
+    void refusedWhereNothingIsFiltered() {
+        Path page = dir.resolve("refused.html");
+        var r = ElfInputAcceptanceTest.makedumpfile("--html-report", page.toString(), "--dump-dmesg", "vmcore", "log");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("makedumpfile: --html-report cannot be used with -R, --dump-dmesg, --mem-usage or "
+                + "--regions\n"), r.err());
+        r = ElfInputAcceptanceTest.makedumpfile("-d", "31", "vmcore", "dump", "--html-report");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("option '--html-report' requires an argument"), r.err());
+        assertFalse(Files.exists(page));
     }
 
     private static synchronized Path scenario() throws IOException {

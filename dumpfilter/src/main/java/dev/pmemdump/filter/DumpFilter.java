@@ -20,6 +20,10 @@ import dev.pmemdump.filter.kdump.KdumpWriter;
 import dev.pmemdump.filter.page.FileSink;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.filter.page.PageSource;
+import dev.pmemdump.filter.report.FilterReportModel;
+import dev.pmemdump.filter.report.HtmlReport;
+import dev.pmemdump.filter.report.SpanKind;
+import dev.pmemdump.filter.report.SpanRecorder;
 import dev.pmemdump.io.AtomicOutput;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
 import dev.pmemdump.io.Progress;
@@ -33,7 +37,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One makedumpfile run: opens the input, decides which pages to keep, writes the dumpfile(s)
@@ -45,6 +51,8 @@ public final class DumpFilter {
     private final Console console;
     private final InputStream stdin;
     private final OutputStream stdout;
+    /** Milliseconds per phase (open, classify, write), for --html-report. */
+    private final Map<String, Double> timingsMs = new LinkedHashMap<>();
 
     public DumpFilter(MakedumpfileArgs args, Console console, InputStream stdin, OutputStream stdout) {
         this.args = args;
@@ -66,15 +74,20 @@ public final class DumpFilter {
         if (args.memUsage()) {
             throw new UnsupportedOperationException("--mem-usage is not available in this build");
         }
+        long started = System.nanoTime();
         try (DumpInput input = DumpInput.open(Path.of(args.operands().get(0)))) {
             int level = args.dumpLevel() | input.storedDumpLevel();
             PageSource source = input.source();
             FilterReport report = new FilterReport();
             report.maxMapnr = source.maxMapnr();
             report.memoryHole = input.memoryHole();
+            if (args.htmlReport() != null) {
+                report.spans = new SpanRecorder();
+            }
             printLoads(input);
             PmemPolicy pmem = pmemPolicy(input, report);
             PageClassifier classifier = classifier(input, level);
+            lap("open", started);
             List<String> saved = new ArrayList<>();
             if (args.regions() != null) {
                 writeMinidump(input, pmem, report, saved);
@@ -85,6 +98,9 @@ public final class DumpFilter {
                 writeElf(input, level, pmem, classifier, report, saved);
             } else {
                 writeKdump(input, level, pmem, classifier, report, saved);
+            }
+            if (report.spans != null) {
+                writeHtml(input, level, pmem, report);
             }
             finish(report, saved);
         }
@@ -242,15 +258,20 @@ public final class DumpFilter {
         PageSource source = input.source();
         PageBitmap present = source.present();
         PageBitmap dumpable = source.readable();
+        long started = System.nanoTime();
+        if (report.spans != null) {
+            report.spans.addPmem(pmem, 0, source.maxMapnr(), level, dumpable);
+        }
         pmem.apply(0, source.maxMapnr(), level, dumpable, report);
         if (classifier != null) {
             classifier.classify(0, source.maxMapnr(), scanned(source, pmem, level), dumpable, report,
                     PageClassifier.Carry.NONE);
         }
+        started = lap("classify", started);
         KdumpWriter.Options base = KdumpWriter.Options.whole(level, args.codec(), args.threads());
         if (args.flatten()) {
             FlattenedSink sink = new FlattenedSink(new BufferedOutputStream(stdout, 1 << 20));
-            KdumpWriter.Result r = new KdumpWriter(source, base).write(present, dumpable, sink, progress());
+            KdumpWriter.Result r = kdumpWriter(source, base, report).write(present, dumpable, sink, progress());
             sink.finish();
             report.zero += r.zeroPages();
             report.writeBytes = sink.bytesWritten();
@@ -261,13 +282,21 @@ public final class DumpFilter {
             Path out = Path.of(args.operands().get(1));
             try (AtomicOutput ao = AtomicOutput.create(out)) {
                 FileSink sink = new FileSink(ao.channel());
-                KdumpWriter.Result r = new KdumpWriter(source, base).write(present, dumpable, sink, progress());
+                KdumpWriter.Result r = kdumpWriter(source, base, report).write(present, dumpable, sink, progress());
                 report.zero += r.zeroPages();
                 report.writeBytes = sink.bytesWritten();
                 ao.commit();
             }
             saved.add(out.toString());
         }
+        lap("write", started);
+    }
+
+    /** The kdump writer decides zero pages as it writes them; an HTML report records them there. */
+    private static KdumpWriter kdumpWriter(PageSource source, KdumpWriter.Options options, FilterReport report) {
+        SpanRecorder spans = report.spans;
+        return spans == null ? new KdumpWriter(source, options)
+                : new KdumpWriter(source, options, pfn -> spans.add(pfn, pfn + 1, SpanKind.RAM_ZERO));
     }
 
     /**
@@ -288,10 +317,12 @@ public final class DumpFilter {
         pmem.markPmem(pmemPages);
         CyclePlan cycles = CyclePlan.of(max);
         PageBitmap whole = null;
+        long started = System.nanoTime();
         if (cycles.oneCycle()) {
             whole = present.copy();
             decide(elf, 0, max, level, pmem, classifier, consider, whole, report);
         }
+        lap("classify", started);
         List<ElfSegments.Segment> segments = new ArrayList<>();
         for (ProgramHeader ph : elf.core().loads()) {
             long startPfn = ph.paddr() / ps;
@@ -303,7 +334,9 @@ public final class DumpFilter {
                 for (long[] c : cycles.cycles(startPfn, endPfn)) {
                     dumpable.setRange(c[0], c[1]);
                     dumpable.and(present);
+                    long cycle = System.nanoTime();
                     carry = decide(elf, c[0], c[1], level, pmem, classifier, consider, dumpable, report, carry);
+                    lap("classify", cycle);
                 }
             }
             segments.addAll(ElfSegments.plan(ph, startPfn, endPfn, dumpable, pmemPages));
@@ -311,6 +344,7 @@ public final class DumpFilter {
         report.elfExcluded = ElfSegments.excludedPages(segments);
         byte[] notes = elf.crashInfo().notes();
         List<ProgramHeader> phdrs = ElfDumpWriter.programHeaders(notes, segments, ps);
+        started = System.nanoTime();
         if (args.flatten()) {
             FlattenedSink sink = new FlattenedSink(new BufferedOutputStream(stdout, 1 << 20));
             ElfDumpWriter.write(elf.core().machine(), notes, phdrs, elf.physical(), sink, progress());
@@ -327,6 +361,7 @@ public final class DumpFilter {
             }
             saved.add(out.toString());
         }
+        lap("write", started);
     }
 
     private void decide(ElfPageSource elf, long from, long to, int level, PmemPolicy pmem, PageClassifier classifier,
@@ -338,6 +373,9 @@ public final class DumpFilter {
     private PageClassifier.Carry decide(ElfPageSource elf, long from, long to, int level, PmemPolicy pmem,
                                         PageClassifier classifier, PageBitmap consider, PageBitmap dumpable,
                                         FilterReport report, PageClassifier.Carry carry) throws IOException {
+        if (report.spans != null) {
+            report.spans.addPmem(pmem, from, to, level, dumpable);
+        }
         pmem.apply(from, to, level, dumpable, report);
         PageClassifier.Carry left = carry;
         if (classifier != null) {
@@ -350,6 +388,9 @@ public final class DumpFilter {
                 if (isZero(page)) {
                     dumpable.clear(pfn);
                     report.zero++;
+                    if (report.spans != null) {
+                        report.spans.add(pfn, pfn + 1, SpanKind.RAM_ZERO);
+                    }
                 }
             }
         }
@@ -391,7 +432,7 @@ public final class DumpFilter {
                 FileSink sink = new FileSink(ao.channel());
                 KdumpWriter.Options o = new KdumpWriter.Options(base.dumpLevel(), base.codec(), base.threads(), true,
                         bounds[i], bounds[i + 1]);
-                KdumpWriter.Result r = new KdumpWriter(source, o).write(present, dumpable, sink, progress());
+                KdumpWriter.Result r = kdumpWriter(source, o, report).write(present, dumpable, sink, progress());
                 report.zero += r.zeroPages();
                 report.writeBytes += sink.bytesWritten();
             }
@@ -412,6 +453,26 @@ public final class DumpFilter {
             ao.commit();
         }
         console.msg("\nThe dumpfile is saved to " + out + ".\n");
+    }
+
+    /** --html-report: the recorded map, the hashes, the counts and the timings as one page. */
+    private void writeHtml(DumpInput input, int level, PmemPolicy pmem, FilterReport report) throws IOException {
+        PageSource source = input.source();
+        String in = Path.of(args.operands().get(0)).getFileName().toString();
+        String out = args.flatten() ? "standard output" : args.split()
+                ? String.join(", ", args.operands().subList(1, args.operands().size())) : args.operands().get(1);
+        String format = args.elf() ? "ELF" : "kdump-compressed (pages: " + args.codec().label() + ")";
+        String subtitle = in + " to " + out + ": -d " + level + ", " + format + (args.flatten() ? ", flattened" : "");
+        HtmlReport.write(FilterReportModel.of("pmemdump makedumpfile " + in, subtitle, report,
+                report.spans.map(source.present(), source.readable(), pmem, source.pageSize()), timingsMs),
+                Path.of(args.htmlReport()));
+    }
+
+    /** Adds the time since {@code since} to {@code phase}; returns now. */
+    private long lap(String phase, long since) {
+        long now = System.nanoTime();
+        timingsMs.merge(phase, (now - since) / 1e6, Double::sum);
+        return now;
     }
 
     private void finish(FilterReport report, List<String> saved) throws IOException {

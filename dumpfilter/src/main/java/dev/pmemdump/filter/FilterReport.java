@@ -3,6 +3,7 @@ package dev.pmemdump.filter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pmemdump.filter.report.SpanRecorder;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,6 +34,8 @@ public final class FilterReport {
     /** Pages left out of an ELF dump (-E), -1 for kdump output. */
     public long elfExcluded = -1;
     public long writeBytes;
+    /** Where each excluded page went, for --html-report; null (nothing recorded) otherwise. */
+    public SpanRecorder spans;
     /** The RFC's verification line per pmem metadata range. */
     public final List<MetadataHash> metadataHashes = new ArrayList<>();
 

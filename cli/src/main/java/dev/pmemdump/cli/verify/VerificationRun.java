@@ -42,6 +42,8 @@ final class VerificationRun {
     }
 
     Tamper tamper = (format, dump, manifest) -> { };
+    /** Keep each scenario's images, vmcore and dumps (when the user named the work directory). */
+    boolean keepBuilds;
     final List<Check> checks = new ArrayList<>();
     final Map<String, Double> timingsMs = new LinkedHashMap<>();
     /** What the HTML page shows: the first filtered build. */
@@ -81,6 +83,9 @@ final class VerificationRun {
                     if (c.negativeControl() && c.filtered() == build) {
                         negativeControl(c, seed, manifest, vmcore, dir);
                     }
+                }
+                if (!keepBuilds) {
+                    deleteTree(dir);        // a build is ~1 GiB of disk: keep one at a time
                 }
                 progress.update(++done, steps);
             }
@@ -391,6 +396,14 @@ final class VerificationRun {
 
     private void time(String step, long t0) {
         timingsMs.merge(step, (System.nanoTime() - t0) / 1e6, Double::sum);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static String lastLine(String text) {

@@ -16,12 +16,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code pmemdump verify}: the main job. For each case and seed, builds the crash scenario, filters
@@ -58,7 +56,7 @@ public final class VerifyCommand implements Callable<Integer> {
     String formatsOption;
 
     @Option(names = "--work-dir", paramLabel = "DIR",
-            description = "Where scenarios and dumps are built (default: a temporary directory, removed afterwards).")
+            description = "Where scenarios and dumps are built and kept (default: a temporary directory; each build is removed once checked).")
     Path workDir;
 
     @Option(names = "--html", paramLabel = "FILE", defaultValue = "pmemdump-verify.html",
@@ -86,12 +84,13 @@ public final class VerifyCommand implements Callable<Integer> {
         Path work = temporary ? Files.createTempDirectory("pmemdump-verify") : Files.createDirectories(workDir);
         VerificationRun run = new VerificationRun(scenario, cases, seeds, formats, work, upstream,
                 Progress.onTerminal("Verifying"));
+        run.keepBuilds = !temporary;
         long t0 = System.nanoTime();
         try {
             run.run();
         } finally {
             if (temporary) {
-                deleteTree(work);
+                VerificationRun.deleteTree(work);
             }
         }
         run.timingsMs.put("total", (System.nanoTime() - t0) / 1e6);
@@ -142,13 +141,5 @@ public final class VerifyCommand implements Callable<Integer> {
                 + formats.stream().map(DumpFormat::label).toList() + (run.mapTitle == null ? "" : "; map: " + run.mapTitle);
         return new ReportModel("pmemdump verify", subtitle,
                 run.mapSpans == null ? List.of() : List.of(run.mapSpans), run.mapHashes, counts, run.timingsMs, failures);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

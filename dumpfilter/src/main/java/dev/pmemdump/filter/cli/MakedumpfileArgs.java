@@ -24,6 +24,7 @@ import java.util.Map;
  * @param memUsage     --mem-usage: print page usage only
  * @param force        -f
  * @param jsonReport   --json-report FILE, or null
+ * @param htmlReport   --html-report FILE: the run as an HTML page with a map of why each page went, or null
  * @param pmemInfoblocks --pmem-infoblock PATH (repeatable): namespace images or devices
  * @param regions      --regions SPEC, or null
  * @param iomem        --iomem FILE: a /proc/iomem listing whose "Device Backed Vmemmap" entries are metadata
@@ -31,7 +32,8 @@ import java.util.Map;
  */
 public record MakedumpfileArgs(List<Integer> dumpLevels, PageCodec codec, boolean elf, boolean flatten,
                                boolean rearrange, int messageLevel, int threads, boolean split, boolean dumpDmesg,
-                               boolean memUsage, boolean force, String jsonReport, List<String> pmemInfoblocks,
+                               boolean memUsage, boolean force, String jsonReport, String htmlReport,
+                               List<String> pmemInfoblocks,
                                String regions, String iomem, List<String> operands) {
 
     /** Message-level bits (makedumpfile print_info.h). */
@@ -66,7 +68,8 @@ public record MakedumpfileArgs(List<Integer> dumpLevels, PageCodec codec, boolea
     private enum Long_ {
         MESSAGE_LEVEL("message-level", true), NUM_THREADS("num-threads", true), SPLIT("split", false),
         DUMP_DMESG("dump-dmesg", false), MEM_USAGE("mem-usage", false), JSON_REPORT("json-report", true),
-        PMEM_INFOBLOCK("pmem-infoblock", true), REGIONS("regions", true), IOMEM("iomem", true), ELF("elf-dumpfile", false),
+        HTML_REPORT("html-report", true), PMEM_INFOBLOCK("pmem-infoblock", true), REGIONS("regions", true),
+        IOMEM("iomem", true), ELF("elf-dumpfile", false),
         FLATTEN("flatten", false), REARRANGE("rearrange", false), FORCE("force", false),
         SHOW_STATS("show-stats", false), DEBUG("debug", false), HELP("help", false);
 
@@ -97,7 +100,7 @@ public record MakedumpfileArgs(List<Integer> dumpLevels, PageCodec codec, boolea
         int messageLevel = DEFAULT_MESSAGE_LEVEL;
         int threads = 0;
         boolean debug = false, stats = false;
-        String json = null, regions = null, iomem = null;
+        String json = null, html = null, regions = null, iomem = null;
         List<String> infoblocks = new ArrayList<>();
         List<String> operands = new ArrayList<>();
         for (int i = 0; i < argv.size(); i++) {
@@ -130,6 +133,7 @@ public record MakedumpfileArgs(List<Integer> dumpLevels, PageCodec codec, boolea
                     case DUMP_DMESG -> dmesg = true;
                     case MEM_USAGE -> memUsage = true;
                     case JSON_REPORT -> json = value;
+                    case HTML_REPORT -> html = value;
                     case PMEM_INFOBLOCK -> infoblocks.add(value);
                     case REGIONS -> regions = value;
                     case IOMEM -> iomem = value;
@@ -186,7 +190,7 @@ public record MakedumpfileArgs(List<Integer> dumpLevels, PageCodec codec, boolea
             messageLevel |= ML_REPORT;
         }
         MakedumpfileArgs args = new MakedumpfileArgs(List.copyOf(levels), codec, elf, flatten, rearrange,
-                messageLevel, threads, split, dmesg, memUsage, force, json, List.copyOf(infoblocks), regions,
+                messageLevel, threads, split, dmesg, memUsage, force, json, html, List.copyOf(infoblocks), regions,
                 iomem, List.copyOf(operands));
         args.check();
         return args;
@@ -201,6 +205,9 @@ public record MakedumpfileArgs(List<Integer> dumpLevels, PageCodec codec, boolea
         int modes = (rearrange ? 1 : 0) + (dumpDmesg ? 1 : 0) + (memUsage ? 1 : 0) + (regions != null ? 1 : 0);
         if (modes > 1) {
             throw new InvalidCommandLine("-R, --dump-dmesg, --mem-usage and --regions exclude each other");
+        }
+        if (htmlReport != null && modes > 0) {
+            throw new InvalidCommandLine("--html-report cannot be used with -R, --dump-dmesg, --mem-usage or --regions");
         }
         if (elf && codec != PageCodec.NONE) {
             throw new InvalidCommandLine("-E cannot be used with -c, -l, -p or -z");

@@ -106,7 +106,8 @@ public final class MakedumpfileCommand implements Callable<Integer> {
     static final String USAGE = """
             Usage:
               pmemdump makedumpfile [-c|-l|-p|-z|-E] [-d DL] [-F] [--num-threads N] [--message-level ML]
-                                    [--json-report FILE] [--pmem-infoblock PATH]... VMCORE DUMPFILE
+                                    [--json-report FILE] [--html-report FILE] [--pmem-infoblock PATH]...
+                                    VMCORE DUMPFILE
               pmemdump makedumpfile -F [options] VMCORE > FLATTENED
               pmemdump makedumpfile -R DUMPFILE < FLATTENED
               pmemdump makedumpfile --split [options] VMCORE DUMPFILE1 DUMPFILE2 [DUMPFILE3 ...]
@@ -122,6 +123,7 @@ public final class MakedumpfileCommand implements Callable<Integer> {
               --num-threads N   compress with N threads
               --message-level ML  1 progress, 2 common, 4 error, 8 debug, 16 report (default 7)
               --json-report FILE  the report's figures as JSON
+              --html-report FILE  the run as an HTML page: address map by page class, hashes, counts, timings
               --pmem-infoblock PATH  a pmem namespace image or device whose info block bounds the metadata
               -f      force
             """;

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.LongConsumer;
 
 /**
  * Writes a kdump-compressed dump (dump-formats.md 3.2): header block, sub header with the notes,
@@ -51,10 +52,17 @@ public final class KdumpWriter {
 
     private final PageSource source;
     private final Options options;
+    private final LongConsumer zeroPage;
 
     public KdumpWriter(PageSource source, Options options) {
+        this(source, options, pfn -> { });
+    }
+
+    /** @param zeroPage told, in pfn order, each pfn written as the shared zero page */
+    public KdumpWriter(PageSource source, Options options, LongConsumer zeroPage) {
         this.source = source;
         this.options = options;
+        this.zeroPage = zeroPage;
     }
 
     /**
@@ -129,6 +137,7 @@ public final class KdumpWriter {
                     if (c.zero) {
                         out.desc(zeroDesc, bs, 0);
                         zeroPages++;
+                        zeroPage.accept(pfns[i]);
                     } else {
                         out.desc(out.dataPos, c.length, c.flags);
                         out.data(c.flags == 0 ? c.page : c.buffer, c.length);

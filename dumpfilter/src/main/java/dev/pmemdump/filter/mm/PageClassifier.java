@@ -3,6 +3,7 @@ package dev.pmemdump.filter.mm;
 import dev.pmemdump.filter.DumpLevel;
 import dev.pmemdump.filter.FilterReport;
 import dev.pmemdump.filter.page.PageBitmap;
+import dev.pmemdump.filter.report.SpanKind;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.vmcore.xlat.KernelMemory;
 
@@ -148,13 +149,23 @@ public final class PageClassifier {
                                  FilterReport counts) {
         long stop = Math.min(to, cycleEnd);
         counter.add(counts, stop - from);
+        if (counts.spans != null) {
+            counts.spans.add(from, stop, counter.kind);
+        }
         dumpable.clearRange(from, stop);
         return to > cycleEnd ? new Carry(counter, cycleEnd, to) : Carry.NONE;
     }
 
-    /** The report counter a page class adds to. */
+    /** The report counter a page class adds to, and its colour on the HTML report's map. */
     public enum Counter {
-        FREE, CACHE, CACHE_PRIVATE, USER, HWPOISON, OFFLINE;
+        FREE(SpanKind.RAM_FREE), CACHE(SpanKind.RAM_CACHE), CACHE_PRIVATE(SpanKind.RAM_CACHE_PRIVATE),
+        USER(SpanKind.RAM_USER), HWPOISON(SpanKind.RAM_HWPOISON), OFFLINE(SpanKind.RAM_OFFLINE);
+
+        private final SpanKind kind;
+
+        Counter(SpanKind kind) {
+            this.kind = kind;
+        }
 
         void add(FilterReport r, long n) {
             switch (this) {

@@ -107,6 +107,27 @@ public final class PageBitmap {
         }
     }
 
+    /** The first clear pfn at or after {@code from}, or {@link #size()} when none is. */
+    public long nextClear(long from) {
+        if (from < 0) {
+            from = 0;
+        }
+        if (from >= size) {
+            return size;
+        }
+        int i = (int) (from >>> 6);
+        long w = ~words[i] & (-1L << from);
+        while (true) {
+            if (w != 0) {
+                return Math.min(size, ((long) i << 6) + Long.numberOfTrailingZeros(w));
+            }
+            if (++i == words.length) {
+                return size;
+            }
+            w = ~words[i];
+        }
+    }
+
     public PageBitmap copy() {
         PageBitmap c = new PageBitmap(size);
         System.arraycopy(words, 0, c.words, 0, words.length);

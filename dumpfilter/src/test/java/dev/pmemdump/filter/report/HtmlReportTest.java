@@ -1,13 +1,10 @@
 package dev.pmemdump.filter.report;
 
-import dev.pmemdump.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,45 +64,14 @@ class HtmlReportTest {
     /** Renders the page in real headless Chromium: the script ran, and the map's colours are on screen. */
     @Test
     void rendersInHeadlessChromium() throws IOException {
-        Path chromium = Tools.require("chromium");
+        Chromium chromium = new Chromium(dir);
         Path page = dir.resolve("report.html");
         HtmlReport.write(sample(false), page);
-        Path profile = Files.createDirectories(dir.resolve("profile"));
-        List<String> base = List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile, "--window-size=1300,900");
-        List<String> dom = new ArrayList<>(base);
-        dom.add("--dump-dom");
-        dom.add(page.toUri().toString());
-        Tools.Run r = Tools.run(dom, dir, 120).assertOk();
-        assertTrue(r.stdout().contains("data-rendered=\"ok\""), "script did not run: " + r.stdout());
-
-        Path png = dir.resolve("shot.png");
-        List<String> shot = new ArrayList<>(base);
-        shot.add("--screenshot=" + png);
-        shot.add(page.toUri().toString());
-        Tools.run(shot, dir, 120).assertOk();
-        BufferedImage img = ImageIO.read(png.toFile());
-        assertNotNull(img, "screenshot is not a PNG");
+        chromium.assertRendered(page);
+        BufferedImage img = chromium.screenshot(page);
         for (SpanKind k : List.of(SpanKind.RAM_KEPT, SpanKind.RAM_FREE, SpanKind.PMEM_METADATA_KEPT,
                 SpanKind.PMEM_USERDATA_EXCLUDED)) {
-            assertTrue(countColor(img, k.color()) > 20, "colour of " + k + " not on screen");
+            assertTrue(Chromium.countColor(img, k.color()) > 20, "colour of " + k + " not on screen");
         }
-    }
-
-    private static int countColor(BufferedImage img, String css) {
-        int rgb = Integer.parseInt(css.substring(1), 16);
-        int n = 0;
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
-                int p = img.getRGB(x, y) & 0xffffff;
-                if (Math.abs(((p >> 16) & 255) - ((rgb >> 16) & 255)) <= 3
-                        && Math.abs(((p >> 8) & 255) - ((rgb >> 8) & 255)) <= 3
-                        && Math.abs((p & 255) - (rgb & 255)) <= 3) {
-                    n++;
-                }
-            }
-        }
-        return n;
     }
 }

@@ -106,6 +106,12 @@ run() {  # NAME COMMAND...
     local name=$1 s e; shift
     rm -f "$out/dump.$name"
     sync "$vm"; evict
+    read -r meta near user < <(pmem_read)
+    if [ $((meta + near + user)) -ne 0 ]; then  # pages in per-CPU LRU lists can survive one drop
+        sleep 1; evict
+        read -r meta near user < <(pmem_read)
+        [ $((meta + near + user)) -eq 0 ] || echo "$name: $((meta + near + user)) bytes of pmem stayed cached before the run"
+    fi
     s=$(date +%s.%N)
     "$@" >"$out/$name.log" 2>&1 || { echo "$name failed:"; tail -3 "$out/$name.log"; exit 1; }
     e=$(date +%s.%N)

@@ -4,9 +4,9 @@
 # to back. Prints the build time, each tool's wall time, the ratio, and how much of the pmem
 # PT_LOAD each tool read: the vmcore's page cache is dropped before each run (posix_fadvise
 # DONTNEED on that file only) and counted after it with mincore(2), split into pmem metadata (the
-# manifest's pmemMetadata ranges: info block and on-device memmap) and pmem user data; user data
-# within 2 MiB of a metadata range is shown apart, as the kernel's mmap read-around around the
-# metadata pages brings it in without the tool asking for it.
+# manifest's pmemMetadata ranges: info block and on-device memmap) and pmem user data; user data in
+# a run of cached pages that touches metadata is shown apart, as the kernel's mmap read-around and
+# readahead of the metadata bring it in without the tool asking for it.
 # Outputs are deleted at the end unless KEEP=1.
 # Usage: native-test-images/bench/ram16g-pmem64g.sh [OUTDIR]
 set -euo pipefail
@@ -64,7 +64,7 @@ for off, paddr, size in loads:
 PY
 
 evict() { "$py" -c "import os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)" "$vm"; }
-pmem_read() {  # prints "METADATA USER_NEAR_METADATA USER_ELSEWHERE": resident page-cache bytes of the pmem loads
+pmem_read() {  # prints "METADATA USER_NEXT_TO_METADATA USER_ELSEWHERE": resident page-cache bytes of the pmem loads
     "$py" - "$vm" "$ranges" <<'PY'
 import ctypes, mmap, os, sys
 fd = os.open(sys.argv[1], os.O_RDONLY)
@@ -74,30 +74,41 @@ libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_i
 libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
 libc.mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
 PAGE = 4096
-def resident(start, end):
-    n, pos = 0, start & ~(PAGE - 1)
+def resident_runs(start, end):  # maximal runs [a, b) of resident pages, one mincore snapshot
+    runs, pos, run = [], start, None
     while pos < end:
         length = min(1 << 30, end - pos)
         addr = libc.mmap(None, length, mmap.PROT_READ, mmap.MAP_SHARED, fd, pos)
         vec = (ctypes.c_ubyte * ((length + PAGE - 1) // PAGE))()
         if libc.mincore(ctypes.c_void_p(addr), length, vec) != 0:
             raise OSError(ctypes.get_errno(), 'mincore')
-        n += sum(b & 1 for b in vec)
         libc.munmap(ctypes.c_void_p(addr), length)
+        for i, b in enumerate(vec):
+            if b & 1 and run is None:
+                run = pos + i * PAGE
+            elif not b & 1 and run is not None:
+                runs.append((run, pos + i * PAGE)); run = None
         pos += length
-    return n * PAGE
-NEAR = 2 << 20
+    if run is not None:
+        runs.append((run, end))
+    return runs
 pmem, meta = [], []
 for line in open(sys.argv[2]):
     kind, a, b = line.split()
     (pmem if kind == 'pmem' else meta).append((int(a), int(b)))
-# Metadata, the user data within NEAR of it (clipped to its load), and the rest of each load.
-m = sum(resident(a, b) for a, b in meta)
-near = 0
-for a, b in meta:
-    lo, hi = next((s, e) for s, e in pmem if s <= a and b <= e)
-    near += resident(max(lo, a - NEAR), a) + resident(b, min(hi, b + NEAR))
-print(m, near, sum(resident(a, b) for a, b in pmem) - m - near)
+def overlap(a, b, c, d):
+    return max(0, min(b, d) - max(a, c))
+m = near = far = 0
+for lo, hi in pmem:
+    for a, b in resident_runs(lo, hi):
+        inside = sum(overlap(a, b, c, d) for c, d in meta)
+        m += inside
+        # User pages in a run that touches metadata came in with it (mmap read-around).
+        if any(a <= d and c <= b for c, d in meta):
+            near += b - a - inside
+        else:
+            far += b - a - inside
+print(m, near, far)
 PY
 }
 

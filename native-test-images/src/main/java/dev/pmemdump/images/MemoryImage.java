@@ -1,11 +1,15 @@
 package dev.pmemdump.images;
 
 import dev.pmemdump.io.Bytes;
+import dev.pmemdump.io.Extent;
+import dev.pmemdump.io.FileExtents;
 import dev.pmemdump.io.MappedImage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Physical memory [base, base + size) kept in a sparse file: byte {@code pa - base} of the file is
@@ -16,7 +20,7 @@ public final class MemoryImage implements AutoCloseable {
     private final MappedImage image;
     private final MemorySegment seg;
     private final long base;
-    private SparseFile holes;
+    private FileExtents holes;
     /** Set by {@link #force()}: only then does the file system know every page written so far. */
     private boolean forced;
 
@@ -99,17 +103,30 @@ public final class MemoryImage implements AutoCloseable {
      */
     public boolean isHole(long pa, long len) {
         long off = off(pa, len);
+        try {
+            return forced && holes().isHole(off, len);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The parts of [pa, pa + len) that may hold data, as physical ranges; the rest are holes. All of
+     * it until writing is {@link #force() forced} out.
+     */
+    public List<Extent> dataExtents(long pa, long len) throws IOException {
+        long off = off(pa, len);
         if (!forced) {
-            return false;
+            return List.of(new Extent(pa, pa + len));
         }
+        return holes().within(off, len).stream().map(e -> new Extent(e.start() + base, e.end() + base)).toList();
+    }
+
+    private FileExtents holes() {
         if (holes == null) {
-            try {
-                holes = SparseFile.open(image.path(), seg.byteSize());
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            holes = FileExtents.open(image.path());
         }
-        return holes.isHole(off, len);
+        return holes;
     }
 
     /** True if the page at {@code pa} holds only zero bytes; holes are answered without reading. */
@@ -129,18 +146,28 @@ public final class MemoryImage implements AutoCloseable {
     /** Writes dirty pages back; afterwards {@link #isHole} answers from the file system. */
     public void force() {
         image.force();
-        if (holes != null) {
-            holes.close();
-            holes = null;
-        }
+        closeHoles(); // its cached extent may predate the pages just written
         forced = true;
     }
 
     @Override
     public void close() {
-        if (holes != null) {
-            holes.close();
+        try {
+            closeHoles();
+        } finally {
+            image.close();
         }
-        image.close();
+    }
+
+    private void closeHoles() {
+        if (holes != null) {
+            try {
+                holes.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                holes = null;
+            }
+        }
     }
 }

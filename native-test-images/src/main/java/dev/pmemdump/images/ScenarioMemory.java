@@ -1,7 +1,9 @@
 package dev.pmemdump.images;
 
 import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.io.Extent;
 import dev.pmemdump.vmcore.xlat.WritablePhysicalMemory;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
@@ -34,6 +36,13 @@ final class ScenarioMemory implements WritablePhysicalMemory {
     @Override
     public boolean isPresent(long address, long length) {
         return holding(address, length) != null;
+    }
+
+    /** Holes of the sparse image files are not data. */
+    @Override
+    public List<Extent> dataExtents(long address, long length) throws IOException {
+        MemoryImage m = holding(address, length);
+        return m == null ? WritablePhysicalMemory.super.dataExtents(address, length) : m.dataExtents(address, length);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.pmemdump.pmem;
 
+import dev.pmemdump.io.Extent;
+import dev.pmemdump.io.FileExtents;
 import dev.pmemdump.io.MappedImage;
 
 import java.io.IOException;
@@ -60,9 +62,9 @@ final class MediaWriter {
     void zero(long off, long len) throws IOException {
         MemorySegment image = this.image.slice(off, len, "zeroed range");
         // Holes already read as zeros: only extents holding data are looked at.
-        for (long[] extent : DataExtents.within(this.image.path(), off, len)) {
-            for (long pos = extent[0]; pos < extent[1]; ) {
-                long n = Math.min(ZERO_CHUNK - (pos - off) % ZERO_CHUNK, extent[1] - pos);
+        for (Extent extent : FileExtents.within(this.image.path(), off, len)) {
+            for (long pos = extent.start(); pos < extent.end(); ) {
+                long n = Math.min(ZERO_CHUNK - (pos - off) % ZERO_CHUNK, extent.end() - pos);
                 if (image.asSlice(pos - off, n).mismatch(ZEROS.asSlice(0, n)) != -1) {
                     write(pos, ZEROS.asSlice(0, n));
                 }

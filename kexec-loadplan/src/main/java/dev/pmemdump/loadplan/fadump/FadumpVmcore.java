@@ -82,22 +82,12 @@ public final class FadumpVmcore {
 
     /**
      * The program headers of the /proc/vmcore the capture kernel exposes: one merged PT_NOTE of
-     * {@code notesSize} bytes first, then the PT_LOADs at page-rounded file offsets. The capture
-     * kernel rounds each segment on its source ({@code p_offset} of the elfcorehdr), which for the
-     * boot-memory load is the copy, not {@code p_paddr}; so the layout is computed on the sources
-     * and the physical addresses put back afterwards.
+     * {@code notesSize} bytes first, then the PT_LOADs at page-rounded file offsets (rounded on each
+     * load's source, which for boot memory is the copy, not {@code p_paddr}).
      */
     public List<ProgramHeader> procVmcore(long notesSize) {
-        List<ProgramHeader> elfcorehdr = Elfcorehdr.programHeaders(List.of(), loads);
-        List<ProgramHeader> bySource = elfcorehdr.stream()
-                .map(p -> ProgramHeader.load(p.flags(), p.offset(), p.vaddr(), p.offset(), p.memsz())).toList();
-        List<ProgramHeader> laidOut = ElfCoreWriter.vmcoreLayout(layout.config().pageSize(), notesSize, bySource);
-        List<ProgramHeader> out = new ArrayList<>();
-        out.add(laidOut.getFirst());
-        for (int i = 0; i < elfcorehdr.size(); i++) {
-            out.add(elfcorehdr.get(i).withOffset(laidOut.get(i + 1).offset()));
-        }
-        return out;
+        return ElfCoreWriter.vmcoreLayout(layout.config().pageSize(), notesSize,
+                Elfcorehdr.programHeaders(List.of(), loads));
     }
 
     public FadumpLayout layout() {

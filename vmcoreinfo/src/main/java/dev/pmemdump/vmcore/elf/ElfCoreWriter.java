@@ -1,6 +1,7 @@
 package dev.pmemdump.vmcore.elf;
 
 import dev.pmemdump.io.AtomicOutput;
+import dev.pmemdump.io.Extent;
 import dev.pmemdump.io.Progress;
 import dev.pmemdump.io.Ranges;
 import dev.pmemdump.vmcore.xlat.PhysicalMemory;
@@ -22,7 +23,8 @@ import java.util.List;
  * <li>the kexec <b>elfcorehdr</b>: headers only, {@code p_offset} = physical address, one PT_NOTE per
  *     CPU plus one for VMCOREINFO ({@link #elfcorehdr});</li>
  * <li>the capture kernel's <b>/proc/vmcore</b>: one merged PT_NOTE first, notes on the page after the
- *     headers, each PT_LOAD's data at {@code vmcore_off + (paddr - rounddown(paddr))}, in order
+ *     headers, each PT_LOAD's data at {@code vmcore_off + (src - rounddown(src))}, in order, where
+ *     {@code src} is the elfcorehdr's {@code p_offset} (the physical source, not always {@code p_paddr})
  *     ({@link #writeVmcore}).</li>
  * </ul>
  */
@@ -86,6 +88,9 @@ public final class ElfCoreWriter {
     /**
      * The program headers of the /proc/vmcore built from {@code loads} (elfcorehdr form) and
      * {@code notesSize} bytes of merged notes: the PT_NOTE first, then each PT_LOAD with its file offset.
+     * Like the capture kernel (dump-formats.md 1.4), a segment is page-rounded on its source, the
+     * elfcorehdr's {@code p_offset}, over {@code p_memsz}: for fadump's boot-memory copy the source
+     * is the copy while {@code p_paddr} stays the low-memory address.
      */
     public static List<ProgramHeader> vmcoreLayout(long pageSize, long notesSize, List<ProgramHeader> loads) {
         List<ProgramHeader> out = new ArrayList<>();
@@ -97,9 +102,9 @@ public final class ElfCoreWriter {
             if (!ph.isLoad()) {
                 throw new IllegalArgumentException("not a PT_LOAD: " + ph);
             }
-            long start = Ranges.alignDown(ph.paddr(), pageSize);
-            long end = Ranges.alignUp(Math.addExact(ph.paddr(), ph.filesz()), pageSize);
-            out.add(ph.withOffset(vmcoreOff + (ph.paddr() - start)));
+            long start = Ranges.alignDown(ph.offset(), pageSize);
+            long end = Ranges.alignUp(Math.addExact(ph.offset(), ph.memsz()), pageSize);
+            out.add(ph.withOffset(vmcoreOff + (ph.offset() - start)));
             vmcoreOff = Math.addExact(vmcoreOff, end - start);
         }
         return out;
@@ -108,7 +113,8 @@ public final class ElfCoreWriter {
     /**
      * Writes a /proc/vmcore-shaped file to {@code out} (atomically). {@code loads} are in elfcorehdr
      * form: each one's bytes are read from {@code memory} at its {@code p_offset}. Pages that read as
-     * zero are left as holes, so the file is sparse. Returns the headers written.
+     * zero are left as holes, so the file is sparse; what {@code memory} reports outside its
+     * {@link PhysicalMemory#dataExtents data extents} is not even read. Returns the headers written.
      */
     public static List<ProgramHeader> writeVmcore(Path out, ElfMachine machine, long pageSize, List<Note> notes,
                                                   List<ProgramHeader> loads, PhysicalMemory memory) throws IOException {
@@ -130,14 +136,17 @@ public final class ElfCoreWriter {
             for (int i = 0; i < loads.size(); i++) {
                 ProgramHeader src = loads.get(i);
                 ProgramHeader dst = phdrs.get(i + 1);
-                for (long pos = 0; pos < src.filesz(); pos += COPY_CHUNK) {
-                    int n = (int) Math.min(COPY_CHUNK, src.filesz() - pos);
-                    MemorySegment chunk = buf.asSlice(0, n);
-                    memory.read(src.offset() + pos, chunk);
-                    writeNonZeroPages(ch, chunk, dst.offset() + pos, pageSize);
-                    done += n;
-                    progress.update(done, dataBytes);
+                for (Extent run : pageRuns(memory.dataExtents(src.offset(), src.filesz()), src, pageSize)) {
+                    for (long pos = run.start(); pos < run.end(); pos += COPY_CHUNK) {
+                        int n = (int) Math.min(COPY_CHUNK, run.end() - pos);
+                        MemorySegment chunk = buf.asSlice(0, n);
+                        memory.read(src.offset() + pos, chunk);
+                        writeNonZeroPages(ch, chunk, dst.offset() + pos, pageSize);
+                        progress.update(done + pos + n, dataBytes);
+                    }
                 }
+                done += src.filesz();
+                progress.update(done, dataBytes);
             }
             if (ch.size() < total) {
                 writeFully(ch, ByteBuffer.allocate(1), total - 1);
@@ -147,6 +156,25 @@ public final class ElfCoreWriter {
             progress.finish();
         }
         return phdrs;
+    }
+
+    /**
+     * The data extents of {@code src} as merged runs of whole pages counted from the segment's start
+     * (the grid on which zero pages are left out), clipped to {@code p_filesz}.
+     */
+    private static List<Extent> pageRuns(List<Extent> data, ProgramHeader src, long pageSize) {
+        List<Extent> runs = new ArrayList<>();
+        for (Extent e : data) {
+            long from = Ranges.alignDown(e.start() - src.offset(), pageSize);
+            long to = Math.min(Ranges.alignUp(e.end() - src.offset(), pageSize), src.filesz());
+            if (!runs.isEmpty() && runs.getLast().end() >= from) {
+                Extent last = runs.removeLast();
+                from = last.start();
+                to = Math.max(to, last.end());
+            }
+            runs.add(new Extent(from, to));
+        }
+        return runs;
     }
 
     private static final MemorySegment ZERO_PAGE_CACHE = MemorySegment.ofArray(new byte[65536]);

@@ -1,11 +1,14 @@
 package dev.pmemdump.vmcore.xlat;
 
 import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.io.Extent;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.List;
 
 /**
  * Physical memory of a crashed machine as some source holds it (a vmcore's PT_LOADs, a raw RAM
@@ -24,6 +27,15 @@ public interface PhysicalMemory {
      * that no source holds is a {@link CorruptInputException} naming {@link #name()} and the address.
      */
     void read(long address, MemorySegment dst) throws CorruptInputException;
+
+    /**
+     * The parts of {@code [address, address + length)} that may hold non-zero bytes, ascending,
+     * disjoint and clipped to the range; every other byte reads as zero. Sources that know their holes
+     * (sparse image files) say so, letting whole-memory scans skip them unread. By default: all of it.
+     */
+    default List<Extent> dataExtents(long address, long length) throws IOException {
+        return length == 0 ? List.of() : List.of(new Extent(address, address + length));
+    }
 
     default byte[] read(long address, int length) throws CorruptInputException {
         byte[] out = new byte[length];

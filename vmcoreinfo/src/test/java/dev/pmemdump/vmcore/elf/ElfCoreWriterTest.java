@@ -1,10 +1,13 @@
 package dev.pmemdump.vmcore.elf;
 
+import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.io.Extent;
 import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.vmcore.VmcoreInfo;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
 import dev.pmemdump.vmcore.xlat.FlatPhysicalMemory;
+import dev.pmemdump.vmcore.xlat.PhysicalMemory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,6 +132,106 @@ class ElfCoreWriterTest {
             assertEquals(core.notes().stream().map(Readelf.NoteLine::of).toList(), r.notes);
         }
         assertTrue(allocatedBytes(out) < Files.size(out) * 3 / 4, "zero pages are holes");
+    }
+
+    /**
+     * A source that tells where its data is (as sparse image files do): the writer reads only there
+     * and still writes the same bytes as from a source that knows nothing.
+     */
+    @Test
+    void dataExtentsAreReadAloneAndChangeNoByte(@TempDir Path tmp) throws Exception {
+        FirstKernel k = firstKernel(2);
+        ElfCore hdr = ElfCore.read(MemorySegment.ofArray(k.elfcorehdr()), "elfcorehdr", ElfCore.Layout.ELFCOREHDR);
+        FlatPhysicalMemory flat = new FlatPhysicalMemory("ram", MemorySegment.ofArray(k.memory()), 0);
+        // Data extents cut to the non-zero bytes of each page: unaligned, the writer must round them.
+        List<Extent> extents = new ArrayList<>();
+        byte[] mem = k.memory();
+        for (int page = 0; page < mem.length / 4096; page++) {
+            int first = -1, last = -1;
+            for (int i = page * 4096; i < (page + 1) * 4096; i++) {
+                if (mem[i] != 0) {
+                    first = first < 0 ? i : first;
+                    last = i;
+                }
+            }
+            if (first >= 0) {
+                extents.add(new Extent(first, last + 1));
+            }
+        }
+        List<long[]> reads = new ArrayList<>();
+        PhysicalMemory sparse = new PhysicalMemory() {
+            public String name() {
+                return "sparse ram";
+            }
+
+            public boolean isPresent(long address, long length) {
+                return flat.isPresent(address, length);
+            }
+
+            public void read(long address, MemorySegment dst) throws CorruptInputException {
+                reads.add(new long[] {address, address + dst.byteSize()});
+                flat.read(address, dst);
+            }
+
+            public List<Extent> dataExtents(long address, long length) {
+                return extents.stream().filter(e -> e.end() > address && e.start() < address + length)
+                        .map(e -> new Extent(Math.max(e.start(), address), Math.min(e.end(), address + length)))
+                        .toList();
+            }
+        };
+        Path plain = tmp.resolve("plain"), skipping = tmp.resolve("skipping");
+        ElfcorehdrConverter.convert(hdr, flat, List.of(), 4096, plain);
+        ElfcorehdrConverter.convert(hdr, sparse, List.of(), 4096, skipping);
+        assertEquals(-1, Files.mismatch(plain, skipping), "same bytes");
+
+        long readBytes = reads.stream().mapToLong(r -> r[1] - r[0]).sum();
+        long loadBytes = k.loads().stream().mapToLong(ProgramHeader::filesz).sum();
+        assertTrue(readBytes < loadBytes, readBytes + " of " + loadBytes + " bytes read");
+        for (long[] r : reads) { // every page read (on the segment's page grid) holds some data
+            if (r[0] < 0x100000) {
+                continue; // the note buffers, read whole to gather the notes
+            }
+            for (long p = r[0]; p < r[1]; p += 4096) {
+                long from = p, to = Math.min(p + 4096, r[1]);
+                assertTrue(extents.stream().anyMatch(e -> e.start() < to && e.end() > from),
+                        "read a page without data at 0x" + Long.toHexString(p));
+            }
+        }
+    }
+
+    /**
+     * fadump's boot-memory copy: the PT_LOAD's data comes from the copy at an address (p_offset) that is
+     * not page aligned in the same way as its p_paddr. The capture kernel rounds on the source
+     * (dump-formats.md 1.4: {@code paddr = phdr_ptr->p_offset}), so the data sits 0x20 into its page.
+     */
+    @Test
+    void segmentsAreRoundedOnTheirSourceNotPaddr(@TempDir Path tmp) throws Exception {
+        List<ProgramHeader> loads = List.of(
+                ProgramHeader.load(ProgramHeader.PF_RWX, 0x6fff1020L, 0xc000000000000000L, 0, 0x10000000),
+                ProgramHeader.load(ProgramHeader.PF_RWX, 0x10000000, 0xc000000010000000L, 0x10000000, 0x1000));
+        // Ehdr + 3 phdrs fit page 0, 100 bytes of notes page 1; data from 0x2000. Load 0 spans
+        // [rounddown(0x6fff1020), roundup(0x7fff1020)) = 0x10001000 bytes, its data at 0x2000 + 0x20.
+        assertEquals(List.of(
+                ProgramHeader.note(0x1000, 100),
+                loads.get(0).withOffset(0x2020),
+                loads.get(1).withOffset(0x2000 + 0x10001000L)), ElfCoreWriter.vmcoreLayout(4096, 100, loads));
+
+        // Written from memory: the bytes come from the source, at the rounded offset.
+        byte[] mem = new byte[0x6000];
+        new Random(7).nextBytes(mem);
+        FlatPhysicalMemory flat = new FlatPhysicalMemory("ram", MemorySegment.ofArray(mem), 0);
+        ProgramHeader copy = ProgramHeader.load(ProgramHeader.PF_RWX, 0x1020, 0xc000000000000000L, 0, 0x3000);
+        Path out = tmp.resolve("vmcore");
+        List<Note> notes = List.of(new Note("CORE", Note.NT_PRSTATUS, new byte[336]));
+        List<ProgramHeader> written = ElfCoreWriter.writeVmcore(out, ElfMachine.X86_64, 4096, notes, List.of(copy), flat);
+        assertEquals(0x2020, written.get(1).offset());
+        try (MappedImage img = MappedImage.open(out, MappedImage.Access.READ_ONLY)) {
+            ElfCore core = ElfCore.open(img);
+            assertEquals(List.of(copy.withOffset(0x2020)), core.loads());
+            assertArrayEquals(Arrays.copyOfRange(mem, 0x1020, 0x4020), core.data(core.loads().getFirst())
+                    .toArray(ValueLayout.JAVA_BYTE));
+            assertEquals(0x2000 + 0x4000 - 0x1000 + 0x1000, img.size(), "roundup(0x4020) - 0x1000 bytes of data");
+        }
     }
 
     static long allocatedBytes(Path p) {

@@ -63,6 +63,10 @@ public final class SpanRecorder {
                 addSetRuns(dumpable, Math.max(from, r.start()), Math.min(to, r.end()), SpanKind.PMEM_METADATA_DROPPED);
             }
         }
+        // Case C: the memmap of map=mem namespaces is RAM, dropped under the same bit.
+        for (PmemPolicy.PfnRange r : pmem.droppedRam(dumpLevel)) {
+            addSetRuns(dumpable, Math.max(from, r.start()), Math.min(to, r.end()), SpanKind.PMEM_METADATA_DROPPED);
+        }
     }
 
     private void addSetRuns(PageBitmap bits, long from, long to, SpanKind kind) {

@@ -24,11 +24,14 @@ final class DumpScan implements AutoCloseable {
     private final DumpInput input;
     private final PageSource source;
     private final PageBitmap readable;
+    /** What the source can return (for ELF, p_memsz tails too): read once, not per hashed range. */
+    private final PageBitmap readableBySource;
 
     private DumpScan(DumpInput input) {
         this.input = input;
         this.source = input.source();
-        this.readable = input.isElf() ? fileBacked(input) : source.readable();
+        this.readableBySource = source.readable();
+        this.readable = input.isElf() ? fileBacked(input) : readableBySource;
     }
 
     /**
@@ -66,7 +69,6 @@ final class DumpScan implements AutoCloseable {
      * past p_filesz as zeros), or null when any of them cannot be read from the dump.
      */
     String sha256(long startPfn, long endPfn) throws IOException {
-        PageBitmap readableBySource = source.readable();
         if (endPfn > readableBySource.size()
                 || readableBySource.cardinality(startPfn, endPfn) != endPfn - startPfn) {
             return null;

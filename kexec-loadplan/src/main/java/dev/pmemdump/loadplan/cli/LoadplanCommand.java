@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
 /** {@code pmemdump loadplan}: the elfcorehdr a kexec crash load would build, with pmem marked. */
 @Command(name = "loadplan",
         mixinStandardHelpOptions = true,
-        subcommands = {FadumpCommand.class},
+        subcommands = {FadumpCommand.class, KexecLoadCommand.class},
         description = {"Plan the elfcorehdr that kexec -p (kexec_load) or kexec -s -p (kexec_file_load) builds "
                 + "from /proc/iomem, with each \"Persistent Memory\" range as its own PT_LOAD marked PF_DEV "
                 + "(0x10) as in the 2023 pmem RFC. Prints makedumpfile's PT_LOAD table with is_pmem."})

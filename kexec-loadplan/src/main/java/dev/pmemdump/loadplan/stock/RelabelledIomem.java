@@ -1,0 +1,36 @@
+package dev.pmemdump.loadplan.stock;
+
+import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.io.Range;
+import dev.pmemdump.loadplan.Iomem;
+import dev.pmemdump.loadplan.Resource;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * /proc/iomem as stock kexec-tools must see it to put pmem into the elfcorehdr: each top-level
+ * "Persistent Memory" (and "Persistent Memory (legacy)") range relabelled "System RAM". kexec_load
+ * builds its crash memory ranges from the "System RAM" lines, so the pmem then gets a PT_LOAD of its
+ * own (without PF_DEV: that flag needs the RFC's kexec-tools); every other line stays as it is.
+ */
+public record RelabelledIomem(String text, List<Range> pmem) {
+    private static final Pattern TOP_LEVEL_PMEM =
+            Pattern.compile("(?m)^(\\S+-\\S+ : )Persistent Memory(?: \\(legacy\\))?$");
+
+    /** Relabels {@code source}'s text; {@code name} names it in errors. Fails when there is no pmem. */
+    public static RelabelledIomem of(String name, String source) throws CorruptInputException {
+        Iomem iomem = Iomem.parse(name, source);
+        List<Range> pmem = iomem.roots().stream()
+                .filter(r -> r.name().equals(Resource.PERSISTENT_MEMORY)
+                        || r.name().equals(Resource.PERSISTENT_MEMORY_LEGACY))
+                .map(r -> Range.ofInclusive(r.start(), r.end()))
+                .toList();
+        if (pmem.isEmpty()) {
+            throw new CorruptInputException(name, -1, "no top-level \"Persistent Memory\" range: nothing to relabel");
+        }
+        Matcher m = TOP_LEVEL_PMEM.matcher(source);
+        return new RelabelledIomem(m.replaceAll("$1" + Resource.SYSTEM_RAM), pmem);
+    }
+}

@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.ByteArrayOutputStream;
@@ -22,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -39,14 +37,7 @@ final class ReadInfoblockCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     @Mixin
-    ImageOptions img;
-    @Mixin
-    HelpOption help;
-
-    @Parameters(arity = "0..*", paramLabel = "<namespace>|all")
-    List<String> args = new ArrayList<>();
-    @Mixin
-    NamespaceFilterOptions filter;
+    InfoblockTarget target;
     @Option(names = {"-o", "--output"}, paramLabel = "output-file", description = "Write here instead of stdout.")
     Path output;
     @Option(names = {"-i", "--input"}, paramLabel = "input-file", description = "Read this file instead of a namespace.")
@@ -60,11 +51,11 @@ final class ReadInfoblockCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        for (String extra : args.subList(Math.min(1, args.size()), args.size())) {
+        for (String extra : target.extra()) {
             NdctlText.error(spec, "unknown extra parameter \"" + extra + "\"");
             return NdctlText.usage(spec);
         }
-        if (input != null && !args.isEmpty()) {
+        if (input != null && !target.args.isEmpty()) {
             NdctlText.error(spec, "specify a namespace, or --input, not both");
             return NdctlText.usage(spec);
         }
@@ -72,7 +63,7 @@ final class ReadInfoblockCommand implements Callable<Integer> {
         ArrayNode blocks = NdctlJson.array();
         int read = 0;
         int errno = 0;
-        if (input != null || args.isEmpty()) {
+        if (input != null || target.args.isEmpty()) {
             String name = input == null ? "<stdin>" : input.toString();
             byte[] buf = new byte[InfoBlockDump.READ_SIZE];
             try (InputStream in = input == null ? System.in : Files.newInputStream(input)) {
@@ -116,13 +107,13 @@ final class ReadInfoblockCommand implements Callable<Integer> {
 
     /** Reads the selected namespaces; returns minus the number read, or ENXIO when none matched. */
     private int readNamespaces(ByteArrayOutputStream out, ArrayNode blocks) throws IOException {
-        String target = args.getFirst();
+        boolean all = target.args.getFirst().equals("all");
         int read = 0;
-        if (filter.matchesImage()) {
-            try (MappedImage m = img.map(false)) {
-                Region r = img.open(m);
+        if (target.matchesImage()) {
+            try (MappedImage m = target.img.map(false)) {
+                Region r = target.img.open(m);
                 for (Namespace n : r.namespaces()) {
-                    if (!target.equals("all") && !target.equals(n.dev())) {
+                    if (!target.selects(n.dev())) {
                         continue;
                     }
                     byte[] buf = n.segment().asSlice(0, Math.min(n.segment().byteSize(), InfoBlockDump.READ_SIZE))
@@ -135,7 +126,7 @@ final class ReadInfoblockCommand implements Callable<Integer> {
                 }
             }
         }
-        return read == 0 && !target.equals("all") ? ENXIO : -read;
+        return read == 0 && !all ? ENXIO : -read;
     }
 
     private void emit(ByteArrayOutputStream out, ArrayNode blocks, byte[] buf, String key, String name, UUID parent) {

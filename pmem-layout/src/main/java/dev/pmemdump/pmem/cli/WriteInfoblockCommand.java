@@ -12,14 +12,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -39,14 +37,7 @@ final class WriteInfoblockCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     @Mixin
-    ImageOptions img;
-    @Mixin
-    HelpOption help;
-
-    @Parameters(arity = "0..*", paramLabel = "<namespace>|all")
-    List<String> args = new ArrayList<>();
-    @Mixin
-    NamespaceFilterOptions filter;
+    InfoblockTarget target;
     @Option(names = {"-o", "--output"}, paramLabel = "output-file", description = "Write the info block to this file.")
     Path output;
     @Option(names = {"-c", "--stdout"}, description = "Write the info block to stdout.")
@@ -73,7 +64,7 @@ final class WriteInfoblockCommand implements Callable<Integer> {
         int wrote = 0;
         int errno = 0;
         try {
-            if (args.isEmpty()) {
+            if (target.args.isEmpty()) {
                 errno = writeFile(dax);
                 wrote = errno == 0 ? 1 : 0;
             } else {
@@ -105,15 +96,15 @@ final class WriteInfoblockCommand implements Callable<Integer> {
             NdctlText.error(spec, "invalid map location '" + map + "'");
             ok = false;
         }
-        if (args.isEmpty() && output == null && !stdout) {
+        if (target.args.isEmpty() && output == null && !stdout) {
             NdctlText.error(spec, "specify a namespace to write-infoblock, or \"all\"");
             ok = false;
         }
-        for (String extra : args.subList(Math.min(1, args.size()), args.size())) {
+        for (String extra : target.extra()) {
             NdctlText.error(spec, "unknown extra parameter \"" + extra + "\"");
             ok = false;
         }
-        if ((output != null || stdout) && !args.isEmpty()) {
+        if ((output != null || stdout) && !target.args.isEmpty()) {
             NdctlText.error(spec, "specify only one of a namespace filter, --output, or --stdout");
             ok = false;
         }
@@ -145,13 +136,13 @@ final class WriteInfoblockCommand implements Callable<Integer> {
 
     /** Returns the number of namespaces written, or minus errno. */
     private int writeNamespaces(boolean dax) throws IOException {
-        String target = args.getFirst();
+        boolean all = target.args.getFirst().equals("all");
         int wrote = 0;
-        if (filter.matchesImage()) {
-            try (MappedImage m = img.map(true)) {
-                Region r = img.open(m);
+        if (target.matchesImage()) {
+            try (MappedImage m = target.img.map(true)) {
+                Region r = target.img.open(m);
                 for (Namespace n : r.namespaces()) {
-                    if (!target.equals("all") && !target.equals(n.dev())) {
+                    if (!target.selects(n.dev())) {
                         continue;
                     }
                     long alignment = align != null ? MemParse.parse(align)
@@ -174,7 +165,7 @@ final class WriteInfoblockCommand implements Callable<Integer> {
                 }
             }
         }
-        return wrote == 0 && !target.equals("all") ? -ENXIO : wrote;
+        return wrote == 0 && !all ? -ENXIO : wrote;
     }
 
     private UUID parentUuid(UUID namespaceUuid) {

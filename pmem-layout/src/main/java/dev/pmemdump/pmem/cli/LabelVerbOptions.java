@@ -3,6 +3,7 @@ package dev.pmemdump.pmem.cli;
 import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.pmem.RegionLayout;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,9 +30,12 @@ final class LabelVerbOptions {
     @Option(names = {"-v", "--verbose"}, description = "Say why a check failed.")
     boolean verbose;
 
-    /** Whether {@code -b} names the image's bus. */
-    boolean busMatches() {
-        return bus == null || bus.equals("all") || bus.equals("ndbus0") || bus.equals("0") || bus.equals("ACPI.NFIT");
+    /** dimm_action's reading of the arguments and {@code -b}: usage, the image's nmem0, or nothing. */
+    NdctlText.Dimms select(CommandSpec spec) {
+        NdctlText.Dimms d = NdctlText.dimms(spec, dimms);
+        boolean busMatches = bus == null || bus.equals("all") || bus.equals("ndbus0") || bus.equals("0")
+                || bus.equals("ACPI.NFIT");
+        return d == NdctlText.Dimms.NMEM0 && !busMatches ? NdctlText.Dimms.NONE : d;
     }
 
     /** The label storage area of an nvdimm image. */

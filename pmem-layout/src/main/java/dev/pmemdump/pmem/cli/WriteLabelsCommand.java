@@ -31,13 +31,13 @@ final class WriteLabelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        NdctlText.Dimms d = NdctlText.dimms(spec, o.dimms);
+        NdctlText.Dimms d = o.select(spec);
         if (d == NdctlText.Dimms.USAGE) {
             return NdctlText.usage(spec);
         }
         int wrote = 0;
         boolean failed = false;
-        if (d == NdctlText.Dimms.NMEM0 && o.busMatches()) {
+        if (d == NdctlText.Dimms.NMEM0) {
             try (MappedImage m = o.img.map(true);
                  InputStream in = input == null ? System.in : Files.newInputStream(input)) {
                 MemorySegment lsa = o.labelArea(m);

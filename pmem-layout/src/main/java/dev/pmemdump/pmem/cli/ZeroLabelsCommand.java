@@ -21,13 +21,13 @@ final class ZeroLabelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        NdctlText.Dimms d = NdctlText.dimms(spec, o.dimms);
+        NdctlText.Dimms d = o.select(spec);
         if (d == NdctlText.Dimms.USAGE) {
             return NdctlText.usage(spec);
         }
         int zeroed = 0;
         boolean failed = false;
-        if (d == NdctlText.Dimms.NMEM0 && o.busMatches()) {
+        if (d == NdctlText.Dimms.NMEM0) {
             try (MappedImage m = o.img.map(true)) {
                 MemorySegment lsa = o.labelArea(m);
                 long[] e = extent.extent(lsa.byteSize());

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -31,11 +32,14 @@ public final class Elfcorehdr {
         return out;
     }
 
-    /** The x86_64 elfcorehdr of {@code plan}, padded as its producer pads it (kernel 4 KiB, kexec-tools 1 KiB). */
+    /**
+     * The x86_64 elfcorehdr of {@code plan}, zero-padded to the size its producer allocates
+     * ({@link LoadPlan#elfcorehdrSize()}: kernel 4 KiB aligned; kexec-tools 1 KiB aligned, sized
+     * for every crash memory range).
+     */
     public static byte[] encode(LoadPlan plan) {
-        int align = plan.mode() == LoadMode.FILE
-                ? ElfCoreWriter.KERNEL_ELFCOREHDR_ALIGN : ElfCoreWriter.KEXEC_TOOLS_ELFCOREHDR_ALIGN;
-        return ElfCoreWriter.elfcorehdr(ElfMachine.X86_64, programHeaders(plan.notes(), plan.loads()), align);
+        byte[] headers = ElfCoreWriter.encodeHeaders(ElfMachine.X86_64, programHeaders(plan.notes(), plan.loads()));
+        return Arrays.copyOf(headers, Math.toIntExact(plan.elfcorehdrSize()));
     }
 
     /** Writes {@code bytes} to {@code out} atomically: complete or not at all. */

@@ -2,6 +2,7 @@ package dev.pmemdump.loadplan;
 
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
+import dev.pmemdump.vmcore.elf.ElfCoreWriter;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,28 +15,32 @@ import java.util.Optional;
  * {@link LoadMode}, with the 2023 pmem RFC's PF_DEV marking when switched on.
  *
  * <p>kexec_load (kexec-tools): every "System RAM" range minus "Crash kernel" and "GART"; the RAM
- * chunk below 640 KiB is read from its backup copy in crash memory; pmem ranges appear in address
- * order among the RAM ranges. kexec_file_load (the kernel): every "System RAM" range minus the low
+ * chunk below 640 KiB is read from its backup copy, which kexec-tools places top-down in crash memory
+ * ({@link KexecToolsMemory}); pmem ranges appear in address order among the RAM ranges. kexec_file_load (the kernel): every "System RAM" range minus the low
  * 1 MiB and the crashkernel ranges, then the pmem ranges. Both put the kernel text PT_LOAD first.
  * "Persistent Memory (legacy)" is left out unless asked for; RAM hot-plugged from pmem ("System RAM
  * (kmem)") is dumped as RAM and carved out of the pmem loads so no two PT_LOADs overlap.
  */
 public final class LoadPlan {
+    private static final long ELF64_EHDR = 64;
+    private static final long ELF64_PHDR = 56;
     private final LoadMode mode;
     private final List<PhysRange> crashKernel;
     private final String crashKernelOrigin;
     private final List<NoteBuffer> notes;
     private final List<Load> loads;
     private final List<String> warnings;
+    private final long elfcorehdrSize;
 
     private LoadPlan(LoadMode mode, List<PhysRange> crashKernel, String crashKernelOrigin, List<NoteBuffer> notes,
-                     List<Load> loads, List<String> warnings) {
+                     List<Load> loads, List<String> warnings, long elfcorehdrSize) {
         this.mode = mode;
         this.crashKernel = List.copyOf(crashKernel);
         this.crashKernelOrigin = crashKernelOrigin;
         this.notes = List.copyOf(notes);
         this.loads = List.copyOf(loads);
         this.warnings = List.copyOf(warnings);
+        this.elfcorehdrSize = elfcorehdrSize;
     }
 
     public static LoadPlan build(Iomem iomem, PlanOptions o) throws CorruptInputException {
@@ -62,12 +67,9 @@ public final class LoadPlan {
         kernelText(iomem, o, warnings).ifPresent(loads::add);
 
         RangeSet allRam = RangeSet.of(iomem.matching(Resource::isSystemRam).stream().map(Resource::range).toList());
-        RangeSet ram = allRam.minus(crash);
-        if (o.mode() == LoadMode.FILE) {
-            ram = ram.minus(new PhysRange(0, X86Layout.LOW_1M - 1));
-        } else {
-            ram = ram.minus(iomem.named(Resource.GART).stream().map(Resource::range).toList());
-        }
+        KexecToolsMemory kexecTools = o.mode() == LoadMode.LOAD ? KexecToolsMemory.of(iomem, crash) : null;
+        List<PhysRange> ram = kexecTools != null ? kexecTools.ram()
+                : allRam.minus(crash).minus(new PhysRange(0, X86Layout.LOW_1M - 1)).ranges();
         List<PhysRange> pmem = List.of();
         if (o.pmem()) {
             List<Resource> pmemResources = new ArrayList<>(iomem.named(Resource.PERSISTENT_MEMORY));
@@ -78,10 +80,10 @@ public final class LoadPlan {
                     .minus(allRam.ranges()).minus(crash).ranges();
         }
 
-        PhysRange backupSource = o.mode() == LoadMode.LOAD ? backupSource(iomem) : null;
-        long backupDest = crash.stream().mapToLong(PhysRange::start).min().orElseThrow();
+        PhysRange backupSource = kexecTools != null ? kexecTools.backupSource().orElse(null) : null;
+        long backupDest = backupSource != null ? KexecToolsMemory.backupStart(crash, backupSource) : -1;
         List<Load> memory = new ArrayList<>();
-        for (PhysRange r : ram.ranges()) {
+        for (PhysRange r : ram) {
             long source = r.equals(backupSource) ? backupDest : r.start();
             memory.add(new Load(Load.Kind.RAM, r.start(), pageOffset + r.start(), r.size(), source, false));
         }
@@ -106,7 +108,16 @@ public final class LoadPlan {
         if (notes.stream().anyMatch(NoteBuffer::isPlaceholder)) {
             warnings.add("note addresses not known (placeholders at 0): read them from /sys with --sysfs");
         }
-        return new LoadPlan(o.mode(), crash, crashOrigin, notes, loads, warnings);
+        long headers = ELF64_EHDR + ELF64_PHDR * (notes.size() + loads.size());
+        long size = alignUp(headers, o.mode() == LoadMode.FILE
+                ? ElfCoreWriter.KERNEL_ELFCOREHDR_ALIGN : ElfCoreWriter.KEXEC_TOOLS_ELFCOREHDR_ALIGN);
+        if (kexecTools != null) {
+            // kexec-tools sizes its buffer for every configured CPU and every crash memory range.
+            int cpus = Math.max(o.cpus(), notes.size() - 1);
+            boolean text = loads.stream().anyMatch(l -> l.kind() == Load.Kind.KERNEL_TEXT);
+            size = Math.max(size, kexecTools.elfcorehdrSize(cpus, true, text));
+        }
+        return new LoadPlan(o.mode(), crash, crashOrigin, notes, loads, warnings, size);
     }
 
     /**
@@ -143,14 +154,13 @@ public final class LoadPlan {
         return Optional.of(new Load(Load.Kind.KERNEL_TEXT, phys, virt, size, phys, false));
     }
 
-    /** kexec-tools' backup area: the first System RAM below 640 KiB, cut at 640 KiB. */
-    private static PhysRange backupSource(Iomem iomem) {
-        for (Resource r : iomem.matching(Resource::isSystemRam)) {
-            if (r.start() <= X86Layout.BACKUP_SRC_END) {
-                return new PhysRange(r.start(), Math.min(r.end(), X86Layout.BACKUP_SRC_END));
-            }
-        }
-        return null;
+    private static long alignUp(long v, long align) {
+        return Math.addExact(v, align - 1) & -align;
+    }
+
+    /** Bytes of the elfcorehdr its producer allocates: the headers, zero-padded as that producer pads them. */
+    public long elfcorehdrSize() {
+        return elfcorehdrSize;
     }
 
     public LoadMode mode() {

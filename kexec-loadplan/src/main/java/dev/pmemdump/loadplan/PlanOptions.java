@@ -11,7 +11,8 @@ import java.util.OptionalLong;
  * @param pmem               the RFC's pmem PT_LOADs (true) or today's upstream behaviour (false)
  * @param includeLegacyPmem  also dump "Persistent Memory (legacy)" (E820 type 12), left out by the RFC
  * @param crashKernel        {@code crashkernel=} values, used only when iomem has no "Crash kernel" yet
- * @param cpus               number of possible CPUs for note placeholders (0: none), ignored if cpuNotes given
+ * @param cpus               configured CPUs: one note placeholder each when cpuNotes is empty (0: none); kexec_load
+ *                           also sizes its header for this many
  * @param cpuNotes           per-CPU notes with real addresses (from sysfs), or empty
  * @param vmcoreinfoNote     the VMCOREINFO note (from /sys/kernel/vmcoreinfo), or null for a placeholder
  * @param kernel             KERNELOFFSET and phys_base from VMCOREINFO

@@ -60,6 +60,16 @@ public final class SysfsNotes {
         return out;
     }
 
+    /**
+     * The configured CPUs, {@code cpuN} directories with or without notes: what
+     * {@code sysconf(_SC_NPROCESSORS_CONF)} counts and kexec-tools sizes its elfcorehdr for.
+     */
+    public static int configuredCpus(Path sysfs) throws IOException {
+        try (var s = Files.list(sysfs.resolve("devices/system/cpu"))) {
+            return (int) s.filter(p -> CPU_DIR.matcher(p.getFileName().toString()).matches()).count();
+        }
+    }
+
     private static int cpuNumber(Path dir) {
         return Integer.parseInt(dir.getFileName().toString().substring(3));
     }

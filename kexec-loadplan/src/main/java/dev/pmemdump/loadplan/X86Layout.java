@@ -13,8 +13,6 @@ public final class X86Layout {
     public static final long PHYSICAL_START = 0x1000000L;
     /** Direct map base with 4-level paging and no KASLR. */
     public static final long PAGE_OFFSET = 0xffff888000000000L;
-    /** kexec-tools' backup region: the first 640 KiB that purgatory copies into crash memory. */
-    public static final long BACKUP_SRC_END = 0x9ffffL;
     /** The kernel's low 1 MiB, always reserved and left out by kexec_file_load. */
     public static final long LOW_1M = 1L << 20;
     /** {@code sizeof(note_buf_t)}: two note headers, "CORE" and the 336-byte elf_prstatus. */

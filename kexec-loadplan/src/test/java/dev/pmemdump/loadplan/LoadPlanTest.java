@@ -32,8 +32,9 @@ class LoadPlanTest {
                 .withKernelSize(0x342f123));
         assertEquals(List.of(
                 new Load(Load.Kind.KERNEL_TEXT, 0x8600000, 0xffffffffae000000L, 0x3430000, 0x8600000, false),
-                // Below 640 KiB: read from the backup copy at the start of crash memory.
-                ram(0x1000, 0x9fbff, 0x0f000000),
+                // Below 640 KiB: read from the backup copy kexec-tools puts at the top of crash memory
+                // (0x9ec00 bytes, rounded to 0x9f000, below 0x17000000).
+                ram(0x1000, 0x9fbff, 0x16f61000),
                 // No low-1 MiB cut, unlike kexec_file_load.
                 ram(0x100000, 0x0effffff, 0x100000),
                 ram(0x17000000, 0x17fdefff, 0x17000000),

@@ -88,7 +88,10 @@ final class Capture {
                 : ElfCoreWriter.KEXEC_TOOLS_ELFCOREHDR_ALIGN;
         byte[] hdr = ElfCoreWriter.elfcorehdr(ElfMachine.X86_64, phdrs, align);
         PhysRange crash = plan.crashKernel().getLast();
-        long at = (crash.end() + 1 - hdr.length) & -Linux61.PAGE_SIZE;
+        // below the backup copy kexec-tools puts at the top of crash memory, if there is one
+        long top = plan.loads().stream().filter(l -> l.source() != l.phys()).mapToLong(Load::source).min()
+                .orElse(crash.end() + 1);
+        long at = (top - hdr.length) & -Linux61.PAGE_SIZE;
         k.ram().putBytes(at, hdr);
         ImageBuilder.writeBytes(elfcorehdrOut, hdr);
         for (MemoryImage m : memory.images()) {

@@ -95,6 +95,25 @@ public final class LabelArea {
                 + "; " + p1 + " (index1 at offset 0x" + Long.toHexString(base + idx) + ")");
     }
 
+    /**
+     * Whether at least one index block is valid for some label size: what ndctl's check-labels
+     * verifies (index blocks only; label checksums are not part of it).
+     */
+    public static boolean hasValidIndex(MemorySegment lsa) {
+        long configSize = lsa.byteSize();
+        for (int size : LABEL_SIZES) {
+            long idx = LabelIndex.indexSizeFor(configSize, size);
+            if (idx == 0 || 2 * idx > configSize) {
+                continue;
+            }
+            if (LabelIndex.problem(lsa.asSlice(0, idx), 0, idx, size, configSize) == null
+                    || LabelIndex.problem(lsa.asSlice(idx, idx), 1, idx, size, configSize) == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean hasSignature(MemorySegment lsa, long at) {
         return lsa.byteSize() >= at + 16
                 && lsa.asSlice(at, 16).mismatch(MemorySegment.ofArray(LabelIndex.SIGNATURE)) == -1;

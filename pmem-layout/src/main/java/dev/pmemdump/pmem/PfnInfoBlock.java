@@ -91,6 +91,16 @@ public record PfnInfoBlock(String signature, UUID uuid, UUID parentUuid, int fla
                 p.endTrunc(), p.align(), PAGE_SIZE, STRUCT_PAGE_SIZE);
     }
 
+    /**
+     * The first 8 KiB of a namespace carrying this block, zeros and then the block at 4 KiB: what
+     * {@code ndctl write-infoblock} writes to a namespace or file.
+     */
+    public byte[] namespaceStart() {
+        byte[] out = new byte[(int) INFO_RESERVE];
+        encode(MemorySegment.ofArray(out).asSlice(NAMESPACE_OFFSET, INFO_RESERVE - NAMESPACE_OFFSET));
+        return out;
+    }
+
     /** The 4096 bytes of this block, checksum included. */
     void encode(MemorySegment b) {
         b.fill((byte) 0);

@@ -3,7 +3,6 @@ package dev.pmemdump.filter.kdump;
 import io.airlift.compress.v3.Compressor;
 import io.airlift.compress.v3.Decompressor;
 import io.airlift.compress.v3.MalformedInputException;
-import io.airlift.compress.v3.lzo.LzoCompressor;
 import io.airlift.compress.v3.lzo.LzoDecompressor;
 import io.airlift.compress.v3.snappy.SnappyCompressor;
 import io.airlift.compress.v3.snappy.SnappyJavaDecompressor;
@@ -66,7 +65,7 @@ public enum PageCodec {
         return switch (this) {
             case NONE -> (src, len, dst) -> -1;
             case ZLIB -> new ZlibPage();
-            case LZO -> new AirPage(new LzoCompressor());
+            case LZO -> new LzoPage(new Lzo1x1Compressor());
             case SNAPPY -> new AirPage(SnappyCompressor.create());
             case ZSTD -> new AirPage(zstdLevel1());
         };
@@ -90,7 +89,7 @@ public enum PageCodec {
         return Math.max(lzo, switch (this) {
             case NONE -> pageSize;
             case ZLIB -> pageSize + (pageSize >> 12) + (pageSize >> 14) + (pageSize >> 25) + 13 + 6;
-            case LZO -> new LzoCompressor().maxCompressedLength(pageSize);
+            case LZO -> Lzo1x1Compressor.maxCompressedLength(pageSize);
             case SNAPPY -> SnappyCompressor.create().maxCompressedLength(pageSize);
             case ZSTD -> zstdLevel1().maxCompressedLength(pageSize);
         });
@@ -153,6 +152,18 @@ public enum PageCodec {
             deflater.finish();
             int n = deflater.deflate(dst);
             return deflater.finished() ? n : -1;
+        }
+    }
+
+    /** liblzo2's LZO1X-1 byte for byte (makedumpfile -l); decompression stays with aircompressor. */
+    private record LzoPage(Lzo1x1Compressor c) implements PageCompressor {
+        @Override
+        public int compress(byte[] src, int len, byte[] dst) {
+            try {
+                return c.compress(src, len, dst);
+            } catch (IndexOutOfBoundsException e) {
+                return -1;
+            }
         }
     }
 

@@ -121,7 +121,8 @@ public final class LoadplanCommand implements Callable<Integer> {
                 .withCrashKernel(specs).withCpus(cpus);
         if (sysfs != null) {
             o = o.withCpuNotes(SysfsNotes.cpus(sysfs, m == LoadMode.FILE
-                    ? X86Layout.NOTE_BUF_BYTES : X86Layout.KEXEC_TOOLS_NOTE_BYTES));
+                    ? X86Layout.NOTE_BUF_BYTES : X86Layout.KEXEC_TOOLS_NOTE_BYTES))
+                    .withCpus(SysfsNotes.configuredCpus(sysfs));
             Path vi = sysfs.resolve("kernel/vmcoreinfo");
             o = o.withVmcoreinfoNote(SysfsNotes.vmcoreinfo(vi.toString(), Files.readString(vi)));
         }

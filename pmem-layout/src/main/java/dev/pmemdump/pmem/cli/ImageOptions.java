@@ -11,7 +11,7 @@ import java.nio.file.Path;
 
 /** The image every ndctl verb works on, and how its region is laid out. */
 final class ImageOptions {
-    @Option(names = "--image", required = true, paramLabel = "FILE",
+    @Option(names = "--image", paramLabel = "FILE",
             description = "Region image: a QEMU NVDIMM backing file (labels at the end) or a legacy e820 pmem file.")
     Path image;
 
@@ -39,6 +39,10 @@ final class ImageOptions {
     }
 
     MappedImage map(boolean write) throws IOException {
+        if (image == null) {
+            // Checked here, not by picocli, so --help and the file-only infoblock forms need no image.
+            throw new IllegalArgumentException("Missing required option: '--image=FILE'");
+        }
         return MappedImage.open(image, write ? MappedImage.Access.READ_WRITE : MappedImage.Access.READ_ONLY);
     }
 

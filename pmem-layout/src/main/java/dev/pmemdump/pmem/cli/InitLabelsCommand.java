@@ -12,13 +12,15 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** {@code ndctl init-labels [nmem0|all] [-V 1.1|1.2] [-f]}. */
-@Command(name = "init-labels", mixinStandardHelpOptions = true,
+@Command(name = "init-labels",
         description = "Write fresh namespace index blocks (all label slots free) to the image's label area.")
 final class InitLabelsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     @Mixin
     ImageOptions img;
+    @Mixin
+    HelpOption help;
 
     @Parameters(arity = "0..1", paramLabel = "nmem0|all", description = "The DIMM (an image has one: nmem0).")
     String dimm;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.pmem.KernfsOrder;
+import dev.pmemdump.pmem.Mode;
 import dev.pmemdump.pmem.Namespace;
 import dev.pmemdump.pmem.Region;
 import dev.pmemdump.pmem.RegionLayout;
@@ -49,15 +50,54 @@ final class ListCommand implements Callable<Integer> {
     String namespace;
     @Option(names = {"-m", "--mode"}, description = "Only namespaces in this mode.")
     String mode;
+    @Option(names = {"-b", "--bus"}, description = "Only this bus (ndbus0, its provider, all).")
+    String bus;
+    @Option(names = {"-d", "--dimm"}, description = "Only this DIMM (nmem0, all).")
+    String dimm;
+    @Option(names = {"-t", "--type"}, description = "Only regions of this type (pmem or blk).")
+    String type;
+    @Option(names = {"-U", "--numa-node"}, description = "Only this NUMA node (an image is node 0).")
+    String numaNode;
+    @Option(names = {"-X", "--device-dax"}, description = "Include device-dax details (alone: devdax namespaces only).")
+    boolean deviceDax;
+    @Option(names = {"-M", "--media-errors"}, description = "Include media errors (an image has none).")
+    boolean mediaErrors;
+    @Option(names = {"-c", "--configured"}, description = "Include configured namespaces, disabled or not.")
+    boolean configured;
+    @Option(names = {"-F", "--firmware"}, description = "Refused: DIMM firmware needs a kernel bus.")
+    boolean firmware;
+    @Option(names = {"-H", "--health"}, description = "Refused: DIMM health needs a kernel bus.")
+    boolean health;
 
     @Override
     public Integer call() throws Exception {
         ImageOptions.checkRegion(region);
+        if (firmware || health) {
+            spec.commandLine().getErr().println("list: --" + (firmware ? "firmware" : "health")
+                    + " needs a kernel nvdimm bus (an image holds no DIMM firmware or health data)");
+            return 1;
+        }
+        ListFilter filter = ListFilter.check(spec, type, mode, numaNode);
+        if (filter == null) {
+            return NdctlText.errnoExit(ListFilter.EINVAL);
+        }
+        if (!namespaces && !regions && !dimms && !buses) {
+            // ndctl: a filter alone lists what it filters; -X alone lists devdax namespaces.
+            buses = bus != null;
+            regions = region != null;
+            dimms = dimm != null;
+            if (deviceDax && mode == null) {
+                mode = "devdax";
+            }
+        }
         boolean showNs = namespaces || (!regions && !dimms && !buses);
-        NdctlJson.Flags flags = new NdctlJson.Flags(verbose.length > 0, human, verbose.length > 0);
+        NdctlJson.Flags flags = new NdctlJson.Flags(verbose.length > 0, human, verbose.length > 0 || deviceDax);
         JsonNode out;
         try (MappedImage m = img.map(false)) {
             Region r = img.open(m);
+            if (!filter.matches(r, bus, dimm)) {
+                return 0;
+            }
             ArrayNode ns = namespaceArray(r, flags);
             boolean labelled = r.layout().kind() == RegionLayout.Kind.QEMU_NVDIMM;
             ArrayNode dimmArray = NdctlJson.array();
@@ -110,7 +150,7 @@ final class ListCommand implements Callable<Integer> {
         List<Object[]> entries = new ArrayList<>();
         for (Namespace n : r.namespaces()) {
             if ((namespace == null || namespace.equals(n.dev()) || namespace.equals("all"))
-                    && (mode == null || mode.equals(n.mode().ndctlName()))) {
+                    && (mode == null || Mode.parse(mode) == n.mode())) {
                 entries.add(new Object[] {n.dev(), NdctlJson.namespace(n, flags)});
             }
         }

@@ -1,0 +1,193 @@
+package dev.pmemdump.filter.kdump;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * LZO1X-1 as liblzo2 2.10's {@code lzo1x_1_compress} writes it on x86_64 (what makedumpfile -l
+ * stores), so a dump is byte-identical, not only equivalent. Written from the format's rules:
+ *
+ * <ul>
+ * <li>Input is cut into chunks of at most 49152 bytes; each chunk starts with an empty dictionary of
+ *     2^14 16-bit positions (relative to the chunk), indexed by the top 14 bits of
+ *     {@code 0x1824429d * LE32(ip)} (32-bit product).</li>
+ * <li>Search starts 4 bytes into a chunk (fewer when literals are pending from the previous chunk)
+ *     and, before the first probe, steps once; after a miss it steps {@code 1 + (literals >> 5)}.
+ *     It stops 20 bytes before the chunk's end. A probe stores the current position and is a hit
+ *     when the 4 bytes at the stored position are equal.</li>
+ * <li>A hit extends 8 bytes at a time; if that reaches the 20-byte tail it stops on that multiple of
+ *     8, otherwise it adds the equal bytes of the last word.</li>
+ * <li>Literals before a match: up to 3 go into the previous match's low bits, up to 18 take one
+ *     byte {@code n - 3}, more take 0, 255-steps of 0 and the remainder. Matches: length up to 8 and
+ *     distance up to 0x800 in two bytes; distance up to 0x4000 with marker 0x20 (length up to 33 in
+ *     the marker); farther with marker 0x10 (length up to 9).</li>
+ * <li>The last literals: as a first instruction {@code 17 + n} when n is at most 238, otherwise as
+ *     above; then the end marker 0x11 0x00 0x00.</li>
+ * </ul>
+ *
+ * Not thread-safe: one instance per thread; it allocates nothing per call.
+ */
+public final class Lzo1x1Compressor {
+    private static final int D_BITS = 14;
+    private static final int CHUNK = 49152;
+    private static final int TAIL = 20;
+    private static final int M2_MAX_LEN = 8, M3_MAX_LEN = 33, M4_MAX_LEN = 9;
+    private static final int M2_MAX_OFFSET = 0x0800, M3_MAX_OFFSET = 0x4000;
+    private static final int M3_MARKER = 0x20, M4_MARKER = 0x10;
+    private static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final short[] dict = new short[1 << D_BITS];
+
+    /** The most {@link #compress} can write for {@code len} input bytes. */
+    public static int maxCompressedLength(int len) {
+        return len + len / 16 + 64 + 3;
+    }
+
+    /** Compresses {@code src[0, len)} into {@code dst} (at least {@link #maxCompressedLength} long); returns the length. */
+    public int compress(byte[] src, int len, byte[] dst) {
+        int ip = 0;
+        int op = 0;
+        int left = len;
+        int pending = 0;
+        while (left > TAIL) {
+            int ll = Math.min(left, CHUNK);
+            Arrays.fill(dict, (short) 0);
+            long r = chunk(src, ip, ll, dst, op, pending);
+            op = (int) (r >>> 32);
+            pending = (int) r;
+            ip += ll;
+            left -= ll;
+        }
+        pending += left;
+        if (pending > 0) {
+            int from = len - pending;
+            if (op == 0 && pending <= 238) {
+                dst[op++] = (byte) (17 + pending);
+            } else if (pending <= 3) {
+                dst[op - 2] |= (byte) pending;
+            } else {
+                op = literalRun(dst, op, pending);
+            }
+            System.arraycopy(src, from, dst, op, pending);
+            op += pending;
+        }
+        dst[op++] = (byte) (M4_MARKER | 1);
+        dst[op++] = 0;
+        dst[op++] = 0;
+        return op;
+    }
+
+    /**
+     * One chunk {@code src[in, in + n)} with {@code ti} literals pending before it; returns the new
+     * output position (high 32 bits) and the literals left pending at its end (low 32 bits).
+     */
+    private long chunk(byte[] src, int in, int n, byte[] dst, int op, int ti) {
+        int ipEnd = in + n - TAIL;
+        int ii = in;
+        int ip = in + (ti < 4 ? 4 - ti : 0);
+        boolean step = true;
+        while (true) {
+            if (step) {
+                ip += 1 + ((ip - ii) >> 5);
+            }
+            step = true;
+            if (ip >= ipEnd) {
+                break;
+            }
+            int dv = (int) LE32.get(src, ip);
+            int dindex = (dv * 0x1824429d) >>> (32 - D_BITS);
+            int mPos = in + (dict[dindex] & 0xffff);
+            dict[dindex] = (short) (ip - in);
+            if (dv != (int) LE32.get(src, mPos)) {
+                continue;
+            }
+            ii -= ti;
+            ti = 0;
+            int t = ip - ii;
+            if (t != 0) {
+                if (t <= 3) {
+                    dst[op - 2] |= (byte) t;
+                } else {
+                    op = literalRun(dst, op, t);
+                }
+                System.arraycopy(src, ii, dst, op, t);
+                op += t;
+            }
+            int mLen = matchLength(src, ip, mPos, ipEnd);
+            int mOff = ip - mPos;
+            ip += mLen;
+            ii = ip;
+            op = match(dst, op, mLen, mOff);
+            step = false;
+        }
+        return ((long) op << 32) | (in + n - (ii - ti));
+    }
+
+    private static int matchLength(byte[] src, int ip, int mPos, int ipEnd) {
+        int mLen = 4;
+        long v = (long) LE64.get(src, ip + mLen) ^ (long) LE64.get(src, mPos + mLen);
+        while (v == 0) {
+            mLen += 8;
+            v = (long) LE64.get(src, ip + mLen) ^ (long) LE64.get(src, mPos + mLen);
+            if (ip + mLen >= ipEnd) {
+                return mLen;
+            }
+        }
+        return mLen + (Long.numberOfTrailingZeros(v) >>> 3);
+    }
+
+    /** The count byte(s) of a literal run of {@code t} (more than 3) bytes. */
+    private static int literalRun(byte[] dst, int op, int t) {
+        if (t <= 18) {
+            dst[op++] = (byte) (t - 3);
+        } else {
+            dst[op++] = 0;
+            op = runLength(dst, op, t - 18);
+        }
+        return op;
+    }
+
+    /** {@code n} (positive) as 255-steps of 0 and the remainder. */
+    private static int runLength(byte[] dst, int op, int n) {
+        while (n > 255) {
+            n -= 255;
+            dst[op++] = 0;
+        }
+        dst[op++] = (byte) n;
+        return op;
+    }
+
+    private static int match(byte[] dst, int op, int mLen, int mOff) {
+        if (mLen <= M2_MAX_LEN && mOff <= M2_MAX_OFFSET) {
+            int off = mOff - 1;
+            dst[op++] = (byte) (((mLen - 1) << 5) | ((off & 7) << 2));
+            dst[op++] = (byte) (off >>> 3);
+            return op;
+        }
+        int off;
+        if (mOff <= M3_MAX_OFFSET) {
+            off = mOff - 1;
+            if (mLen <= M3_MAX_LEN) {
+                dst[op++] = (byte) (M3_MARKER | (mLen - 2));
+            } else {
+                dst[op++] = (byte) M3_MARKER;
+                op = runLength(dst, op, mLen - M3_MAX_LEN);
+            }
+        } else {
+            off = mOff - 0x4000;
+            int high = (off >>> 11) & 8;
+            if (mLen <= M4_MAX_LEN) {
+                dst[op++] = (byte) (M4_MARKER | high | (mLen - 2));
+            } else {
+                dst[op++] = (byte) (M4_MARKER | high);
+                op = runLength(dst, op, mLen - M4_MAX_LEN);
+            }
+        }
+        dst[op++] = (byte) (off << 2);
+        dst[op++] = (byte) (off >>> 6);
+        return op;
+    }
+}

@@ -2,6 +2,7 @@ package dev.pmemdump.filter.page;
 
 import dev.pmemdump.io.CorruptInputException;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -21,8 +22,11 @@ public interface InputProbe {
     /** The file is this format and opened; the caller owns (and closes) the dump. */
     record Mine(ProbedDump dump) implements Answer {}
 
-    /** The file is this format but cannot be read as it; nothing stays open. */
-    record Broken(CorruptInputException problem) implements Answer {}
+    /**
+     * The file is this format but cannot be read as it: a {@link CorruptInputException}, or an
+     * {@link EOFException} when a structure runs past the end of a truncated file. Nothing stays open.
+     */
+    record Broken(IOException problem) implements Answer {}
 
     /** Number of leading bytes {@link #claims} looks at (a shorter file is padded with zeros). */
     int HEAD_BYTES = 16;
@@ -30,7 +34,10 @@ public interface InputProbe {
     /** True when {@code head} starts with this format's signature. */
     boolean claims(byte[] head);
 
-    /** Opens a file whose head this probe claims; a {@link CorruptInputException} means mine but broken. */
+    /**
+     * Opens a file whose head this probe claims; a {@link CorruptInputException} or {@link EOFException}
+     * means mine but broken.
+     */
     ProbedDump open(Path path) throws IOException;
 
     /** Asks this probe about {@code path}, whose first {@link #HEAD_BYTES} are {@code head}. */
@@ -40,7 +47,7 @@ public interface InputProbe {
         }
         try {
             return new Mine(open(path));
-        } catch (CorruptInputException e) {
+        } catch (CorruptInputException | EOFException e) {
             return new Broken(e);
         }
     }

@@ -6,7 +6,7 @@ import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.testing.Tools;
 import dev.pmemdump.vmcore.elf.ElfCore;
-import dev.pmemdump.vmcore.xlat.ElfPhysicalMemory;
+import dev.pmemdump.vmcore.elf.ElfPhysicalMemory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

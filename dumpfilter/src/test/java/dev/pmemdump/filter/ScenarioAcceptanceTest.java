@@ -126,7 +126,7 @@ class ScenarioAcceptanceTest {
         var mr = ElfInputAcceptanceTest.makedumpfile("--regions", "pmem-metadata", vmcore.toString(), mini.toString());
         assertEquals(0, mr.code(), mr.err());
         try (var miniImg = dev.pmemdump.io.MappedImage.open(mini, dev.pmemdump.io.MappedImage.Access.READ_ONLY)) {
-            var mem = new dev.pmemdump.vmcore.xlat.ElfPhysicalMemory(dev.pmemdump.vmcore.elf.ElfCore.open(miniImg));
+            var mem = new dev.pmemdump.vmcore.elf.ElfPhysicalMemory(dev.pmemdump.vmcore.elf.ElfCore.open(miniImg));
             for (Manifest.MetadataRange r : m.pmemMetadata()) {
                 java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
                 for (long pfn = r.startPfn(); pfn < r.endPfn(); pfn++) {

@@ -1,30 +1,34 @@
 package dev.pmemdump.images;
 
+import dev.pmemdump.vmcore.xlat.X86_64;
+
 /**
  * The facts of the x86_64 6.1-like kernel the scenarios imitate: virtual layout, symbol offsets inside
  * the kernel image, structure sizes and offsets, page-flag bits. Values are those of the real
  * Debian 6.1.0-56-amd64 kernel recorded in fixtures/linux-6.1-qemu/kdump-file/host-analysis/VMCOREINFO.txt
  * (symbols relative to {@code _text}, which that kernel had at 0xffffffffae000000), so what this
- * module writes is what makedumpfile 1.7.2 saw on a real machine.
+ * module writes is what makedumpfile 1.7.2 saw on a real machine. What every x86_64 kernel shares (the
+ * fixed virtual layout, sparse-memory defaults, page-table entry bits) is {@link X86_64}'s; this class
+ * names it as the scenarios use it and adds what this one kernel chose.
  */
 public final class Linux61 {
     private Linux61() {}
 
-    public static final long PAGE_SIZE = 4096;
-    public static final int PAGE_SHIFT = 12;
+    public static final long PAGE_SIZE = X86_64.PAGE_SIZE;
+    public static final int PAGE_SHIFT = X86_64.PAGE_SHIFT;
 
     // ---- virtual layout (arch/x86/include/asm/page_64_types.h; KASLR values of the fixture) ----
     /** {@code __START_KERNEL_map}: the kernel text map starts here, phys_base maps to it. */
-    public static final long START_KERNEL_MAP = 0xffffffff80000000L;
-    /** {@code KERNELOFFSET} of the fixture: {@code _text} = 0xffffffff81000000 + this. */
+    public static final long START_KERNEL_MAP = X86_64.START_KERNEL_MAP;
+    /** {@code KERNELOFFSET} of the fixture: {@code _text} = START_KERNEL_MAP + PHYSICAL_START + this. */
     public static final long KASLR_OFFSET = 0x2d000000L;
-    public static final long TEXT_VA = 0xffffffff81000000L + KASLR_OFFSET;
+    public static final long TEXT_VA = START_KERNEL_MAP + X86_64.PHYSICAL_START + KASLR_OFFSET;
     /** Randomised {@code page_offset_base} of the fixture (direct-map PT_LOAD p_vaddr - p_paddr). */
     public static final long PAGE_OFFSET = 0xffff8885c0000000L;
-    /** Randomised {@code vmemmap_base}; 1 GiB aligned like every KASLR memory region. */
+    /** Randomised {@code vmemmap_base}; aligned like every KASLR memory region. */
     public static final long VMEMMAP_BASE = 0xffffe3a4c0000000L;
     /** KERNEL_IMAGE_SIZE with KASLR: 1 GiB. */
-    public static final long KERNEL_IMAGE_SIZE = 1L << 30;
+    public static final long KERNEL_IMAGE_SIZE = X86_64.KERNEL_IMAGE_SIZE_KASLR;
 
     // ---- kernel image: section and symbol offsets from _text (fixture /proc/iomem + VMCOREINFO) ----
     public static final long IMAGE_CODE_END = 0x0e01d32L;
@@ -64,8 +68,8 @@ public final class Linux61 {
     public static final int UTS_FIELD_LEN = 65;
 
     // ---- SPARSEMEM_EXTREME (include/linux/mmzone.h, arch/x86/include/asm/sparsemem.h) ----
-    public static final int SECTION_SIZE_BITS = 27;
-    public static final int MAX_PHYSMEM_BITS = 46;
+    public static final int SECTION_SIZE_BITS = X86_64.SECTION_SIZE_BITS;
+    public static final int MAX_PHYSMEM_BITS = X86_64.MAX_PHYSMEM_BITS_L4;
     public static final long PAGES_PER_SECTION = 1L << (SECTION_SIZE_BITS - PAGE_SHIFT);
     /** SIZE(mem_section): section_mem_map, usage, page_ext, pad. */
     public static final long MEM_SECTION_SIZE = 32;
@@ -145,13 +149,13 @@ public final class Linux61 {
     public static final int MEMORY_DEVICE_GENERIC = 4;
 
     // ---- x86_64 page-table entries (arch/x86/include/asm/pgtable_types.h) ----
-    public static final long PTE_PRESENT = 0x001;
-    public static final long PTE_RW = 0x002;
-    public static final long PTE_ACCESSED = 0x020;
-    public static final long PTE_DIRTY = 0x040;
-    public static final long PTE_PSE = 0x080;
-    public static final long PTE_GLOBAL = 0x100;
-    public static final long PTE_NX = 1L << 63;
+    public static final long PTE_PRESENT = X86_64.PTE_PRESENT;
+    public static final long PTE_RW = X86_64.PTE_RW;
+    public static final long PTE_ACCESSED = X86_64.PTE_ACCESSED;
+    public static final long PTE_DIRTY = X86_64.PTE_DIRTY;
+    public static final long PTE_PSE = X86_64.PTE_PSE;
+    public static final long PTE_GLOBAL = X86_64.PTE_GLOBAL;
+    public static final long PTE_NX = X86_64.PTE_NX;
     /** _KERNPG_TABLE: present, rw, accessed, dirty. */
     public static final long KERNPG_TABLE = PTE_PRESENT | PTE_RW | PTE_ACCESSED | PTE_DIRTY;
     /** __PAGE_KERNEL_LARGE (data, no exec) as the direct map and vmemmap use it. */

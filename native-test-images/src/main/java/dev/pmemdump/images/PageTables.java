@@ -2,6 +2,8 @@ package dev.pmemdump.images;
 
 import static dev.pmemdump.images.Linux61.KERNPG_TABLE;
 
+import dev.pmemdump.vmcore.xlat.X86_64;
+
 import java.util.function.LongSupplier;
 
 /**
@@ -10,9 +12,8 @@ import java.util.function.LongSupplier;
  * finds it. 1 GiB, 2 MiB and 4 KiB leaf entries; missing intermediate tables come from memblock.
  */
 final class PageTables {
-    static final long GIB = 1L << 30;
-    static final long MIB2 = 1L << 21;
-    private static final long ENTRY_ADDR_MASK = 0x000ffffffffff000L;
+    static final long GIB = X86_64.PAGE_1G;
+    static final long MIB2 = X86_64.PAGE_2M;
 
     private final MemoryImage ram;
     private final long pgd;
@@ -64,13 +65,13 @@ final class PageTables {
             } else if ((entry & Linux61.PTE_PSE) != 0) {
                 throw new IllegalStateException("va 0x" + Long.toHexString(va) + " already mapped by a large page");
             } else {
-                table = entry & ENTRY_ADDR_MASK;
+                table = entry & X86_64.ENTRY_ADDRESS_MASK;
             }
         }
         return table;
     }
 
     private static long index(long va, int level) {
-        return (va >>> (12 + 9 * (level - 1))) & 511;
+        return (va >>> (X86_64.PAGE_SHIFT + X86_64.BITS_PER_LEVEL * (level - 1))) & (X86_64.ENTRIES_PER_TABLE - 1);
     }
 }

@@ -6,7 +6,7 @@ import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.io.Progress;
 import dev.pmemdump.testing.Tools;
 import dev.pmemdump.vmcore.elf.ElfCore;
-import dev.pmemdump.vmcore.xlat.ElfPhysicalMemory;
+import dev.pmemdump.vmcore.elf.ElfPhysicalMemory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;

@@ -105,7 +105,12 @@ public final class VmcoreInfo {
 
     /** The value of {@code key}, or a named error. */
     public String require(String key) throws CorruptInputException {
-        return get(key).orElseThrow(() -> new CorruptInputException(source, -1, "VMCOREINFO has no " + key + "="));
+        return get(key).orElseThrow(() -> missing(key));
+    }
+
+    /** The error for a line {@code key=} that a reader cannot do without. */
+    public CorruptInputException missing(String key) {
+        return new CorruptInputException(source, -1, "VMCOREINFO has no " + key + "=");
     }
 
     public boolean has(String key) {

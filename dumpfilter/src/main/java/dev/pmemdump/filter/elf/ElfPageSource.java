@@ -6,12 +6,13 @@ import dev.pmemdump.filter.page.PageSource;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.vmcore.VmcoreInfo;
+import dev.pmemdump.vmcore.VmcoreInfoHints;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
 import dev.pmemdump.vmcore.elf.ElfCore;
+import dev.pmemdump.vmcore.elf.ElfPhysicalMemory;
 import dev.pmemdump.vmcore.elf.Note;
 import dev.pmemdump.vmcore.elf.NoteSegment;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
-import dev.pmemdump.vmcore.xlat.ElfPhysicalMemory;
 import dev.pmemdump.vmcore.xlat.KernelMemory;
 import dev.pmemdump.vmcore.xlat.X86_64Translation;
 
@@ -22,9 +23,10 @@ import java.util.List;
 
 /**
  * An ELF /proc/vmcore (or a copy, or an -E dump) as a {@link PageSource}, with the kernel view
- * (VMCOREINFO, page-table translation) the filter needs. Pages are read through the vmcoreinfo
- * module's {@link ElfPhysicalMemory}; nothing is read until asked for, so pmem user data that is
- * never dumped is never touched.
+ * (VMCOREINFO, page-table translation) the filter needs: translation gets the VMCOREINFO and the
+ * PT_LOAD ranges as {@link VmcoreInfoHints}. Pages are read through the vmcoreinfo module's
+ * {@link ElfPhysicalMemory}; nothing is read until asked for, so pmem user data that is never dumped
+ * is never touched.
  */
 public final class ElfPageSource implements PageSource {
     /** sizeof(struct new_utsname). */
@@ -36,6 +38,8 @@ public final class ElfPageSource implements PageSource {
     private final ElfCore core;
     private final ElfPhysicalMemory physical;
     private final VmcoreInfo vmcoreinfo;
+    private final VmcoreInfoHints hints;
+    private final X86_64Translation translation;
     private final KernelMemory kernel;
     private final int pageSize;
     private final long maxMapnr;
@@ -49,7 +53,9 @@ public final class ElfPageSource implements PageSource {
         this.physical = new ElfPhysicalMemory(core);
         this.pageSize = (int) vi.pageSize();
         List<ProgramHeader> loads = core.loads();
-        this.kernel = new KernelMemory(physical, X86_64Translation.of(vi, physical, loads), core.order());
+        this.hints = VmcoreInfoHints.of(vi).withMappedRanges(core.mappedRanges());
+        this.translation = X86_64Translation.of(physical, hints);
+        this.kernel = new KernelMemory(physical, translation, core.order());
         long maxEnd = 0;
         for (ProgramHeader ph : loads) {
             maxEnd = Math.max(maxEnd, ph.paddr() + ph.memsz());
@@ -83,6 +89,11 @@ public final class ElfPageSource implements PageSource {
 
     public VmcoreInfo vmcoreinfo() {
         return vmcoreinfo;
+    }
+
+    /** What translation was given: VMCOREINFO and the PT_LOAD ranges. */
+    public VmcoreInfoHints hints() {
+        return hints;
     }
 
     public KernelMemory kernel() {
@@ -174,7 +185,7 @@ public final class ElfPageSource implements PageSource {
         long utsAddr = vmcoreinfo.symbol("init_uts_ns")
                 + (vmcoreinfo.has("OFFSET(uts_namespace.name)") ? vmcoreinfo.offset("uts_namespace", "name") : 4);
         byte[] uts = kernel.read(utsAddr, UTSNAME_SIZE);
-        X86_64Translation t = (X86_64Translation) kernel.translation();
-        return new CrashInfo(notes, viOffset, viSize, uts, vmcoreinfo.crashTime().orElse(0), t.physBase(), cpus);
+        return new CrashInfo(notes, viOffset, viSize, uts, vmcoreinfo.crashTime().orElse(0), translation.physBase(),
+                cpus);
     }
 }

@@ -3,6 +3,7 @@ package dev.pmemdump.filter.mm;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.vmcore.VmcoreInfo;
 import dev.pmemdump.vmcore.xlat.KernelMemory;
+import dev.pmemdump.vmcore.xlat.X86_64;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +17,8 @@ public final class MemMap {
     /** Low bits of section_mem_map that are flags, not address (SECTION_MAP_LAST_BIT = 1 << 5). */
     static final long SECTION_MAP_MASK = ~((1L << 5) - 1);
     static final long SECTION_MARKED_PRESENT = 0x1;
-    static final int DEFAULT_SECTION_SIZE_BITS = 27;
-    static final int DEFAULT_MAX_PHYSMEM_BITS = 46;
+    static final int DEFAULT_SECTION_SIZE_BITS = X86_64.SECTION_SIZE_BITS;
+    static final int DEFAULT_MAX_PHYSMEM_BITS = X86_64.MAX_PHYSMEM_BITS_L4;
 
     /** The struct pages of pfns {@code [pfnStart, pfnEnd)} start at kernel virtual {@code memMap}, or 0. */
     public record Section(long pfnStart, long pfnEnd, long memMap) {

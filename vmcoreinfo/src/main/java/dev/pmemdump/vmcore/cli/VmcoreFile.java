@@ -3,9 +3,10 @@ package dev.pmemdump.vmcore.cli;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.vmcore.VmcoreInfo;
+import dev.pmemdump.vmcore.VmcoreInfoHints;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
 import dev.pmemdump.vmcore.elf.ElfCore;
-import dev.pmemdump.vmcore.xlat.ElfPhysicalMemory;
+import dev.pmemdump.vmcore.elf.ElfPhysicalMemory;
 import dev.pmemdump.vmcore.xlat.KernelMemory;
 import dev.pmemdump.vmcore.xlat.X86_64Translation;
 
@@ -51,7 +52,8 @@ final class VmcoreFile implements AutoCloseable {
                     + " x86_64 only, this dump is " + core.machine().linuxName());
         }
         ElfPhysicalMemory phys = new ElfPhysicalMemory(core);
-        return new KernelMemory(phys, X86_64Translation.of(info, phys, core.loads()), core.order());
+        return new KernelMemory(phys, X86_64Translation.of(phys,
+                VmcoreInfoHints.of(info).withMappedRanges(core.mappedRanges())), core.order());
     }
 
     @Override

@@ -5,10 +5,10 @@ import dev.pmemdump.io.Ranges;
 import dev.pmemdump.vmcore.OutputFiles;
 import dev.pmemdump.vmcore.elf.ElfCore;
 import dev.pmemdump.vmcore.elf.ElfCoreWriter;
+import dev.pmemdump.vmcore.elf.ElfPhysicalMemory;
 import dev.pmemdump.vmcore.elf.Note;
 import dev.pmemdump.vmcore.elf.NoteSegment;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
-import dev.pmemdump.vmcore.xlat.ElfPhysicalMemory;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;

@@ -5,6 +5,7 @@ import dev.pmemdump.vmcore.VmcoreInfo;
 import dev.pmemdump.vmcore.xlat.AddressTranslation;
 import dev.pmemdump.vmcore.xlat.KernelMemory;
 import dev.pmemdump.vmcore.xlat.WritablePhysicalMemory;
+import dev.pmemdump.vmcore.xlat.X86_64;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -30,7 +31,7 @@ public final class DevmMemmapList {
     public static final int MAX_ENTRIES = 4096;
     /** Memory sections are hot-added in 2 MiB subsections; base_pfn is aligned down to one. */
     static final long SUBSECTION_PFNS = (2L << 20) >>> 12;
-    static final int PAGE_SHIFT = 12;
+    static final int PAGE_SHIFT = X86_64.PAGE_SHIFT;
 
     /**
      * Field offsets of {@code struct devm_memmap_vmcore}; {@code match} (the namespace cookie) is not
@@ -136,7 +137,7 @@ public final class DevmMemmapList {
         Layout layout = Layout.of(info);
         long nextOff = offsetOr(info, "next", 0);
         long prevOff = offsetOr(info, "prev", 8);
-        long maxPfn = 1L << (info.findNumber("MAX_PHYSMEM_BITS").orElse(52) - PAGE_SHIFT);
+        long maxPfn = 1L << (info.findNumber("MAX_PHYSMEM_BITS").orElse(X86_64.MAX_PHYSMEM_BITS_L5) - PAGE_SHIFT);
         long headList = head + layout.entry();
         String where = kernel.physical().name();
         List<Entry> out = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.pmemdump.vmcore.elf;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.io.Ranges;
+import dev.pmemdump.vmcore.xlat.MappedRange;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -235,6 +236,11 @@ public final class ElfCore {
     /** The PT_LOAD headers in file order. */
     public List<ProgramHeader> loads() {
         return programHeaders.stream().filter(ProgramHeader::isLoad).toList();
+    }
+
+    /** What the PT_LOADs record of the kernel's virtual layout ({@code p_vaddr -> p_paddr}, p_memsz), in file order. */
+    public List<MappedRange> mappedRanges() {
+        return loads().stream().map(ph -> new MappedRange(ph.vaddr(), ph.paddr(), ph.memsz())).toList();
     }
 
     /** The PT_NOTE headers in file order. */

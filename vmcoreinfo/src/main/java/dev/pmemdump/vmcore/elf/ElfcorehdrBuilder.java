@@ -1,7 +1,5 @@
 package dev.pmemdump.vmcore.elf;
 
-import dev.pmemdump.vmcore.VmcoreInfoNote;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,7 +7,7 @@ import java.util.List;
  * Builds the elfcorehdr the first kernel leaves for the capture kernel (dump-formats.md §1.2):
  * the per-CPU PT_NOTEs, then the VMCOREINFO PT_NOTE, then the PT_LOADs in the order added, every
  * {@code p_offset} a physical address. The notes themselves live in the first kernel's memory at those
- * addresses ({@link #crashNoteBuffer}, {@link VmcoreInfoNote#kernelBuffer}).
+ * addresses ({@link #crashNoteBuffer}, {@code VmcoreInfoNote.kernelBuffer}).
  */
 public final class ElfcorehdrBuilder {
     private final ElfMachine machine;
@@ -27,9 +25,12 @@ public final class ElfcorehdrBuilder {
         return this;
     }
 
-    /** The {@code vmcoreinfo_note} buffer at {@code physAddr} ({@code VMCOREINFO_NOTE_SIZE} bytes). */
-    public ElfcorehdrBuilder vmcoreInfoNote(long physAddr, int pageSize) {
-        vmcoreInfoNote = ProgramHeader.elfcorehdrNote(physAddr, VmcoreInfoNote.kernelBufferSize(pageSize));
+    /**
+     * The {@code vmcoreinfo_note} buffer at {@code physAddr}, {@code bufferBytes} long
+     * ({@code VMCOREINFO_NOTE_SIZE}: {@code VmcoreInfoNote.kernelBufferSize}, which knows the note's name).
+     */
+    public ElfcorehdrBuilder vmcoreInfoNote(long physAddr, long bufferBytes) {
+        vmcoreInfoNote = ProgramHeader.elfcorehdrNote(physAddr, bufferBytes);
         return this;
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Physical memory of a crashed machine as some source holds it (a vmcore's PT_LOADs, a raw RAM
- * image). It knows nothing of virtual addresses; {@link X86_64Translation} sits on top of it.
+ * image). It knows nothing of virtual addresses; an {@link AddressTranslation} sits on top of it.
  */
 public interface PhysicalMemory {
 

@@ -1,45 +1,28 @@
 package dev.pmemdump.vmcore.xlat;
 
 import dev.pmemdump.io.CorruptInputException;
-import dev.pmemdump.vmcore.VmcoreInfo;
-import dev.pmemdump.vmcore.elf.ProgramHeader;
 
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.OptionalLong;
 
+import static dev.pmemdump.vmcore.xlat.X86_64.START_KERNEL_MAP;
+
 /**
  * x86_64 kernel address translation (dump-formats.md §1.2, §4.4): the kernel text map at
  * {@code __START_KERNEL_map} (pa = va - __START_KERNEL_map + phys_base), the direct map at
  * PAGE_OFFSET when its base is known (page_offset_base moves with KASLR and is not in VMCOREINFO),
- * and a 4- or 5-level page-table walk from {@code SYMBOL(init_top_pgt)} for everything else.
+ * and a 4- or 5-level page-table walk from {@code SYMBOL(init_top_pgt)} for everything else. The
+ * layout facts are {@link X86_64}'s; what this kernel chose comes in as {@link TranslationHints}.
  */
 public final class X86_64Translation implements AddressTranslation {
-    public static final long START_KERNEL_MAP = 0xffffffff80000000L;
-    public static final long PAGE_OFFSET_L4 = 0xffff888000000000L;
-    public static final long PAGE_OFFSET_L5 = 0xff11000000000000L;
-    /** KERNEL_IMAGE_SIZE of a kernel without KASLR; VMCOREINFO's NUMBER(KERNEL_IMAGE_SIZE) wins. */
-    public static final long DEFAULT_KERNEL_IMAGE_SIZE = 512L << 20;
-
-    // Page-table entry bits (arch/x86/include/asm/pgtable_types.h).
-    static final long PAGE_PRESENT = 0x1;
-    static final long PAGE_PSE = 0x80;
-    /** Physical address bits 12..51 of an entry. */
-    static final long ENTRY_ADDRESS_MASK = 0x000ffffffffff000L;
-    static final int ENTRIES_PER_TABLE = 512;
-    static final long PAGE_4K = 1L << 12;
-    static final long PAGE_2M = 1L << 21;
-    static final long PAGE_1G = 1L << 30;
-
     private static final String WALK_4K = "page tables (4 KiB page)";
     private static final String WALK_2M = "page tables (2 MiB page at PMD)";
     private static final String WALK_1G = "page tables (1 GiB page at PUD)";
-    private static final String[] LEVELS_4 = {"PGD", "PUD", "PMD", "PTE"};
-    private static final String[] LEVELS_5 = {"PGD", "P4D", "PUD", "PMD", "PTE"};
 
     private final PhysicalMemory memory;
     private final long topTable;
-    private final boolean fiveLevel;
+    private final X86_64.Paging paging;
     private final long physBase;
     private final long kernelImageSize;
     private final OptionalLong pageOffset;
@@ -65,7 +48,7 @@ public final class X86_64Translation implements AddressTranslation {
                              long kernelImageSize, OptionalLong pageOffset, long directMapBytes, long smeMask) {
         this.memory = memory;
         this.topTable = topTable;
-        this.fiveLevel = fiveLevel;
+        this.paging = X86_64.Paging.of(fiveLevel);
         this.physBase = physBase;
         this.kernelImageSize = kernelImageSize;
         this.pageOffset = pageOffset;
@@ -74,53 +57,28 @@ public final class X86_64Translation implements AddressTranslation {
     }
 
     /**
-     * The translation a dump describes: VMCOREINFO gives init_top_pgt, phys_base, the paging depth and
-     * the image size; the direct-map base is taken from the PT_LOADs when they show it, and the
-     * shortcut is used only up to the end of the RAM they cover.
+     * The translation the hints describe: NUMBER(pgtable_l5_enabled) picks the paging depth;
+     * phys_base is NUMBER(phys_base), else what the file header records, else what the text-map range
+     * shows, else 0; the top table is SYMBOL(init_top_pgt) (SYMBOL(init_level4_pgt) before 4.13); the
+     * direct-map base is taken from the mapped ranges when they show it, and the shortcut is used only
+     * up to the end of the RAM they cover.
      */
-    public static X86_64Translation of(VmcoreInfo info, PhysicalMemory memory, List<ProgramHeader> loads)
-            throws CorruptInputException {
-        boolean l5 = info.findNumber("pgtable_l5_enabled").orElse(0) != 0;
-        long physBase = info.findNumber("phys_base").isPresent() ? info.number("phys_base") : physBaseFromLoads(loads);
-        long pgt = info.findSymbol("init_top_pgt").isPresent() ? info.symbol("init_top_pgt")
-                : info.symbol("init_level4_pgt");
-        long ramEnd = 0;
-        for (ProgramHeader ph : loads) {
-            if (Long.compareUnsigned(ph.vaddr(), START_KERNEL_MAP) < 0) {
-                ramEnd = Math.max(ramEnd, ph.paddr() + ph.memsz());
-            }
+    public static X86_64Translation of(PhysicalMemory memory, TranslationHints hints) throws CorruptInputException {
+        boolean l5 = hints.number("pgtable_l5_enabled").orElse(0) != 0;
+        List<MappedRange> ranges = hints.mappedRanges();
+        OptionalLong physBaseNumber = hints.number("phys_base");
+        long physBase = physBaseNumber.isPresent() ? physBaseNumber.getAsLong()
+                : hints.recordedPhysBase().orElse(X86_64.physBase(ranges).orElse(0));
+        OptionalLong pgt = hints.symbol("init_top_pgt");
+        if (pgt.isEmpty()) {
+            pgt = hints.symbol("init_level4_pgt");
         }
-        return new X86_64Translation(memory, pgt - START_KERNEL_MAP + physBase, l5, physBase,
-                info.findNumber("KERNEL_IMAGE_SIZE").orElse(DEFAULT_KERNEL_IMAGE_SIZE), pageOffsetFromLoads(loads),
-                ramEnd, info.findNumber("sme_mask").orElse(0));
-    }
-
-    /** phys_base from the kernel-text PT_LOAD, as makedumpfile falls back to it; 0 without one. */
-    public static long physBaseFromLoads(List<ProgramHeader> loads) {
-        for (ProgramHeader ph : loads) {
-            if (Long.compareUnsigned(ph.vaddr(), START_KERNEL_MAP) >= 0) {
-                return ph.paddr() - (ph.vaddr() - START_KERNEL_MAP);
-            }
+        if (pgt.isEmpty()) {
+            throw hints.missing("SYMBOL(init_level4_pgt)");
         }
-        return 0;
-    }
-
-    /**
-     * PAGE_OFFSET shown by the direct-map PT_LOADs ({@code p_vaddr - p_paddr}, which all of them must
-     * agree on), or empty when there are none (makedumpfile -E output keeps them; other files may not).
-     */
-    public static OptionalLong pageOffsetFromLoads(List<ProgramHeader> loads) {
-        OptionalLong found = OptionalLong.empty();
-        for (ProgramHeader ph : loads) {
-            if (ph.vaddr() != 0 && Long.compareUnsigned(ph.vaddr(), START_KERNEL_MAP) < 0) {
-                long off = ph.vaddr() - ph.paddr();
-                if (found.isPresent() && found.getAsLong() != off) {
-                    return OptionalLong.empty();
-                }
-                found = OptionalLong.of(off);
-            }
-        }
-        return found;
+        return new X86_64Translation(memory, pgt.getAsLong() - START_KERNEL_MAP + physBase, l5, physBase,
+                hints.number("KERNEL_IMAGE_SIZE").orElse(X86_64.KERNEL_IMAGE_SIZE), X86_64.pageOffset(ranges),
+                X86_64.ramEnd(ranges), hints.number("sme_mask").orElse(0));
     }
 
     public long topTable() {
@@ -128,7 +86,7 @@ public final class X86_64Translation implements AddressTranslation {
     }
 
     public boolean fiveLevel() {
-        return fiveLevel;
+        return paging == X86_64.Paging.FIVE_LEVEL;
     }
 
     public long physBase() {
@@ -141,47 +99,47 @@ public final class X86_64Translation implements AddressTranslation {
 
     @Override
     public Mapping translate(long va) throws CorruptInputException {
-        if (Long.compareUnsigned(va - START_KERNEL_MAP, kernelImageSize) < 0) {
-            return new Mapping(va, va - START_KERNEL_MAP + physBase, PAGE_4K, "kernel text map");
+        if (X86_64.inKernelText(va, kernelImageSize)) {
+            return new Mapping(va, va - START_KERNEL_MAP + physBase, X86_64.PAGE_SIZE, "kernel text map");
         }
         if (pageOffset.isPresent() && Long.compareUnsigned(va - pageOffset.getAsLong(), directMapSize) < 0) {
-            return new Mapping(va, va - pageOffset.getAsLong(), PAGE_4K, "direct map");
+            return new Mapping(va, va - pageOffset.getAsLong(), X86_64.PAGE_SIZE, "direct map");
         }
         return walk(va);
     }
 
     /** Translates through the page tables only (no shortcut), as makedumpfile does for every address. */
     public Mapping walk(long va) throws CorruptInputException {
-        int vaBits = fiveLevel ? 57 : 48;
+        int vaBits = paging.vaBits();
         if ((va >> (vaBits - 1)) != 0 && (va >> (vaBits - 1)) != -1) {
-            throw new NotMappedException(memory.name(), va, "not canonical for " + (fiveLevel ? 5 : 4)
+            throw new NotMappedException(memory.name(), va, "not canonical for " + paging.levels().size()
                     + "-level paging");
         }
-        String[] levels = fiveLevel ? LEVELS_5 : LEVELS_4;
+        List<String> levels = paging.levels();
         long table = topTable;
-        for (int level = 0; level < levels.length; level++) {
-            int shift = 12 + 9 * (levels.length - 1 - level);
-            int index = (int) ((va >>> shift) & (ENTRIES_PER_TABLE - 1));
+        for (int level = 0; level < levels.size(); level++) {
+            int shift = paging.shift(level);
+            int index = (int) ((va >>> shift) & (X86_64.ENTRIES_PER_TABLE - 1));
             long entryAddress = table + 8L * index;
             long entry;
             try {
                 entry = memory.readLong(entryAddress, ByteOrder.LITTLE_ENDIAN);
             } catch (CorruptInputException e) {
-                throw new NotMappedException(memory.name(), va, levels[level] + " table at physical 0x"
+                throw new NotMappedException(memory.name(), va, levels.get(level) + " table at physical 0x"
                         + Long.toHexString(table) + " is not in the dump", e);
             }
-            if ((entry & PAGE_PRESENT) == 0) {
-                throw new NotMappedException(memory.name(), va, levels[level] + " entry " + index + " (0x"
+            if ((entry & X86_64.PTE_PRESENT) == 0) {
+                throw new NotMappedException(memory.name(), va, levels.get(level) + " entry " + index + " (0x"
                         + Long.toHexString(entry) + " at physical 0x" + Long.toHexString(entryAddress) + ") is not present");
             }
-            long address = entry & ENTRY_ADDRESS_MASK & ~smeMask;
-            boolean leaf = level == levels.length - 1;
-            boolean large = (entry & PAGE_PSE) != 0 && (shift == 30 || shift == 21);
+            long address = entry & X86_64.ENTRY_ADDRESS_MASK & ~smeMask;
+            boolean leaf = level == levels.size() - 1;
+            long size = 1L << shift;
+            boolean large = (entry & X86_64.PTE_PSE) != 0 && (size == X86_64.PAGE_1G || size == X86_64.PAGE_2M);
             if (leaf || large) {
-                long pageSize = 1L << shift;
-                long base = address & -pageSize;
-                return new Mapping(va, base | (va & (pageSize - 1)), pageSize,
-                        leaf ? WALK_4K : pageSize == PAGE_1G ? WALK_1G : WALK_2M);
+                long base = address & -size;
+                return new Mapping(va, base | (va & (size - 1)), size,
+                        leaf ? WALK_4K : size == X86_64.PAGE_1G ? WALK_1G : WALK_2M);
             }
             table = address;
         }

@@ -4,12 +4,13 @@ import dev.pmemdump.io.Bytes;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.vmcore.VmcoreInfo;
+import dev.pmemdump.vmcore.VmcoreInfoHints;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
 import dev.pmemdump.vmcore.elf.ElfCore;
 import dev.pmemdump.vmcore.elf.ElfCoreWriter;
 import dev.pmemdump.vmcore.elf.ElfMachine;
+import dev.pmemdump.vmcore.elf.ElfPhysicalMemory;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
-import dev.pmemdump.vmcore.xlat.ElfPhysicalMemory;
 import dev.pmemdump.vmcore.xlat.FlatPhysicalMemory;
 import dev.pmemdump.vmcore.xlat.KernelMemory;
 import dev.pmemdump.vmcore.xlat.X86_64Translation;
@@ -182,7 +183,8 @@ class DevmMemmapListTest {
             ElfCore core = ElfCore.open(img);
             VmcoreInfo fromDump = VmcoreInfoNote.from(core);
             ElfPhysicalMemory phys = new ElfPhysicalMemory(core);
-            KernelMemory km = new KernelMemory(phys, X86_64Translation.of(fromDump, phys, core.loads()),
+            KernelMemory km = new KernelMemory(phys, X86_64Translation.of(phys,
+                    VmcoreInfoHints.of(fromDump).withMappedRanges(core.mappedRanges())),
                     ByteOrder.LITTLE_ENDIAN);
             assertEquals(newestFirst(regs), DevmMemmapList.restore(fromDump, km).orElseThrow());
         }

@@ -4,7 +4,6 @@ import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.vmcore.VmcoreInfo;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
-import dev.pmemdump.vmcore.xlat.ElfPhysicalMemory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -65,7 +65,7 @@ class ElfCoreWriterTest {
         byte[] vbuf = VmcoreInfoNote.kernelBuffer(info, ByteOrder.LITTLE_ENDIAN, 4096);
         assertEquals(4132, vbuf.length);
         System.arraycopy(vbuf, 0, mem, (int) VMCOREINFO_NOTE, vbuf.length);
-        hdr.vmcoreInfoNote(VMCOREINFO_NOTE, 4096);
+        hdr.vmcoreInfoNote(VMCOREINFO_NOTE, VmcoreInfoNote.kernelBufferSize(4096));
         // kernel text, also inside the first RAM load (as on x86_64)
         hdr.kernelText(0xffffffff81000000L, 0x200000, 0x100000)
                 .ram(0x100000, 0x700000, 0xffff888000000000L)

@@ -5,8 +5,10 @@ import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.testing.Tools;
 import dev.pmemdump.vmcore.VmcoreInfo;
+import dev.pmemdump.vmcore.VmcoreInfoHints;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
 import dev.pmemdump.vmcore.elf.ElfCore;
+import dev.pmemdump.vmcore.elf.ElfPhysicalMemory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +36,7 @@ class X86_64TranslationFixtureTest {
         core = ElfCore.open(image);
         info = VmcoreInfoNote.from(core);
         ElfPhysicalMemory phys = new ElfPhysicalMemory(core);
-        xlat = X86_64Translation.of(info, phys, core.loads());
+        xlat = X86_64Translation.of(phys, VmcoreInfoHints.of(info).withMappedRanges(core.mappedRanges()));
         kernel = new KernelMemory(phys, xlat, ByteOrder.LITTLE_ENDIAN);
     }
 
@@ -49,7 +51,7 @@ class X86_64TranslationFixtureTest {
         assertEquals(0x8600000L - 0x2e000000L, xlat.physBase());
         assertEquals(false, xlat.fiveLevel());
         // init_top_pgt lies in the kernel image
-        assertEquals(0xffffffffafa10000L - X86_64Translation.START_KERNEL_MAP + xlat.physBase(), xlat.topTable());
+        assertEquals(0xffffffffafa10000L - X86_64.START_KERNEL_MAP + xlat.physBase(), xlat.topTable());
     }
 
     @Test

@@ -1,8 +1,7 @@
-package dev.pmemdump.vmcore.xlat;
+package dev.pmemdump.vmcore.elf;
 
 import dev.pmemdump.io.CorruptInputException;
-import dev.pmemdump.vmcore.elf.ElfCore;
-import dev.pmemdump.vmcore.elf.ProgramHeader;
+import dev.pmemdump.vmcore.xlat.PhysicalMemory;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -20,7 +20,7 @@ for p in $progs; do
     f=$(command -v "$p"); cp "$f" "$st/usr/bin/"
     libs="$libs $(ldd "$f" | grep -o '/[^ ]*' | sort -u)"
 done
-# the shared libraries of the runtime on the share (capture kernel)
+# the shared libraries of the runtime on the share
 [ -n "$jre" ] && libs="$libs $(ldd "$jre/bin/java" "$jre"/lib/*.so "$jre"/lib/server/*.so 2>/dev/null | grep -o '/[^ ]*\.so[^ ]*' | grep -v "^$jre/" | sort -u)"
 for l in $(echo $libs | tr ' ' '\n' | sort -u); do mkdir -p "$st$(dirname "$l")"; cp -L "$l" "$st$l"; done
 # ndctl's modprobe.d rule replaces libnvdimm's insmod line by an "install" command: name it ourselves.

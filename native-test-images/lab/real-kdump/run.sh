@@ -5,8 +5,9 @@
 # end not 2 MiB aligned), labels v1.2, fsdax --map=dev, fsdax --map=mem (its struct pages scattered
 # over RAM in 4 KiB pages), a raw namespace in the same 128 MiB section (half-populated vmemmap) and
 # devdax --map=dev. The first kernel (guest.sh) writes known lines into each namespace, loads the
-# capture kernel with kexec_load while a copy of /proc/iomem with "Persistent Memory" relabelled
-# "System RAM" is bind-mounted over /proc/iomem (so no PF_DEV: stock kexec-tools), and crashes; the
+# capture kernel with `pmemdump loadplan kexec-load` (kexec_load in a private mount namespace over a
+# copy of /proc/iomem with "Persistent Memory" relabelled "System RAM"; no PF_DEV: stock
+# kexec-tools; pmemdump.pmem= on the capture command line), and crashes; the
 # capture kernel (capture.sh) copies /proc/vmcore and runs makedumpfile and pmemdump on it.
 # Leaves in WORKDIR/share: first-kernel and capture-kernel records, vmcore.raw, the dumps.
 # Needs qemu-system-x86, linux-image-amd64, busybox-static, ndctl, daxctl, pmdk-tools, kexec-tools,
@@ -21,7 +22,7 @@ jlink=${JAVA_HOME:+$JAVA_HOME/bin/jlink}
 rm -rf "$share/jre"
 "$jlink" --add-modules java.base,jdk.unsupported --strip-debug --no-man-pages --no-header-files \
     --compress=zip-6 --output "$share/jre"
-"$here/build-initramfs.sh" "$work/first.cpio" first "$K"
+"$here/build-initramfs.sh" "$work/first.cpio" first "$K" "$share/jre"
 "$here/build-initramfs.sh" "$work/capture.cpio" capture "$K" "$share/jre"
 zstd -q -f -19 "$work/capture.cpio" -o "$share/capture.cpio.zst"
 cp "/boot/vmlinuz-$K" "$share/vmlinuz"

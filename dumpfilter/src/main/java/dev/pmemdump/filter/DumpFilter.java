@@ -15,7 +15,7 @@ import dev.pmemdump.filter.mm.PageFlags;
 import dev.pmemdump.filter.pmem.PmemMetadata;
 import dev.pmemdump.filter.pmem.PmemPolicy;
 import dev.pmemdump.filter.pmem.RamMemmap;
-import dev.pmemdump.loadplan.Iomem;
+import dev.pmemdump.vmcore.iomem.Iomem;
 import dev.pmemdump.filter.kdump.KdumpWriter;
 import dev.pmemdump.filter.page.FileSink;
 import dev.pmemdump.filter.page.PageBitmap;

@@ -1,13 +1,9 @@
 package dev.pmemdump.loadplan;
 
-import dev.pmemdump.io.AtomicOutput;
 import dev.pmemdump.vmcore.elf.ElfCoreWriter;
 import dev.pmemdump.vmcore.elf.ElfMachine;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,16 +32,5 @@ public final class Elfcorehdr {
         int align = plan.mode() == LoadMode.FILE
                 ? ElfCoreWriter.KERNEL_ELFCOREHDR_ALIGN : ElfCoreWriter.KEXEC_TOOLS_ELFCOREHDR_ALIGN;
         return ElfCoreWriter.elfcorehdr(ElfMachine.X86_64, programHeaders(plan.notes(), plan.loads()), align);
-    }
-
-    /** Writes {@code bytes} to {@code out} atomically: complete or not at all. */
-    public static void write(Path out, byte[] bytes) throws IOException {
-        try (AtomicOutput o = AtomicOutput.create(out)) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) {
-                o.channel().write(buf);
-            }
-            o.commit();
-        }
     }
 }

@@ -1,5 +1,9 @@
 package dev.pmemdump.loadplan;
 
+import dev.pmemdump.vmcore.iomem.Iomem;
+import dev.pmemdump.vmcore.iomem.Resource;
+import dev.pmemdump.io.Range;
+
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
 
@@ -22,13 +26,13 @@ import java.util.Optional;
  */
 public final class LoadPlan {
     private final LoadMode mode;
-    private final List<PhysRange> crashKernel;
+    private final List<Range> crashKernel;
     private final String crashKernelOrigin;
     private final List<NoteBuffer> notes;
     private final List<Load> loads;
     private final List<String> warnings;
 
-    private LoadPlan(LoadMode mode, List<PhysRange> crashKernel, String crashKernelOrigin, List<NoteBuffer> notes,
+    private LoadPlan(LoadMode mode, List<Range> crashKernel, String crashKernelOrigin, List<NoteBuffer> notes,
                      List<Load> loads, List<String> warnings) {
         this.mode = mode;
         this.crashKernel = List.copyOf(crashKernel);
@@ -40,7 +44,7 @@ public final class LoadPlan {
 
     public static LoadPlan build(Iomem iomem, PlanOptions o) throws CorruptInputException {
         List<String> warnings = new ArrayList<>();
-        List<PhysRange> crash = iomem.named(Resource.CRASH_KERNEL).stream().map(Resource::range).toList();
+        List<Range> crash = iomem.named(Resource.CRASH_KERNEL).stream().map(Resource::range).toList();
         String crashOrigin = iomem.source();
         if (crash.isEmpty()) {
             if (o.crashKernel().isEmpty()) {
@@ -64,11 +68,11 @@ public final class LoadPlan {
         RangeSet allRam = RangeSet.of(iomem.matching(Resource::isSystemRam).stream().map(Resource::range).toList());
         RangeSet ram = allRam.minus(crash);
         if (o.mode() == LoadMode.FILE) {
-            ram = ram.minus(new PhysRange(0, X86Layout.LOW_1M - 1));
+            ram = ram.minus(new Range(0, X86Layout.LOW_1M));
         } else {
             ram = ram.minus(iomem.named(Resource.GART).stream().map(Resource::range).toList());
         }
-        List<PhysRange> pmem = List.of();
+        List<Range> pmem = List.of();
         if (o.pmem()) {
             List<Resource> pmemResources = new ArrayList<>(iomem.named(Resource.PERSISTENT_MEMORY));
             if (o.includeLegacyPmem()) {
@@ -78,15 +82,15 @@ public final class LoadPlan {
                     .minus(allRam.ranges()).minus(crash).ranges();
         }
 
-        PhysRange backupSource = o.mode() == LoadMode.LOAD ? backupSource(iomem) : null;
-        long backupDest = crash.stream().mapToLong(PhysRange::start).min().orElseThrow();
+        Range backupSource = o.mode() == LoadMode.LOAD ? backupSource(iomem) : null;
+        long backupDest = crash.stream().mapToLong(Range::start).min().orElseThrow();
         List<Load> memory = new ArrayList<>();
-        for (PhysRange r : ram.ranges()) {
+        for (Range r : ram.ranges()) {
             long source = r.equals(backupSource) ? backupDest : r.start();
-            memory.add(new Load(Load.Kind.RAM, r.start(), pageOffset + r.start(), r.size(), source, false));
+            memory.add(new Load(Load.Kind.RAM, r.start(), pageOffset + r.start(), r.length(), source, false));
         }
-        for (PhysRange r : pmem) {
-            memory.add(new Load(Load.Kind.PMEM, r.start(), pageOffset + r.start(), r.size(), r.start(), true));
+        for (Range r : pmem) {
+            memory.add(new Load(Load.Kind.PMEM, r.start(), pageOffset + r.start(), r.length(), r.start(), true));
         }
         if (o.mode() == LoadMode.LOAD) {
             // kexec-tools keeps /proc/iomem's address order; the kernel appends the pmem walk after RAM.
@@ -144,10 +148,10 @@ public final class LoadPlan {
     }
 
     /** kexec-tools' backup area: the first System RAM below 640 KiB, cut at 640 KiB. */
-    private static PhysRange backupSource(Iomem iomem) {
+    private static Range backupSource(Iomem iomem) {
         for (Resource r : iomem.matching(Resource::isSystemRam)) {
             if (r.start() <= X86Layout.BACKUP_SRC_END) {
-                return new PhysRange(r.start(), Math.min(r.end(), X86Layout.BACKUP_SRC_END));
+                return new Range(r.start(), Math.min(r.range().end(), X86Layout.BACKUP_SRC_END + 1));
             }
         }
         return null;
@@ -158,7 +162,7 @@ public final class LoadPlan {
     }
 
     /** The crashkernel ranges left out of the dump (from iomem, or placed from crashkernel=). */
-    public List<PhysRange> crashKernel() {
+    public List<Range> crashKernel() {
         return crashKernel;
     }
 

@@ -1,12 +1,12 @@
 package dev.pmemdump.images;
 
-import dev.pmemdump.loadplan.Iomem;
+import dev.pmemdump.vmcore.iomem.Iomem;
 import dev.pmemdump.loadplan.KernelFacts;
 import dev.pmemdump.loadplan.Load;
 import dev.pmemdump.loadplan.LoadMode;
 import dev.pmemdump.loadplan.LoadPlan;
 import dev.pmemdump.loadplan.NoteBuffer;
-import dev.pmemdump.loadplan.PhysRange;
+import dev.pmemdump.io.Range;
 import dev.pmemdump.loadplan.PlanOptions;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
 import dev.pmemdump.vmcore.elf.ElfCore;
@@ -87,8 +87,8 @@ final class Capture {
         int align = mode == LoadMode.FILE ? ElfCoreWriter.KERNEL_ELFCOREHDR_ALIGN
                 : ElfCoreWriter.KEXEC_TOOLS_ELFCOREHDR_ALIGN;
         byte[] hdr = ElfCoreWriter.elfcorehdr(ElfMachine.X86_64, phdrs, align);
-        PhysRange crash = plan.crashKernel().getLast();
-        long at = (crash.end() + 1 - hdr.length) & -Linux61.PAGE_SIZE;
+        Range crash = plan.crashKernel().getLast();
+        long at = (crash.end() - hdr.length) & -Linux61.PAGE_SIZE;
         k.ram().putBytes(at, hdr);
         ImageBuilder.writeBytes(elfcorehdrOut, hdr);
         for (MemoryImage m : memory.images()) {

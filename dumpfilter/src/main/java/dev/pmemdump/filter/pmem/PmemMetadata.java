@@ -3,8 +3,8 @@ package dev.pmemdump.filter.pmem;
 import dev.pmemdump.filter.pmem.PmemPolicy.PfnRange;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.Ranges;
-import dev.pmemdump.loadplan.Iomem;
-import dev.pmemdump.loadplan.Resource;
+import dev.pmemdump.vmcore.iomem.Iomem;
+import dev.pmemdump.vmcore.iomem.Resource;
 import dev.pmemdump.pmem.InfoBlock;
 import dev.pmemdump.pmem.PfnInfoBlock;
 import dev.pmemdump.pmem.Uuids;
@@ -96,7 +96,7 @@ public final class PmemMetadata {
         if (iomem != null) {
             List<PfnRange> r = new ArrayList<>();
             for (Resource res : iomem.named(DEVICE_BACKED_VMEMMAP)) {
-                r.add(new PfnRange(res.start() / pageSize, (res.end() + 1 + pageSize - 1) / pageSize));
+                r.add(new PfnRange(res.start() / pageSize, (res.range().end() + pageSize - 1) / pageSize));
             }
             if (!r.isEmpty()) {
                 return new Found("Device Backed Vmemmap in " + iomem.source(), r, inRam);

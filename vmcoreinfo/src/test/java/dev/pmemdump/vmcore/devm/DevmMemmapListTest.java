@@ -1,5 +1,6 @@
 package dev.pmemdump.vmcore.devm;
 
+import dev.pmemdump.testing.Outputs;
 import dev.pmemdump.io.Bytes;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.MappedImage;
@@ -175,9 +176,9 @@ class DevmMemmapListTest {
         List<DevmMemmapList.Registration> regs = namespaces(4);
         DevmMemmapList.export(ram, xlat, ByteOrder.LITTLE_ENDIAN, HEAD, regs, DevmMemmapList.Layout.LP64);
         Path vmcore = tmp.resolve("vmcore");
-        ElfCoreWriter.writeVmcore(vmcore, ElfMachine.X86_64, 4096, List.of(VmcoreInfoNote.toNote(info())),
+        Outputs.written(vmcore, o -> ElfCoreWriter.writeVmcore(o, ElfMachine.X86_64, 4096, List.of(VmcoreInfoNote.toNote(info())),
                 List.of(ProgramHeader.load(ProgramHeader.PF_RWX, 0x2000000, 0xffffffff82000000L, 0x2000000, 0x1000000),
-                        ProgramHeader.load(ProgramHeader.PF_RWX, 0, PAGE_OFFSET, 0, RAM)), ram);
+                        ProgramHeader.load(ProgramHeader.PF_RWX, 0, PAGE_OFFSET, 0, RAM)), ram));
         try (MappedImage img = MappedImage.open(vmcore, MappedImage.Access.READ_ONLY)) {
             ElfCore core = ElfCore.open(img);
             VmcoreInfo fromDump = VmcoreInfoNote.from(core);

@@ -1,5 +1,7 @@
 package dev.pmemdump.cli;
 
+import dev.pmemdump.testing.Outputs;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pmemdump.testing.Fixtures;
@@ -103,8 +105,9 @@ class VmcoreinfoCliTest {
                 .pageSize(4096).symbol("mem_section", pageOffset + 0x2000000).number("phys_base", 0)
                 .symbol("init_top_pgt", 0xffffffff82a10000L).build("synthetic"), head, DevmMemmapList.Layout.LP64);
         Path file = tmp.resolve("vmcore");
-        ElfCoreWriter.writeVmcore(file, ElfMachine.X86_64, 4096, List.of(VmcoreInfoNote.toNote(info)),
-                List.of(ProgramHeader.load(ProgramHeader.PF_RWX, 0, pageOffset, 0, 48 << 20)), ram);
+        Outputs.written(file, o -> ElfCoreWriter.writeVmcore(o, ElfMachine.X86_64, 4096,
+                List.of(VmcoreInfoNote.toNote(info)),
+                List.of(ProgramHeader.load(ProgramHeader.PF_RWX, 0, pageOffset, 0, 48 << 20)), ram));
 
         Result r = run("vmcoreinfo", "devm-list", file.toString());
         assertEquals(0, r.exit(), r.err());
@@ -121,8 +124,9 @@ class VmcoreinfoCliTest {
 
         // a dangling next pointer: one line naming the file, exit 65
         mem.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0x1000040, pageOffset + (1L << 40));
-        ElfCoreWriter.writeVmcore(file, ElfMachine.X86_64, 4096, List.of(VmcoreInfoNote.toNote(info)),
-                List.of(ProgramHeader.load(ProgramHeader.PF_RWX, 0, pageOffset, 0, 48 << 20)), ram);
+        Outputs.written(file, o -> ElfCoreWriter.writeVmcore(o, ElfMachine.X86_64, 4096,
+                List.of(VmcoreInfoNote.toNote(info)),
+                List.of(ProgramHeader.load(ProgramHeader.PF_RWX, 0, pageOffset, 0, 48 << 20)), ram));
         r = run("vmcoreinfo", "devm-list", file.toString());
         assertEquals(65, r.exit());
         assertEquals(1, r.err().lines().count(), r.err());

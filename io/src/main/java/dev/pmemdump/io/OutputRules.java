@@ -1,5 +1,6 @@
 package dev.pmemdump.io;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,6 +37,14 @@ public record OutputRules(boolean force, String forceOption, List<Path> inputs, 
 
     public OutputRules notOver(Path... more) {
         return notOver(List.of(more));
+    }
+
+    /**
+     * Throws the refusal {@link AtomicOutput#create} would throw for {@code target}, without creating
+     * anything: for commands that check every output before they start (makedumpfile does).
+     */
+    public void check(Path target) throws IOException {
+        OutputTarget.resolve(target, this);
     }
 
     /** These rules without the fsync: for outputs that can be regenerated (scenario images). */

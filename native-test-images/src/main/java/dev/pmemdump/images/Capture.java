@@ -1,5 +1,7 @@
 package dev.pmemdump.images;
 
+import dev.pmemdump.io.AtomicOutput;
+
 import dev.pmemdump.vmcore.iomem.Iomem;
 import dev.pmemdump.loadplan.KernelFacts;
 import dev.pmemdump.loadplan.Load;
@@ -55,7 +57,7 @@ final class Capture {
 
     /** {@code deviceDumps}: vmcoredd notes the capture kernel's drivers added (placed before the CPU notes). */
     static Result run(FirstKernel k, ScenarioMemory memory, String iomemText, List<Note> deviceDumps,
-                      Path elfcorehdrOut, Path vmcoreOut)
+                      AtomicOutput elfcorehdrOut, AtomicOutput vmcoreOut)
             throws IOException {
         Scenario s = k.scenario();
         LoadMode mode = s.kexecFile() ? LoadMode.FILE : LoadMode.LOAD;
@@ -90,12 +92,15 @@ final class Capture {
         Range crash = plan.crashKernel().getLast();
         long at = (crash.end() - hdr.length) & -Linux61.PAGE_SIZE;
         k.ram().putBytes(at, hdr);
-        ImageBuilder.writeBytes(elfcorehdrOut, hdr);
+        elfcorehdrOut.writeAll(MemorySegment.ofArray(hdr));
+        elfcorehdrOut.commit();
         for (MemoryImage m : memory.images()) {
             m.force(); // from here on, holes of the images are skipped instead of read
         }
-        ElfCore core = ElfCore.read(MemorySegment.ofArray(hdr), elfcorehdrOut.toString(), ElfCore.Layout.ELFCOREHDR);
+        ElfCore core = ElfCore.read(MemorySegment.ofArray(hdr), elfcorehdrOut.target().toString(),
+                ElfCore.Layout.ELFCOREHDR);
         ElfcorehdrConverter.convert(core, memory, deviceDumps, Linux61.PAGE_SIZE, vmcoreOut);
+        vmcoreOut.commit();
         return new Result(plan.loads(), hdr);
     }
 }

@@ -6,10 +6,10 @@ import static dev.pmemdump.images.Linux61.PAGE_SIZE;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.pmemdump.io.AtomicOutput;
+import dev.pmemdump.io.TextInput;
+import java.nio.ByteBuffer;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -110,14 +110,15 @@ public record Manifest(String kernelRelease, long seed, long pageSize, ExpectedR
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     }
 
+    /** A manifest lists ranges and canaries, not pages: far below this even for terabyte scenarios. */
+    static final int MAX_BYTES = 64 << 20;
+
     public static Manifest read(Path file) throws IOException {
-        return mapper().readValue(file.toFile(), Manifest.class);
+        return mapper().readValue(TextInput.read(file, MAX_BYTES, "a scenario manifest"), Manifest.class);
     }
 
-    public void write(Path file) throws IOException {
-        try (AtomicOutput out = AtomicOutput.create(file)) {
-            out.channel().write(ByteBuffer.wrap(mapper().writeValueAsBytes(this)));
-            out.commit();
-        }
+    /** The manifest as the JSON bytes of {@code manifest.json}. */
+    public byte[] toJson() throws IOException {
+        return mapper().writeValueAsBytes(this);
     }
 }

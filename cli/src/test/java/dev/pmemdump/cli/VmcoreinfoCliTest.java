@@ -152,7 +152,8 @@ class VmcoreinfoCliTest {
         assertEquals(0, r.exit(), r.err());
         assertEquals("DEVICE: nvdimm_0\n8128 bytes copied from 0x1040 to " + x + "\n", r.out());
         assertArrayEquals(data, Arrays.copyOf(Files.readAllBytes(x), data.length));
-        r = run("notes", "extract", vmcore.toString(), "--note", "2", "-o", x.toString());
+        // x.bin exists now: replacing it takes --force
+        r = run("notes", "extract", vmcore.toString(), "--note", "2", "-o", x.toString(), "--force");
         assertEquals(0, r.exit(), r.err());
         assertArrayEquals(Files.readAllBytes(Fixtures.path(DIR + "host-analysis/VMCOREINFO.txt")), Files.readAllBytes(x));
     }

@@ -153,6 +153,11 @@ public final class AtomicOutput implements AutoCloseable {
         }
     }
 
+    /** True when bytes go to a temporary file renamed to the target (false: a device or FIFO, in place). */
+    boolean renamed() {
+        return temp != null;
+    }
+
     /** The file written in the end: the target, or what a symbolic link at the target names. */
     Path written() {
         return written;

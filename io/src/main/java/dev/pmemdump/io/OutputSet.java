@@ -28,7 +28,8 @@ public final class OutputSet implements AutoCloseable {
     public AtomicOutput create(Path target) throws IOException {
         AtomicOutput o = AtomicOutput.open(target, rules, this);
         for (AtomicOutput m : members) {
-            if (m.written().equals(o.written())) {
+            // a device or FIFO may well be named twice (--json-report /dev/null --html-report /dev/null)
+            if (o.renamed() && m.written().equals(o.written())) {
                 o.discard();
                 throw new OutputRefusedException(target, OutputRefusedException.Reason.DUPLICATE,
                         "given twice as an output");

@@ -1,5 +1,7 @@
 package dev.pmemdump.cli;
 
+import dev.pmemdump.io.Range;
+
 import dev.pmemdump.testing.Outputs;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -96,11 +98,11 @@ class VmcoreinfoCliTest {
         MemorySegment mem = MemorySegment.ofArray(new byte[48 << 20]);
         FlatPhysicalMemory ram = new FlatPhysicalMemory("ram", mem, 0);
         X86_64Translation x = new X86_64Translation(ram, 0, false, 0, 1L << 30, OptionalLong.of(pageOffset), 46, 0);
-        long[] a = DevmMemmapList.memmapPfnRange(0x140000000L, 0, 0x1200000);
-        long[] b = DevmMemmapList.memmapPfnRange(0x240000000L, 0x1000, 0x2200000);
+        Range a = DevmMemmapList.memmapPfnRange(0x140000000L, 0, 0x1200000);
+        Range b = DevmMemmapList.memmapPfnRange(0x240000000L, 0x1000, 0x2200000);
         DevmMemmapList.export(ram, x, ByteOrder.LITTLE_ENDIAN, head, List.of(
-                new DevmMemmapList.Registration(pageOffset + 0x1000000, a[0], a[1], 1),
-                new DevmMemmapList.Registration(pageOffset + 0x1000040, b[0], b[1], 2)), DevmMemmapList.Layout.LP64);
+                new DevmMemmapList.Registration(pageOffset + 0x1000000, a.start(), a.end(), 1),
+                new DevmMemmapList.Registration(pageOffset + 0x1000040, b.start(), b.end(), 2)), DevmMemmapList.Layout.LP64);
         VmcoreInfo info = DevmMemmapList.withVmcoreInfoLines(VmcoreInfo.builder().osRelease("6.3.0-rc3-pmem")
                 .pageSize(4096).symbol("mem_section", pageOffset + 0x2000000).number("phys_base", 0)
                 .symbol("init_top_pgt", 0xffffffff82a10000L).build("synthetic"), head, DevmMemmapList.Layout.LP64);

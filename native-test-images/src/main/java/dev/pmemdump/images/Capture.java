@@ -35,20 +35,20 @@ final class Capture {
     /** The plan's PT_LOADs and the elfcorehdr bytes. */
     record Result(List<Load> loads, byte[] elfcorehdr) {
         /** Physical [start, end) of each PT_LOAD, in header order. */
-        List<long[]> segments() {
-            List<long[]> out = new ArrayList<>();
+        List<Range> segments() {
+            List<Range> out = new ArrayList<>();
             for (Load l : loads) {
-                out.add(new long[] {l.phys(), l.physEnd()});
+                out.add(new Range(l.phys(), l.physEnd()));
             }
             return out;
         }
 
         /** Physical [start, end) of each PT_LOAD that is not pmem. */
-        List<long[]> ramSegments() {
-            List<long[]> out = new ArrayList<>();
+        List<Range> ramSegments() {
+            List<Range> out = new ArrayList<>();
             for (Load l : loads) {
                 if (!l.isPmem()) {
-                    out.add(new long[] {l.phys(), l.physEnd()});
+                    out.add(new Range(l.phys(), l.physEnd()));
                 }
             }
             return out;

@@ -1,5 +1,7 @@
 package dev.pmemdump.images;
 
+import dev.pmemdump.io.Range;
+
 import dev.pmemdump.io.AtomicOutput;
 import dev.pmemdump.io.OutputRules;
 import dev.pmemdump.io.OutputSet;
@@ -94,13 +96,13 @@ public final class ImageBuilder {
                 List<Manifest.MetadataRange> metadata = new ArrayList<>();
                 for (PmemDevices.Placed p : k.pmem().withMemmap()) {
                     if (p.onDevice()) {
-                        long[] r = p.metadataPfns();
-                        metadata.add(new Manifest.MetadataRange(p.ns().dev(), r[0], r[1],
-                                Manifest.sha256OfPages(p.image(), r[0], r[1]), Manifest.MetadataRange.DEVICE));
+                        Range r = p.metadataPfns();
+                        metadata.add(new Manifest.MetadataRange(p.ns().dev(), r.start(), r.end(),
+                                Manifest.sha256OfPages(p.image(), r), Manifest.MetadataRange.DEVICE));
                     }
-                    for (long[] r : k.pmem().ramMemmapPfns(p)) {
-                        metadata.add(new Manifest.MetadataRange(p.ns().dev(), r[0], r[1],
-                                Manifest.sha256OfPages(k.ram(), r[0], r[1]), Manifest.MetadataRange.RAM));
+                    for (Range r : k.pmem().ramMemmapPfns(p)) {
+                        metadata.add(new Manifest.MetadataRange(p.ns().dev(), r.start(), r.end(),
+                                Manifest.sha256OfPages(k.ram(), r), Manifest.MetadataRange.RAM));
                     }
                 }
                 manifest = new Manifest(s.kernelRelease(), s.seed(), Linux61.PAGE_SIZE,

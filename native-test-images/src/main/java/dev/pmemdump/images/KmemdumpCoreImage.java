@@ -1,5 +1,7 @@
 package dev.pmemdump.images;
 
+import dev.pmemdump.io.Range;
+
 import dev.pmemdump.io.AtomicOutput;
 import dev.pmemdump.io.Writes;
 import dev.pmemdump.vmcore.VmcoreInfo;
@@ -109,15 +111,15 @@ final class KmemdumpCoreImage {
         out.add(region(k, "swapper_pg_dir", pgd, k.textPhys() + (pgd - Linux61.TEXT_VA), Linux61.PAGE_SIZE));
         for (PmemDevices.Placed p : k.pmem().withMemmap()) {
             if (p.onDevice()) {
-                long[] r = p.metadataPfns();
-                long pa = r[0] << Linux61.PAGE_SHIFT;
-                long len = (r[1] - r[0]) << Linux61.PAGE_SHIFT;
+                Range r = p.metadataPfns();
+                long pa = r.start() << Linux61.PAGE_SHIFT;
+                long len = r.length() << Linux61.PAGE_SHIFT;
                 out.add(new Region(p.ns().dev() + " metadata", Linux61.directMap(pa), pa, p.image().slice(pa, len)));
             }
-            for (long[] r : k.pmem().ramMemmapPfns(p)) {
-                long pa = r[0] << Linux61.PAGE_SHIFT;
+            for (Range r : k.pmem().ramMemmapPfns(p)) {
+                long pa = r.start() << Linux61.PAGE_SHIFT;
                 out.add(region(k, p.ns().dev() + " memmap in RAM", Linux61.directMap(pa), pa,
-                        (r[1] - r[0]) << Linux61.PAGE_SHIFT));
+                        r.length() << Linux61.PAGE_SHIFT));
             }
         }
         return out;

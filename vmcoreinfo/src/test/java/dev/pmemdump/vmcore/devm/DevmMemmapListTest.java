@@ -1,5 +1,7 @@
 package dev.pmemdump.vmcore.devm;
 
+import dev.pmemdump.io.Range;
+
 import dev.pmemdump.testing.Outputs;
 import dev.pmemdump.io.Bytes;
 import dev.pmemdump.io.CorruptInputException;
@@ -53,8 +55,8 @@ class DevmMemmapListTest {
     static List<DevmMemmapList.Registration> namespaces(int n) {
         List<DevmMemmapList.Registration> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            long[] r = DevmMemmapList.memmapPfnRange(0x140000000L + i * (4L << 30), 0, 0x1200000 + i * 0x200000L);
-            out.add(new DevmMemmapList.Registration(SLAB + 64L * i, r[0], r[1], 0xffff888003000000L + 0x400L * i));
+            Range r = DevmMemmapList.memmapPfnRange(0x140000000L + i * (4L << 30), 0, 0x1200000 + i * 0x200000L);
+            out.add(new DevmMemmapList.Registration(SLAB + 64L * i, r.start(), r.end(), 0xffff888003000000L + 0x400L * i));
         }
         return out;
     }
@@ -89,7 +91,7 @@ class DevmMemmapListTest {
     @Test
     void memmapRangeIsSubsectionAlignedPfns() {
         // start + pad = 0x140201000 -> pfn 0x140201, aligned down to 512 pages; dataoff 18 MiB = 0x1200 pages
-        assertArrayEquals(new long[]{0x140200, 0x141400}, DevmMemmapList.memmapPfnRange(0x140200000L, 0x1000, 0x1200000));
+        assertEquals(new Range(0x140200, 0x141400), DevmMemmapList.memmapPfnRange(0x140200000L, 0x1000, 0x1200000));
     }
 
     @Test

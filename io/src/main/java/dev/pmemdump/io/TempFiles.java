@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +28,8 @@ final class TempFiles {
     private static final long PID = ProcessHandle.current().pid();
     private static final AtomicLong SEQUENCE = new AtomicLong();
     private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final Thread HOOK = new Thread(TempFiles::deleteLive, "pmemdump-temp-cleanup");
 
     static {
@@ -39,7 +44,8 @@ final class TempFiles {
         Path temp = dir.resolve(prefix(target) + PID + "-" + SEQUENCE.incrementAndGet() + SUFFIX);
         LIVE.add(temp);
         try {
-            return Files.createFile(temp);
+            // 0600 like makedumpfile's dumpfiles: a dump holds the crashed system's memory
+            return Files.createFile(temp, OWNER_ONLY);
         } catch (IOException e) {
             LIVE.remove(temp);
             throw e;

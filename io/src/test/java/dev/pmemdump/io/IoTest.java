@@ -69,5 +69,7 @@ class IoTest {
             out.commit();
         }
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(target));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(target)), "a dump is readable by its owner only");
     }
 }

@@ -17,7 +17,7 @@ class CrashKernelTest {
 
     /** The fixture's first-kernel iomem without its "Crash kernel" line: iomem as it was before boot reserved it. */
     static Iomem unreservedFixture() throws Exception {
-        String text = Fixtures.text(IomemTest.KDUMP_IOMEM).replace("  0f000000-16ffffff : Crash kernel\n", "");
+        String text = Fixtures.text(LoadPlanTest.KDUMP_IOMEM).replace("  0f000000-16ffffff : Crash kernel\n", "");
         return Iomem.parse("34-iomem.txt", text);
     }
 
@@ -29,7 +29,7 @@ class CrashKernelTest {
         CrashKernelReservation r = CrashKernelReservation.place(unreservedFixture(),
                 CrashKernelSpec.fromCmdline(cmdline));
         assertEquals(List.of(Range.ofInclusive(0x0f000000, 0x16ffffff)), r.ranges());
-        assertEquals(Iomem.parse("x", Fixtures.text(IomemTest.KDUMP_IOMEM)).named("Crash kernel").getFirst().range(),
+        assertEquals(Iomem.parse("x", Fixtures.text(LoadPlanTest.KDUMP_IOMEM)).named("Crash kernel").getFirst().range(),
                 r.ranges().getFirst());
         assertEquals(1, dmesg.lines().filter(l -> l.endsWith("] " + r.message())).count(), r.message());
     }

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ElfcorehdrTest {
 
     private static LoadPlan fixturePlan(PlanOptions o) throws Exception {
-        return LoadPlan.build(Iomem.parse("34-iomem.txt", Fixtures.text(IomemTest.KDUMP_IOMEM)), o);
+        return LoadPlan.build(Iomem.parse("34-iomem.txt", Fixtures.text(LoadPlanTest.KDUMP_IOMEM)), o);
     }
 
     @Test

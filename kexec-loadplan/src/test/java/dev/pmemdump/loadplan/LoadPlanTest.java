@@ -18,10 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LoadPlanTest {
+    static final String KDUMP_IOMEM = "linux-6.1-qemu/kdump-file/first-kernel/34-iomem.txt";
+
     private static final long PO = X86Layout.PAGE_OFFSET;
 
     private static Iomem fixture() throws Exception {
-        return Iomem.parse("34-iomem.txt", Fixtures.text(IomemTest.KDUMP_IOMEM));
+        return Iomem.parse("34-iomem.txt", Fixtures.text(LoadPlanTest.KDUMP_IOMEM));
     }
 
     private static Load ram(long start, long end, long source) {

@@ -1,10 +1,7 @@
-package dev.pmemdump.loadplan;
-
-import dev.pmemdump.vmcore.iomem.Iomem;
-import dev.pmemdump.vmcore.iomem.Resource;
-import dev.pmemdump.io.Range;
+package dev.pmemdump.vmcore.iomem;
 
 import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.io.Range;
 import dev.pmemdump.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 

@@ -6,6 +6,7 @@ import dev.pmemdump.vmcore.elf.ElfCoreWriter;
 import dev.pmemdump.vmcore.elf.ElfMachine;
 import dev.pmemdump.vmcore.elf.Note;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
+import dev.pmemdump.vmcore.xlat.FlatPhysicalMemory;
 import dev.pmemdump.vmcore.xlat.PhysicalMemory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,23 +88,7 @@ class InputBoundsCliTest {
         Path vmcore = dir.resolve("vmcore");
         byte[] text = new byte[8 << 20];
         Arrays.fill(text, (byte) 'A');
-        MemorySegment ram = MemorySegment.ofArray(new byte[4096]);
-        PhysicalMemory memory = new PhysicalMemory() {
-            @Override
-            public String name() {
-                return "ram";
-            }
-
-            @Override
-            public boolean isPresent(long address, long length) {
-                return address >= 0 && address + length <= ram.byteSize();
-            }
-
-            @Override
-            public void read(long address, MemorySegment dst) {
-                MemorySegment.copy(ram, address, dst, 0, dst.byteSize());
-            }
-        };
+        PhysicalMemory memory = new FlatPhysicalMemory("ram", MemorySegment.ofArray(new byte[4096]), 0);
         Outputs.written(vmcore, o -> ElfCoreWriter.writeVmcore(o, ElfMachine.X86_64, 4096,
                 List.of(new Note("VMCOREINFO", 0, text)),
                 List.of(ProgramHeader.load(ProgramHeader.PF_RWX, 0, 0xffff888000000000L, 0, 4096)), memory));

@@ -1,6 +1,8 @@
 package dev.pmemdump.cli;
 
 import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.io.InputRefusedException;
+import dev.pmemdump.io.OutputRefusedException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -49,8 +51,11 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         if (t instanceof CorruptInputException || t instanceof EOFException) {
             return 65;
         }
-        if (t instanceof NoSuchFileException) {
+        if (t instanceof NoSuchFileException || t instanceof InputRefusedException) {
             return 66;
+        }
+        if (t instanceof OutputRefusedException) {
+            return 73;
         }
         if (t instanceof IOException) {
             return 74;

@@ -2,6 +2,9 @@ package dev.pmemdump.cli;
 
 import picocli.CommandLine;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 
 /** Entry point of the {@code pmemdump} tool. */
@@ -9,7 +12,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        // Not System.out: a PrintStream hides write errors even from checkError() of a writer on it.
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
+                System.out.charset()), true);
+        System.exit(run(out, new PrintWriter(System.err, true), args));
     }
 
     /** Runs one command line in-process with the given streams; returns the exit status. */
@@ -20,7 +26,13 @@ public final class Main {
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setExitCodeExceptionMapper(ErrorHandler::exitCode);
         try {
-            return cl.execute(args);
+            int status = cl.execute(args);
+            if (out.checkError()) {
+                // a closed pipe or a full device: what was printed is lost, so the run failed
+                err.println("pmemdump: standard output: write error (closed pipe or device full)");
+                return status == 0 ? 74 : status;
+            }
+            return status;
         } finally {
             out.flush();
             err.flush();

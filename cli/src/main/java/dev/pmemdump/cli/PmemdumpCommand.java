@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
                 "1:a check failed (verify, check-namespace)",
                 "2:bad command line",
                 "65:corrupt input (the message names file and offset)",
-                "66:input file missing",
+                "66:input file missing or not readable as a file (directory, FIFO)",
+                "73:output refused (exists without the force option, an input, a directory)",
                 "74:I/O error"})
 public final class PmemdumpCommand {
 }

@@ -1,5 +1,9 @@
 package dev.pmemdump.cli;
 
+import dev.pmemdump.io.Range;
+
+import dev.pmemdump.testing.Outputs;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pmemdump.testing.Fixtures;
@@ -94,17 +98,18 @@ class VmcoreinfoCliTest {
         MemorySegment mem = MemorySegment.ofArray(new byte[48 << 20]);
         FlatPhysicalMemory ram = new FlatPhysicalMemory("ram", mem, 0);
         X86_64Translation x = new X86_64Translation(ram, 0, false, 0, 1L << 30, OptionalLong.of(pageOffset), 46, 0);
-        long[] a = DevmMemmapList.memmapPfnRange(0x140000000L, 0, 0x1200000);
-        long[] b = DevmMemmapList.memmapPfnRange(0x240000000L, 0x1000, 0x2200000);
+        Range a = DevmMemmapList.memmapPfnRange(0x140000000L, 0, 0x1200000);
+        Range b = DevmMemmapList.memmapPfnRange(0x240000000L, 0x1000, 0x2200000);
         DevmMemmapList.export(ram, x, ByteOrder.LITTLE_ENDIAN, head, List.of(
-                new DevmMemmapList.Registration(pageOffset + 0x1000000, a[0], a[1], 1),
-                new DevmMemmapList.Registration(pageOffset + 0x1000040, b[0], b[1], 2)), DevmMemmapList.Layout.LP64);
+                new DevmMemmapList.Registration(pageOffset + 0x1000000, a.start(), a.end(), 1),
+                new DevmMemmapList.Registration(pageOffset + 0x1000040, b.start(), b.end(), 2)), DevmMemmapList.Layout.LP64);
         VmcoreInfo info = DevmMemmapList.withVmcoreInfoLines(VmcoreInfo.builder().osRelease("6.3.0-rc3-pmem")
                 .pageSize(4096).symbol("mem_section", pageOffset + 0x2000000).number("phys_base", 0)
                 .symbol("init_top_pgt", 0xffffffff82a10000L).build("synthetic"), head, DevmMemmapList.Layout.LP64);
         Path file = tmp.resolve("vmcore");
-        ElfCoreWriter.writeVmcore(file, ElfMachine.X86_64, 4096, List.of(VmcoreInfoNote.toNote(info)),
-                List.of(ProgramHeader.load(ProgramHeader.PF_RWX, 0, pageOffset, 0, 48 << 20)), ram);
+        Outputs.written(file, o -> ElfCoreWriter.writeVmcore(o, ElfMachine.X86_64, 4096,
+                List.of(VmcoreInfoNote.toNote(info)),
+                List.of(ProgramHeader.load(ProgramHeader.PF_RWX, 0, pageOffset, 0, 48 << 20)), ram));
 
         Result r = run("vmcoreinfo", "devm-list", file.toString());
         assertEquals(0, r.exit(), r.err());
@@ -121,8 +126,9 @@ class VmcoreinfoCliTest {
 
         // a dangling next pointer: one line naming the file, exit 65
         mem.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0x1000040, pageOffset + (1L << 40));
-        ElfCoreWriter.writeVmcore(file, ElfMachine.X86_64, 4096, List.of(VmcoreInfoNote.toNote(info)),
-                List.of(ProgramHeader.load(ProgramHeader.PF_RWX, 0, pageOffset, 0, 48 << 20)), ram);
+        Outputs.written(file, o -> ElfCoreWriter.writeVmcore(o, ElfMachine.X86_64, 4096,
+                List.of(VmcoreInfoNote.toNote(info)),
+                List.of(ProgramHeader.load(ProgramHeader.PF_RWX, 0, pageOffset, 0, 48 << 20)), ram));
         r = run("vmcoreinfo", "devm-list", file.toString());
         assertEquals(65, r.exit());
         assertEquals(1, r.err().lines().count(), r.err());
@@ -148,7 +154,8 @@ class VmcoreinfoCliTest {
         assertEquals(0, r.exit(), r.err());
         assertEquals("DEVICE: nvdimm_0\n8128 bytes copied from 0x1040 to " + x + "\n", r.out());
         assertArrayEquals(data, Arrays.copyOf(Files.readAllBytes(x), data.length));
-        r = run("notes", "extract", vmcore.toString(), "--note", "2", "-o", x.toString());
+        // x.bin exists now: replacing it takes --force
+        r = run("notes", "extract", vmcore.toString(), "--note", "2", "-o", x.toString(), "--force");
         assertEquals(0, r.exit(), r.err());
         assertArrayEquals(Files.readAllBytes(Fixtures.path(DIR + "host-analysis/VMCOREINFO.txt")), Files.readAllBytes(x));
     }

@@ -15,7 +15,7 @@ import dev.pmemdump.filter.mm.PageFlags;
 import dev.pmemdump.filter.pmem.PmemMetadata;
 import dev.pmemdump.filter.pmem.PmemPolicy;
 import dev.pmemdump.filter.pmem.RamMemmap;
-import dev.pmemdump.loadplan.Iomem;
+import dev.pmemdump.vmcore.iomem.Iomem;
 import dev.pmemdump.filter.kdump.KdumpWriter;
 import dev.pmemdump.filter.page.FileSink;
 import dev.pmemdump.filter.page.PageBitmap;
@@ -25,6 +25,7 @@ import dev.pmemdump.filter.report.HtmlReport;
 import dev.pmemdump.filter.report.SpanKind;
 import dev.pmemdump.filter.report.SpanRecorder;
 import dev.pmemdump.io.AtomicOutput;
+import dev.pmemdump.io.OutputSet;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
 import dev.pmemdump.io.Progress;
 
@@ -33,7 +34,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,14 +51,18 @@ public final class DumpFilter {
     private final Console console;
     private final InputStream stdin;
     private final OutputStream stdout;
+    private final OutputSet outputs;
     /** Milliseconds per phase (open, classify, write), for --html-report. */
     private final Map<String, Double> timingsMs = new LinkedHashMap<>();
 
-    public DumpFilter(MakedumpfileArgs args, Console console, InputStream stdin, OutputStream stdout) {
+    /** Output files are created in {@code outputs}; the caller commits them all once the run succeeded. */
+    public DumpFilter(MakedumpfileArgs args, Console console, InputStream stdin, OutputStream stdout,
+                      OutputSet outputs) {
         this.args = args;
         this.console = console;
         this.stdin = stdin;
         this.stdout = stdout;
+        this.outputs = outputs;
     }
 
     /** Runs the command. */
@@ -128,7 +132,7 @@ public final class DumpFilter {
         }
         byte[] notes = elf.crashInfo().notes();
         Path out = Path.of(args.operands().get(1));
-        try (AtomicOutput ao = AtomicOutput.create(out)) {
+        try (AtomicOutput ao = outputs.create(out)) {
             FileSink sink = new FileSink(ao.channel());
             CoreImageWriter.write(elf.core().machine(), notes, regions, elf.physical(), sink);
             report.writeBytes = sink.bytesWritten();
@@ -141,13 +145,7 @@ public final class DumpFilter {
     private void dumpDmesg(Path vmcore, Path logfile) throws IOException {
         try (DumpInput input = DumpInput.open(vmcore)) {
             byte[] log = PrintkRing.read(input.vmcoreinfo(), input.kernel()).getBytes(StandardCharsets.ISO_8859_1);
-            try (AtomicOutput ao = AtomicOutput.create(logfile)) {
-                ByteBuffer b = ByteBuffer.wrap(log);
-                while (b.hasRemaining()) {
-                    ao.channel().write(b);
-                }
-                ao.commit();
-            }
+            outputs.write(logfile, log);
         }
         console.msg("\nThe dmesg log is saved to " + logfile + ".\n");
     }
@@ -280,7 +278,7 @@ public final class DumpFilter {
             writeSplit(source, base, present, dumpable, report, saved);
         } else {
             Path out = Path.of(args.operands().get(1));
-            try (AtomicOutput ao = AtomicOutput.create(out)) {
+            try (AtomicOutput ao = outputs.create(out)) {
                 FileSink sink = new FileSink(ao.channel());
                 KdumpWriter.Result r = kdumpWriter(source, base, report).write(present, dumpable, sink, progress());
                 report.zero += r.zeroPages();
@@ -353,7 +351,7 @@ public final class DumpFilter {
             saved.add("STDOUT");
         } else {
             Path out = Path.of(args.operands().get(1));
-            try (AtomicOutput ao = AtomicOutput.create(out)) {
+            try (AtomicOutput ao = outputs.create(out)) {
                 FileSink sink = new FileSink(ao.channel());
                 ElfDumpWriter.write(elf.core().machine(), notes, phdrs, elf.physical(), sink, progress());
                 report.writeBytes = sink.bytesWritten();
@@ -427,7 +425,7 @@ public final class DumpFilter {
         List<AtomicOutput> outs = new ArrayList<>();
         try {
             for (int i = 0; i < names.size(); i++) {
-                AtomicOutput ao = AtomicOutput.create(Path.of(names.get(i)));
+                AtomicOutput ao = outputs.create(Path.of(names.get(i)));
                 outs.add(ao);
                 FileSink sink = new FileSink(ao.channel());
                 KdumpWriter.Options o = new KdumpWriter.Options(base.dumpLevel(), base.codec(), base.threads(), true,
@@ -448,7 +446,7 @@ public final class DumpFilter {
     }
 
     private void rearrange(Path out) throws IOException {
-        try (AtomicOutput ao = AtomicOutput.create(out)) {
+        try (AtomicOutput ao = outputs.create(out)) {
             new FlattenedReader("stdin", stdin).rebuild(new FileSink(ao.channel()));
             ao.commit();
         }
@@ -463,9 +461,8 @@ public final class DumpFilter {
                 ? String.join(", ", args.operands().subList(1, args.operands().size())) : args.operands().get(1);
         String format = args.elf() ? "ELF" : "kdump-compressed (pages: " + args.codec().label() + ")";
         String subtitle = in + " to " + out + ": -d " + level + ", " + format + (args.flatten() ? ", flattened" : "");
-        HtmlReport.write(FilterReportModel.of("pmemdump makedumpfile " + in, subtitle, report,
-                report.spans.map(source.present(), source.readable(), pmem, source.pageSize()), timingsMs),
-                Path.of(args.htmlReport()));
+        outputs.write(Path.of(args.htmlReport()), HtmlReport.bytes(FilterReportModel.of("pmemdump makedumpfile " + in, subtitle, report,
+                report.spans.map(source.present(), source.readable(), pmem, source.pageSize()), timingsMs)));
     }
 
     /** Adds the time since {@code since} to {@code phase}; returns now. */
@@ -484,10 +481,7 @@ public final class DumpFilter {
             rep.flush();
         }
         if (args.jsonReport() != null) {
-            try (AtomicOutput ao = AtomicOutput.create(Path.of(args.jsonReport()))) {
-                ao.channel().write(ByteBuffer.wrap(report.toJson()));
-                ao.commit();
-            }
+            outputs.write(Path.of(args.jsonReport()), report.toJson());
         }
         if (saved.size() == 1) {
             console.msg("\nThe dumpfile is saved to " + saved.get(0) + ".\n");

@@ -1,5 +1,6 @@
 package dev.pmemdump.filter;
 
+import dev.pmemdump.testing.Outputs;
 import dev.pmemdump.filter.elf.ElfProbe;
 import dev.pmemdump.filter.flat.FlattenedProbe;
 import dev.pmemdump.filter.kdump.KdumpProbe;
@@ -73,10 +74,11 @@ class InputProbeTest {
         byte[] ramText = "direct".getBytes(StandardCharsets.US_ASCII);
         MemorySegment.copy(MemorySegment.ofArray(ramText), 0, bytes, 0x5000, ramText.length);
         vmcore = dir.resolve("vmcore");
-        ElfCoreWriter.writeVmcore(vmcore, ElfMachine.X86_64, 4096, List.of(VmcoreInfoNote.toNote(info)),
+        Outputs.written(vmcore, o -> ElfCoreWriter.writeVmcore(o, ElfMachine.X86_64, 4096,
+                List.of(VmcoreInfoNote.toNote(info)),
                 List.of(ProgramHeader.load(ProgramHeader.PF_RWX, TEXT_PA, TEXT_VA, TEXT_PA, TEXT_SIZE),
                         ProgramHeader.load(ProgramHeader.PF_RWX, 0, DIRECT_MAP, 0, RAM_SIZE)),
-                new FlatPhysicalMemory("ram", bytes, 0));
+                new FlatPhysicalMemory("ram", bytes, 0)));
         kdump = dir.resolve("dump.kdump");
         try (ProbedDump elf = new ElfProbe().open(vmcore);
              FileChannel ch = FileChannel.open(kdump, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -183,9 +185,9 @@ class InputProbeTest {
         Path exec = variant("exec.elf", vmcore, size, 16, (byte) 2, (byte) 0);
         assertEquals(exec + ": offset 0x10: e_type 2 is not ET_CORE (4)", brokenMessage(new ElfProbe(), exec));
         Path noInfo = dir.resolve("no-vmcoreinfo.elf");
-        ElfCoreWriter.writeVmcore(noInfo, ElfMachine.X86_64, 4096, List.of(),
+        Outputs.written(noInfo, o -> ElfCoreWriter.writeVmcore(o, ElfMachine.X86_64, 4096, List.of(),
                 List.of(ProgramHeader.load(ProgramHeader.PF_RWX, 0, DIRECT_MAP, 0, 0x1000)),
-                new FlatPhysicalMemory("ram", MemorySegment.ofArray(new byte[0x1000]), 0));
+                new FlatPhysicalMemory("ram", MemorySegment.ofArray(new byte[0x1000]), 0)));
         assertEquals(noInfo + ": doesn't contain vmcoreinfo.", brokenMessage(new ElfProbe(), noInfo));
         // DumpInput passes the probe's error on unchanged
         IOException e = assertThrows(IOException.class, () -> DumpInput.open(exec));

@@ -1,5 +1,7 @@
 package dev.pmemdump.filter;
 
+import dev.pmemdump.testing.Outputs;
+
 import dev.pmemdump.filter.kdump.KdumpReader;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.MappedImage;
@@ -111,7 +113,8 @@ class PmemFilterTest {
                     }
                 }
             };
-            ElfCoreWriter.writeVmcore(vmcore, core.machine(), 4096, core.notes(), loads, both);
+            Outputs.written(vmcore, o -> ElfCoreWriter.writeVmcore(o, core.machine(), 4096, core.notes(), loads,
+                    both));
         }
         return vmcore;
     }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
@@ -41,9 +40,7 @@ public final class MappedImage implements AutoCloseable {
         Set<StandardOpenOption> options = access == Access.READ_WRITE
                 ? EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE)
                 : EnumSet.of(StandardOpenOption.READ);
-        if (!path.toFile().exists()) {
-            throw new NoSuchFileException(path.toString(), null, "no such file");
-        }
+        InputFiles.check(path);
         try (FileChannel ch = FileChannel.open(path, options)) {
             return map(path, ch, ch.size(), access);
         }

@@ -56,7 +56,7 @@ class IoTest {
     @Test
     void atomicOutputAppearsOnlyOnCommit() throws IOException {
         Path target = dir.resolve("dump");
-        try (AtomicOutput out = AtomicOutput.create(target)) {
+        try (AtomicOutput out = AtomicOutput.create(target, OutputRules.REPLACE)) {
             out.channel().write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
             assertFalse(Files.exists(target));
         }
@@ -64,10 +64,12 @@ class IoTest {
         try (var s = Files.list(dir)) {
             assertEquals(0, s.count(), "temporary file left behind");
         }
-        try (AtomicOutput out = AtomicOutput.create(target)) {
+        try (AtomicOutput out = AtomicOutput.create(target, OutputRules.REPLACE)) {
             out.channel().write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
             out.commit();
         }
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(target));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(target)), "a dump is readable by its owner only");
     }
 }

@@ -1,5 +1,9 @@
 package dev.pmemdump.loadplan;
 
+import dev.pmemdump.vmcore.iomem.Iomem;
+import dev.pmemdump.vmcore.iomem.Resource;
+import dev.pmemdump.io.Range;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +18,7 @@ import java.util.List;
  * Early boot reservations that {@code /proc/iomem} does not show (initrd, firmware tables inside RAM)
  * are not known here, so on such machines the real kernel may land lower.
  */
-public record CrashKernelReservation(List<PhysRange> ranges, String message) {
+public record CrashKernelReservation(List<Range> ranges, String message) {
 
     static final long CRASH_ALIGN = 16L << 20;
     static final long OFFSET_ALIGN = 1L << 20;
@@ -64,17 +68,17 @@ public record CrashKernelReservation(List<PhysRange> ranges, String message) {
                     ? "no range matches System RAM " + CrashKernelSpec.mb(ram) + "; the kernel reserves nothing"
                     : "size is zero; the kernel reserves nothing");
         }
-        List<PhysRange> free = freeMemory(iomem);
+        List<Range> free = freeMemory(iomem);
         long base;
         if (main.offset() != CrashKernelSpec.ANYWHERE) {
             base = main.offset();
-            PhysRange want = range(main, base, size);
+            Range want = range(main, base, size);
             if (base % OFFSET_ALIGN != 0) {
                 throw new CrashKernelException(main.text(), "offset 0x" + Long.toHexString(base)
                         + " is not 1 MiB aligned; reservation failed");
             }
             if (free.stream().noneMatch(r -> r.contains(want))) {
-                throw new CrashKernelException(main.text(), "memory " + want
+                throw new CrashKernelException(main.text(), "memory " + Resource.notation(want)
                         + " is in use or not RAM; reservation failed");
             }
         } else {
@@ -87,7 +91,7 @@ public record CrashKernelReservation(List<PhysRange> ranges, String message) {
                         + CrashKernelSpec.mb(size) + " (System RAM: " + CrashKernelSpec.mb(ram) + ")");
             }
         }
-        List<PhysRange> out = new ArrayList<>();
+        List<Range> out = new ArrayList<>();
         out.add(range(main, base, size));
         String message = "Reserving " + CrashKernelSpec.mb(size) + " of memory at " + CrashKernelSpec.mb(base)
                 + " for crashkernel (System RAM: " + CrashKernelSpec.mb(ram) + ")";
@@ -101,7 +105,7 @@ public record CrashKernelReservation(List<PhysRange> ranges, String message) {
                             "cannot reserve " + CrashKernelSpec.mb(lowSize)
                                     + " crashkernel low memory, please try smaller size");
                 }
-                out.addFirst(PhysRange.ofSize(low, lowSize));
+                out.addFirst(Range.ofLength(low, lowSize));
                 message = "Reserving " + CrashKernelSpec.mb(lowSize) + " of low memory at " + CrashKernelSpec.mb(low)
                         + " for crashkernel (low RAM limit: " + CrashKernelSpec.mb(Math.min(ram, LOW_MAX)) + ")\n"
                         + message;
@@ -110,9 +114,9 @@ public record CrashKernelReservation(List<PhysRange> ranges, String message) {
         return new CrashKernelReservation(out, message);
     }
 
-    private static PhysRange range(CrashKernelSpec spec, long base, long size) {
+    private static Range range(CrashKernelSpec spec, long base, long size) {
         try {
-            return PhysRange.ofSize(base, size);
+            return Range.ofLength(base, size);
         } catch (ArithmeticException e) {
             throw new CrashKernelException(spec.text(), "offset + size overflow 64 bits");
         }
@@ -129,20 +133,20 @@ public record CrashKernelReservation(List<PhysRange> ranges, String message) {
     }
 
     /** Boot RAM the allocator may hand out: System RAM minus the kernel image, old reservations and the first MiB. */
-    static List<PhysRange> freeMemory(Iomem iomem) {
-        List<PhysRange> ram = iomem.roots().stream()
+    static List<Range> freeMemory(Iomem iomem) {
+        List<Range> ram = iomem.roots().stream()
                 .filter(r -> r.name().equals(Resource.SYSTEM_RAM)).map(Resource::range).toList();
-        List<PhysRange> used = new ArrayList<>(iomem.matching(r -> r.isKernelImage()
+        List<Range> used = new ArrayList<>(iomem.matching(r -> r.isKernelImage()
                 || r.name().equals(Resource.CRASH_KERNEL)).stream().map(Resource::range).toList());
-        used.add(new PhysRange(0, LOW_1M - 1));
+        used.add(new Range(0, LOW_1M));
         return RangeSet.of(ram).minus(used).ranges();
     }
 
     /** memblock's top-down search: the highest {@code align}ed base in {@code [min, max)} where {@code size} fits. */
-    static long topDown(List<PhysRange> free, long size, long align, long min, long max) {
+    static long topDown(List<Range> free, long size, long align, long min, long max) {
         for (int i = free.size() - 1; i >= 0; i--) {
-            PhysRange r = free.get(i);
-            long top = Math.min(r.end() + 1, max);
+            Range r = free.get(i);
+            long top = Math.min(r.end(), max);
             long lowest = Math.max(r.start(), min);
             if (top - lowest < size) {
                 continue;

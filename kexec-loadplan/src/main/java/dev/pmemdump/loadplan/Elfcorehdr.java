@@ -1,13 +1,9 @@
 package dev.pmemdump.loadplan;
 
-import dev.pmemdump.io.AtomicOutput;
 import dev.pmemdump.vmcore.elf.ElfCoreWriter;
 import dev.pmemdump.vmcore.elf.ElfMachine;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,16 +36,5 @@ public final class Elfcorehdr {
     public static byte[] encode(LoadPlan plan) {
         byte[] headers = ElfCoreWriter.encodeHeaders(ElfMachine.X86_64, programHeaders(plan.notes(), plan.loads()));
         return Arrays.copyOf(headers, Math.toIntExact(plan.elfcorehdrSize()));
-    }
-
-    /** Writes {@code bytes} to {@code out} atomically: complete or not at all. */
-    public static void write(Path out, byte[] bytes) throws IOException {
-        try (AtomicOutput o = AtomicOutput.create(out)) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) {
-                o.channel().write(buf);
-            }
-            o.commit();
-        }
     }
 }

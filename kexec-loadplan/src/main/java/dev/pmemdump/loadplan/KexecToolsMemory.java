@@ -1,5 +1,9 @@
 package dev.pmemdump.loadplan;
 
+import dev.pmemdump.io.Range;
+import dev.pmemdump.vmcore.iomem.Iomem;
+import dev.pmemdump.vmcore.iomem.Resource;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -52,12 +56,12 @@ public final class KexecToolsMemory {
     }
 
     /** The crash memory ranges of {@code iomem} with {@code crashKernel} and every "GART" cut out. */
-    public static KexecToolsMemory of(Iomem iomem, List<PhysRange> crashKernel) {
+    public static KexecToolsMemory of(Iomem iomem, List<Range> crashKernel) {
         List<Span> list = new ArrayList<>();
         for (Resource r : iomem.all()) {
-            type(r.name()).ifPresent(t -> list.add(new Span(t, r.start(), r.end())));
+            type(r.name()).ifPresent(t -> list.add(new Span(t, r.start(), r.range().inclusiveEnd())));
         }
-        for (PhysRange hole : crashKernel) {
+        for (Range hole : crashKernel) {
             cut(list, hole);
         }
         for (Resource gart : iomem.named(Resource.GART)) {
@@ -85,9 +89,9 @@ public final class KexecToolsMemory {
      * count) is trimmed, or split when the hole lies inside it; the upper part of a split is RAM
      * whatever the range was, and goes right after it.
      */
-    private static void cut(List<Span> list, PhysRange hole) {
+    private static void cut(List<Span> list, Range hole) {
         long hs = hole.start();
-        long he = hole.end();
+        long he = hole.inclusiveEnd();
         int insertAt = -1;
         Span upper = null;
         for (int i = 0; i < list.size(); i++) {
@@ -111,9 +115,9 @@ public final class KexecToolsMemory {
     }
 
     /** The RAM ranges that become PT_LOADs, in kexec-tools' order. */
-    public List<PhysRange> ram() {
+    public List<Range> ram() {
         return spans.stream().filter(s -> s.type() == Type.RAM && !s.isEmpty() && !(s.start() == 0 && s.end() == 0))
-                .map(s -> new PhysRange(s.start(), s.end())).toList();
+                .map(s -> Range.ofInclusive(s.start(), s.end())).toList();
     }
 
     /** How many crash memory ranges the header buffer is sized for. */
@@ -122,24 +126,25 @@ public final class KexecToolsMemory {
     }
 
     /** The RAM range read from the backup copy: the first one ending at or below 0xa0000, if any. */
-    public Optional<PhysRange> backupSource() {
+    public Optional<Range> backupSource() {
         return spans.stream().filter(s -> s.type() == Type.RAM && !s.isEmpty() && s.end() <= BACKUP_AREA_LIMIT)
-                .findFirst().map(s -> new PhysRange(s.start(), s.end()));
+                .findFirst().map(s -> Range.ofInclusive(s.start(), s.end()));
     }
 
     /**
      * Where kexec-tools puts the backup copy of {@code source}: the highest page-aligned place in
      * the last crash kernel range that holds its page-rounded size.
      */
-    public static long backupStart(List<PhysRange> crashKernel, PhysRange source) {
-        long size = alignUp(alignUp(source.size(), BACKUP_ALIGN), X86Layout.PAGE_SIZE);
-        PhysRange last = crashKernel.getLast();
-        long start = alignUp(last.start(), X86Layout.PAGE_SIZE);
-        if (start >= last.end() || last.end() - start < size - 1) {
-            throw new IllegalArgumentException("crash kernel range " + last + " cannot hold kexec-tools' 0x"
+    public static long backupStart(List<Range> crashKernel, Range source) {
+        long size = alignUp(alignUp(source.length(), BACKUP_ALIGN), X86Layout.PAGE_SIZE);
+        Range crash = crashKernel.getLast();
+        long start = alignUp(crash.start(), X86Layout.PAGE_SIZE);
+        long last = crash.inclusiveEnd();
+        if (start >= last || last - start < size - 1) {
+            throw new IllegalArgumentException("crash kernel range " + crash + " cannot hold kexec-tools' 0x"
                     + Long.toHexString(size) + "-byte backup copy of " + source);
         }
-        return (last.end() - size + 1) & -X86Layout.PAGE_SIZE;
+        return (last - size + 1) & -X86Layout.PAGE_SIZE;
     }
 
     /** The elfcorehdr buffer size for {@code cpus} CPU notes, VMCOREINFO and optionally the kernel text. */

@@ -1,5 +1,9 @@
 package dev.pmemdump.loadplan;
 
+import dev.pmemdump.vmcore.iomem.Iomem;
+import dev.pmemdump.vmcore.iomem.Resource;
+import dev.pmemdump.io.Range;
+
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
 import dev.pmemdump.vmcore.elf.ElfCoreWriter;
@@ -25,14 +29,14 @@ public final class LoadPlan {
     private static final long ELF64_EHDR = 64;
     private static final long ELF64_PHDR = 56;
     private final LoadMode mode;
-    private final List<PhysRange> crashKernel;
+    private final List<Range> crashKernel;
     private final String crashKernelOrigin;
     private final List<NoteBuffer> notes;
     private final List<Load> loads;
     private final List<String> warnings;
     private final long elfcorehdrSize;
 
-    private LoadPlan(LoadMode mode, List<PhysRange> crashKernel, String crashKernelOrigin, List<NoteBuffer> notes,
+    private LoadPlan(LoadMode mode, List<Range> crashKernel, String crashKernelOrigin, List<NoteBuffer> notes,
                      List<Load> loads, List<String> warnings, long elfcorehdrSize) {
         this.mode = mode;
         this.crashKernel = List.copyOf(crashKernel);
@@ -45,7 +49,7 @@ public final class LoadPlan {
 
     public static LoadPlan build(Iomem iomem, PlanOptions o) throws CorruptInputException {
         List<String> warnings = new ArrayList<>();
-        List<PhysRange> crash = iomem.named(Resource.CRASH_KERNEL).stream().map(Resource::range).toList();
+        List<Range> crash = iomem.named(Resource.CRASH_KERNEL).stream().map(Resource::range).toList();
         String crashOrigin = iomem.source();
         if (crash.isEmpty()) {
             if (o.crashKernel().isEmpty()) {
@@ -68,9 +72,9 @@ public final class LoadPlan {
 
         RangeSet allRam = RangeSet.of(iomem.matching(Resource::isSystemRam).stream().map(Resource::range).toList());
         KexecToolsMemory kexecTools = o.mode() == LoadMode.LOAD ? KexecToolsMemory.of(iomem, crash) : null;
-        List<PhysRange> ram = kexecTools != null ? kexecTools.ram()
-                : allRam.minus(crash).minus(new PhysRange(0, X86Layout.LOW_1M - 1)).ranges();
-        List<PhysRange> pmem = List.of();
+        List<Range> ram = kexecTools != null ? kexecTools.ram()
+                : allRam.minus(crash).minus(new Range(0, X86Layout.LOW_1M)).ranges();
+        List<Range> pmem = List.of();
         if (o.pmem()) {
             List<Resource> pmemResources = new ArrayList<>(iomem.named(Resource.PERSISTENT_MEMORY));
             if (o.includeLegacyPmem()) {
@@ -80,15 +84,15 @@ public final class LoadPlan {
                     .minus(allRam.ranges()).minus(crash).ranges();
         }
 
-        PhysRange backupSource = kexecTools != null ? kexecTools.backupSource().orElse(null) : null;
+        Range backupSource = kexecTools != null ? kexecTools.backupSource().orElse(null) : null;
         long backupDest = backupSource != null ? KexecToolsMemory.backupStart(crash, backupSource) : -1;
         List<Load> memory = new ArrayList<>();
-        for (PhysRange r : ram) {
+        for (Range r : ram) {
             long source = r.equals(backupSource) ? backupDest : r.start();
-            memory.add(new Load(Load.Kind.RAM, r.start(), pageOffset + r.start(), r.size(), source, false));
+            memory.add(new Load(Load.Kind.RAM, r.start(), pageOffset + r.start(), r.length(), source, false));
         }
-        for (PhysRange r : pmem) {
-            memory.add(new Load(Load.Kind.PMEM, r.start(), pageOffset + r.start(), r.size(), r.start(), true));
+        for (Range r : pmem) {
+            memory.add(new Load(Load.Kind.PMEM, r.start(), pageOffset + r.start(), r.length(), r.start(), true));
         }
         if (o.mode() == LoadMode.LOAD) {
             // kexec-tools keeps /proc/iomem's address order; the kernel appends the pmem walk after RAM.
@@ -168,7 +172,7 @@ public final class LoadPlan {
     }
 
     /** The crashkernel ranges left out of the dump (from iomem, or placed from crashkernel=). */
-    public List<PhysRange> crashKernel() {
+    public List<Range> crashKernel() {
         return crashKernel;
     }
 

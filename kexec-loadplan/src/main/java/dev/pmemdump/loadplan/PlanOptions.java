@@ -29,6 +29,10 @@ public record PlanOptions(LoadMode mode, boolean pmem, boolean includeLegacyPmem
         if (cpus < 0) {
             throw new IllegalArgumentException("negative CPU count: " + cpus);
         }
+        if (cpus > X86Layout.MAX_CPUS) {
+            throw new IllegalArgumentException(cpus + " CPUs: the kernel supports at most " + X86Layout.MAX_CPUS
+                    + " (NR_CPUS of CONFIG_MAXSMP)");
+        }
     }
 
     /** Defaults: pmem marking on, no legacy pmem, no crashkernel= value, one CPU, facts unknown. */

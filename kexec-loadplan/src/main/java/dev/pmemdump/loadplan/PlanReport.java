@@ -1,5 +1,8 @@
 package dev.pmemdump.loadplan;
 
+import dev.pmemdump.vmcore.iomem.Resource;
+import dev.pmemdump.io.Range;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,8 +23,8 @@ public final class PlanReport {
     public static String text(LoadPlan plan) {
         StringBuilder sb = new StringBuilder();
         sb.append("mode: ").append(plan.mode() == LoadMode.FILE ? "kexec_file_load" : "kexec_load").append('\n');
-        for (PhysRange r : plan.crashKernel()) {
-            sb.append("crash kernel: ").append(r).append(" (").append(plan.crashKernelOrigin()).append(")\n");
+        for (Range r : plan.crashKernel()) {
+            sb.append("crash kernel: ").append(Resource.notation(r)).append(" (").append(plan.crashKernelOrigin()).append(")\n");
         }
         for (NoteBuffer n : plan.notes()) {
             sb.append(String.format("note: %-10s phys 0x%x size 0x%x%s%n", n.what(), n.phys(), n.size(),
@@ -56,8 +59,8 @@ public final class PlanReport {
         ObjectNode root = mapper.createObjectNode();
         root.put("mode", plan.mode() == LoadMode.FILE ? "kexec_file_load" : "kexec_load");
         ArrayNode crash = root.putArray("crash_kernel");
-        for (PhysRange r : plan.crashKernel()) {
-            crash.addObject().put("start", hex(r.start())).put("end", hex(r.end())).put("size", r.size());
+        for (Range r : plan.crashKernel()) {
+            crash.addObject().put("start", hex(r.start())).put("end", hex(r.inclusiveEnd())).put("size", r.length());
         }
         root.put("crash_kernel_origin", plan.crashKernelOrigin());
         ArrayNode notes = root.putArray("notes");

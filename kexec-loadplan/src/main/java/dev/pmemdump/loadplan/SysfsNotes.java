@@ -1,5 +1,7 @@
 package dev.pmemdump.loadplan;
 
+import dev.pmemdump.io.TextInput;
+
 import dev.pmemdump.io.CorruptInputException;
 
 import java.io.IOException;
@@ -47,12 +49,12 @@ public final class SysfsNotes {
             long length = defaultSize;
             if (Files.exists(size)) {
                 try {
-                    length = Long.parseLong(Files.readString(size).trim());
+                    length = Long.parseLong(attribute(size));
                 } catch (NumberFormatException e) {
                     throw new CorruptInputException(size.toString(), -1, "not a decimal size");
                 }
             }
-            out.add(new NoteBuffer("CPU " + cpuNumber(d), hex(addr.toString(), Files.readString(addr).trim()), length));
+            out.add(new NoteBuffer("CPU " + cpuNumber(d), hex(addr.toString(), attribute(addr)), length));
         }
         if (out.isEmpty()) {
             throw new CorruptInputException(cpuRoot.toString(), -1, "no cpuN/crash_notes files (kernel without kexec?)");
@@ -68,6 +70,11 @@ public final class SysfsNotes {
         try (var s = Files.list(sysfs.resolve("devices/system/cpu"))) {
             return (int) s.filter(p -> CPU_DIR.matcher(p.getFileName().toString()).matches()).count();
         }
+    }
+
+    /** A sysfs attribute's text: at most one page, as sysfs returns it. */
+    public static String attribute(Path file) throws IOException {
+        return TextInput.read(file, 4096, "a sysfs attribute").trim();
     }
 
     private static int cpuNumber(Path dir) {

@@ -24,4 +24,7 @@ public final class X86Layout {
     /** kexec-tools aligns the kernel text PT_LOAD start down to this. */
     public static final long KERN_VADDR_ALIGN = 1L << 20;
     public static final long PAGE_SIZE = X86_64.PAGE_SIZE;
+
+    /** NR_CPUS with CONFIG_MAXSMP, the largest x86_64 kernel configuration: one note buffer each. */
+    public static final int MAX_CPUS = 8192;
 }

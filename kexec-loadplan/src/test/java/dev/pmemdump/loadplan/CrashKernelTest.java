@@ -1,5 +1,8 @@
 package dev.pmemdump.loadplan;
 
+import dev.pmemdump.vmcore.iomem.Iomem;
+import dev.pmemdump.io.Range;
+
 import dev.pmemdump.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +17,7 @@ class CrashKernelTest {
 
     /** The fixture's first-kernel iomem without its "Crash kernel" line: iomem as it was before boot reserved it. */
     static Iomem unreservedFixture() throws Exception {
-        String text = Fixtures.text(IomemTest.KDUMP_IOMEM).replace("  0f000000-16ffffff : Crash kernel\n", "");
+        String text = Fixtures.text(LoadPlanTest.KDUMP_IOMEM).replace("  0f000000-16ffffff : Crash kernel\n", "");
         return Iomem.parse("34-iomem.txt", text);
     }
 
@@ -25,8 +28,8 @@ class CrashKernelTest {
         String cmdline = Fixtures.text("linux-6.1-qemu/kdump-file/first-kernel/proc-cmdline.txt");
         CrashKernelReservation r = CrashKernelReservation.place(unreservedFixture(),
                 CrashKernelSpec.fromCmdline(cmdline));
-        assertEquals(List.of(new PhysRange(0x0f000000, 0x16ffffff)), r.ranges());
-        assertEquals(Iomem.parse("x", Fixtures.text(IomemTest.KDUMP_IOMEM)).named("Crash kernel").getFirst().range(),
+        assertEquals(List.of(Range.ofInclusive(0x0f000000, 0x16ffffff)), r.ranges());
+        assertEquals(Iomem.parse("x", Fixtures.text(LoadPlanTest.KDUMP_IOMEM)).named("Crash kernel").getFirst().range(),
                 r.ranges().getFirst());
         assertEquals(1, dmesg.lines().filter(l -> l.endsWith("] " + r.message())).count(), r.message());
     }
@@ -74,7 +77,7 @@ class CrashKernelTest {
     @Test
     void rangeFormUsesTheMachinesRam() throws Exception {
         Iomem iomem = unreservedFixture(); // 383 MiB of RAM
-        assertEquals(List.of(PhysRange.ofSize(0x13000000, 64 * M)),
+        assertEquals(List.of(Range.ofLength(0x13000000, 64 * M)),
                 CrashKernelReservation.place(iomem, List.of(CrashKernelSpec.parse("256M-2G:64M,2G-:128M"))).ranges());
         CrashKernelException none = assertThrows(CrashKernelException.class, () -> CrashKernelReservation.place(iomem,
                 List.of(CrashKernelSpec.parse("512M-2G:64M,2G-:128M"))));
@@ -89,7 +92,7 @@ class CrashKernelTest {
     @Test
     void fixedOffsetMustBeAlignedAndFree() throws Exception {
         Iomem iomem = unreservedFixture();
-        assertEquals(List.of(PhysRange.ofSize(16 * M, 64 * M)),
+        assertEquals(List.of(Range.ofLength(16 * M, 64 * M)),
                 CrashKernelReservation.place(iomem, List.of(CrashKernelSpec.parse("64M@16M"))).ranges());
         // 128M@16M would cover "Kernel code" at 0x8600000.
         assertEquals("crashkernel=128M@16M: memory 0x1000000-0x8ffffff is in use or not RAM; reservation failed",
@@ -115,18 +118,18 @@ class CrashKernelTest {
         CrashKernelReservation high = CrashKernelReservation.place(big, List.of(CrashKernelSpec.parse("1G,high")));
         // Top-down, 16 MiB aligned: the high part ends at the top of RAM, the default low part is 256 MiB
         // below 4 GiB, under the end of the 0x100000-0xbffdffff block.
-        assertEquals(List.of(PhysRange.ofSize(0xaf000000L, 256 * M), PhysRange.ofSize(0x400000000L, G)), high.ranges());
+        assertEquals(List.of(Range.ofLength(0xaf000000L, 256 * M), Range.ofLength(0x400000000L, G)), high.ranges());
         CrashKernelReservation sized = CrashKernelReservation.place(big,
                 CrashKernelSpec.fromCmdline("quiet crashkernel=1G,high crashkernel=128M,low"));
-        assertEquals(List.of(PhysRange.ofSize(0xb7000000L, 128 * M), PhysRange.ofSize(0x400000000L, G)), sized.ranges());
+        assertEquals(List.of(Range.ofLength(0xb7000000L, 128 * M), Range.ofLength(0x400000000L, G)), sized.ranges());
         CrashKernelReservation noLow = CrashKernelReservation.place(big,
                 CrashKernelSpec.fromCmdline("crashkernel=1G,high crashkernel=0,low"));
-        assertEquals(List.of(PhysRange.ofSize(0x400000000L, G)), noLow.ranges());
+        assertEquals(List.of(Range.ofLength(0x400000000L, G)), noLow.ranges());
         // Without ,high the kernel tries below 4 GiB first.
-        assertEquals(List.of(PhysRange.ofSize(0x7f000000L, G)),
+        assertEquals(List.of(Range.ofLength(0x7f000000L, G)),
                 CrashKernelReservation.place(big, List.of(CrashKernelSpec.parse("1G"))).ranges());
         // Too big for low memory: falls back high, and gets a low part.
-        assertEquals(List.of(PhysRange.ofSize(0xaf000000L, 256 * M), PhysRange.ofSize(0x340000000L, 4 * G)),
+        assertEquals(List.of(Range.ofLength(0xaf000000L, 256 * M), Range.ofLength(0x340000000L, 4 * G)),
                 CrashKernelReservation.place(big, List.of(CrashKernelSpec.parse("4G"))).ranges());
         assertEquals("crashkernel=128M,low: only a ,low size given; it needs a crashkernel= or crashkernel=,high "
                         + "reservation to go with it",

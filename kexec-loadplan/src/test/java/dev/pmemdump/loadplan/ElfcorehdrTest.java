@@ -1,5 +1,9 @@
 package dev.pmemdump.loadplan;
 
+import dev.pmemdump.vmcore.iomem.Iomem;
+
+import dev.pmemdump.io.AtomicOutput;
+import dev.pmemdump.io.OutputRules;
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.testing.Tools;
 import dev.pmemdump.vmcore.elf.ElfCore;
@@ -27,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ElfcorehdrTest {
 
     private static LoadPlan fixturePlan(PlanOptions o) throws Exception {
-        return LoadPlan.build(Iomem.parse("34-iomem.txt", Fixtures.text(IomemTest.KDUMP_IOMEM)), o);
+        return LoadPlan.build(Iomem.parse("34-iomem.txt", Fixtures.text(LoadPlanTest.KDUMP_IOMEM)), o);
     }
 
     @Test
@@ -37,7 +41,7 @@ class ElfcorehdrTest {
         byte[] bytes = Elfcorehdr.encode(plan);
         assertEquals(4096, bytes.length); // kexec_file pads to ELF_CORE_HEADER_ALIGN
         Path out = tmp.resolve("elfcorehdr");
-        Elfcorehdr.write(out, bytes);
+        AtomicOutput.write(out, OutputRules.REPLACE, bytes);
 
         Tools.Run r = Tools.run(List.of(readelf.toString(), "-h", "-l", "-W", out.toString()), tmp, 30).assertOk();
         assertEquals("", r.stderr());

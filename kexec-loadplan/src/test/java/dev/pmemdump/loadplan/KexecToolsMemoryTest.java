@@ -1,5 +1,7 @@
 package dev.pmemdump.loadplan;
 
+import dev.pmemdump.io.Range;
+import dev.pmemdump.vmcore.iomem.Iomem;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -11,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KexecToolsMemoryTest {
 
-    private static final PhysRange CRASH = new PhysRange(0x20000000, 0x27ffffff);
+    private static final Range CRASH = Range.ofInclusive(0x20000000, 0x27ffffff);
 
     @Test
     void everyTypedLineCountsButOnlyRamIsLoaded() throws Exception {
@@ -31,9 +33,9 @@ class KexecToolsMemoryTest {
         KexecToolsMemory m = KexecToolsMemory.of(iomem, List.of(CRASH));
         // Reserved, RAM, reserved, RAM split in two, ACPI, ACPI NVS, pmem: 8 ranges.
         assertEquals(8, m.rangeCount());
-        assertEquals(List.of(new PhysRange(0x1000, 0x9efff), new PhysRange(0x100000, 0x1fffffff),
-                new PhysRange(0x28000000, 0x3fffffff)), m.ram());
-        assertEquals(Optional.of(new PhysRange(0x1000, 0x9efff)), m.backupSource());
+        assertEquals(List.of(Range.ofInclusive(0x1000, 0x9efff), Range.ofInclusive(0x100000, 0x1fffffff),
+                Range.ofInclusive(0x28000000, 0x3fffffff)), m.ram());
+        assertEquals(Optional.of(Range.ofInclusive(0x1000, 0x9efff)), m.backupSource());
         // 64 + 56 * (4 CPUs + VMCOREINFO + text + 8) = 848 -> 1 KiB; 9 CPUs: 1128 -> 2 KiB.
         assertEquals(1024, m.elfcorehdrSize(4, true, true));
         assertEquals(2048, m.elfcorehdrSize(9, true, true));
@@ -55,18 +57,18 @@ class KexecToolsMemoryTest {
                 00100000-3fffffff : System RAM
                   20000000-27ffffff : Crash kernel
                 """);
-        assertEquals(Optional.of(new PhysRange(0, 0xa0000)), KexecToolsMemory.of(exact, List.of(CRASH)).backupSource());
+        assertEquals(Optional.of(Range.ofInclusive(0, 0xa0000)), KexecToolsMemory.of(exact, List.of(CRASH)).backupSource());
     }
 
     @Test
     void theBackupCopyGoesTopDownInTheLastCrashRange() {
         // 0x9ec00 bytes -> 0x9ec00 (1 KiB multiple) -> 0x9f000 (page): 0x28000000 - 0x9f000.
-        assertEquals(0x27f61000L, KexecToolsMemory.backupStart(List.of(CRASH), new PhysRange(0x1000, 0x9fbff)));
+        assertEquals(0x27f61000L, KexecToolsMemory.backupStart(List.of(CRASH), Range.ofInclusive(0x1000, 0x9fbff)));
         // 0x9e001 bytes -> 0x9e400 -> 0x9f000, the same place; with ,low and ,high ranges the last one is used.
-        PhysRange high = new PhysRange(0x1_0000_0000L, 0x1_3fff_ffffL);
-        assertEquals(0x1_3ff6_1000L, KexecToolsMemory.backupStart(List.of(CRASH, high), new PhysRange(0x1000, 0x9f000)));
+        Range high = Range.ofInclusive(0x1_0000_0000L, 0x1_3fff_ffffL);
+        assertEquals(0x1_3ff6_1000L, KexecToolsMemory.backupStart(List.of(CRASH, high), Range.ofInclusive(0x1000, 0x9f000)));
         assertThrows(IllegalArgumentException.class,
-                () -> KexecToolsMemory.backupStart(List.of(new PhysRange(0x20000000, 0x2007ffff)),
-                        new PhysRange(0x1000, 0x9fbff)));
+                () -> KexecToolsMemory.backupStart(List.of(Range.ofInclusive(0x20000000, 0x2007ffff)),
+                        Range.ofInclusive(0x1000, 0x9fbff)));
     }
 }

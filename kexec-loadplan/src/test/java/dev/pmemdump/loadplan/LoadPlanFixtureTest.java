@@ -1,5 +1,8 @@
 package dev.pmemdump.loadplan;
 
+import dev.pmemdump.vmcore.iomem.Iomem;
+import dev.pmemdump.io.Range;
+
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.vmcore.VmcoreInfo;
 import org.junit.jupiter.api.Test;
@@ -78,7 +81,7 @@ class LoadPlanFixtureTest {
             assertEquals(real.get(i).offset(), offset, "LOAD " + i + " offset");
             offset += plan.loads().get(i).size();
         }
-        assertEquals(List.of(new PhysRange(0x0f000000, 0x16ffffff)), plan.crashKernel());
+        assertEquals(List.of(Range.ofInclusive(0x0f000000, 0x16ffffff)), plan.crashKernel());
         assertEquals(new NoteBuffer("VMCOREINFO", 0x197e000, 4132), plan.notes().getLast());
         assertEquals(3, plan.notes().size());
     }

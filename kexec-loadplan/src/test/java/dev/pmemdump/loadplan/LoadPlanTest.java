@@ -1,5 +1,8 @@
 package dev.pmemdump.loadplan;
 
+import dev.pmemdump.vmcore.iomem.Iomem;
+import dev.pmemdump.io.Range;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pmemdump.io.CorruptInputException;
@@ -15,10 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LoadPlanTest {
+    static final String KDUMP_IOMEM = "linux-6.1-qemu/kdump-file/first-kernel/34-iomem.txt";
+
     private static final long PO = X86Layout.PAGE_OFFSET;
 
     private static Iomem fixture() throws Exception {
-        return Iomem.parse("34-iomem.txt", Fixtures.text(IomemTest.KDUMP_IOMEM));
+        return Iomem.parse("34-iomem.txt", Fixtures.text(LoadPlanTest.KDUMP_IOMEM));
     }
 
     private static Load ram(long start, long end, long source) {
@@ -78,13 +83,13 @@ class LoadPlanTest {
                   04000000-07ffffff : GART
                   20000000-27ffffff : Crash kernel
                 """);
-        List<PhysRange> load = LoadPlan.build(gart, PlanOptions.of(LoadMode.LOAD)).loads().stream()
-                .map(l -> PhysRange.ofSize(l.phys(), l.size())).toList();
-        assertEquals(List.of(new PhysRange(0x1000, 0x9fbff), new PhysRange(0x100000, 0x3ffffff),
-                new PhysRange(0x8000000, 0x1fffffff), new PhysRange(0x28000000, 0x3fffffff)), load);
-        List<PhysRange> file = LoadPlan.build(gart, PlanOptions.of(LoadMode.FILE)).loads().stream()
-                .map(l -> PhysRange.ofSize(l.phys(), l.size())).toList();
-        assertEquals(List.of(new PhysRange(0x100000, 0x1fffffff), new PhysRange(0x28000000, 0x3fffffff)), file);
+        List<Range> load = LoadPlan.build(gart, PlanOptions.of(LoadMode.LOAD)).loads().stream()
+                .map(l -> Range.ofLength(l.phys(), l.size())).toList();
+        assertEquals(List.of(Range.ofInclusive(0x1000, 0x9fbff), Range.ofInclusive(0x100000, 0x3ffffff),
+                Range.ofInclusive(0x8000000, 0x1fffffff), Range.ofInclusive(0x28000000, 0x3fffffff)), load);
+        List<Range> file = LoadPlan.build(gart, PlanOptions.of(LoadMode.FILE)).loads().stream()
+                .map(l -> Range.ofLength(l.phys(), l.size())).toList();
+        assertEquals(List.of(Range.ofInclusive(0x100000, 0x1fffffff), Range.ofInclusive(0x28000000, 0x3fffffff)), file);
     }
 
     @Test

@@ -1,12 +1,14 @@
 package dev.pmemdump.images;
 
-import dev.pmemdump.loadplan.Iomem;
+import dev.pmemdump.io.AtomicOutput;
+
+import dev.pmemdump.vmcore.iomem.Iomem;
 import dev.pmemdump.loadplan.KernelFacts;
 import dev.pmemdump.loadplan.Load;
 import dev.pmemdump.loadplan.LoadMode;
 import dev.pmemdump.loadplan.LoadPlan;
 import dev.pmemdump.loadplan.NoteBuffer;
-import dev.pmemdump.loadplan.PhysRange;
+import dev.pmemdump.io.Range;
 import dev.pmemdump.loadplan.PlanOptions;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
 import dev.pmemdump.vmcore.elf.ElfCore;
@@ -33,20 +35,20 @@ final class Capture {
     /** The plan's PT_LOADs and the elfcorehdr bytes. */
     record Result(List<Load> loads, byte[] elfcorehdr) {
         /** Physical [start, end) of each PT_LOAD, in header order. */
-        List<long[]> segments() {
-            List<long[]> out = new ArrayList<>();
+        List<Range> segments() {
+            List<Range> out = new ArrayList<>();
             for (Load l : loads) {
-                out.add(new long[] {l.phys(), l.physEnd()});
+                out.add(new Range(l.phys(), l.physEnd()));
             }
             return out;
         }
 
         /** Physical [start, end) of each PT_LOAD that is not pmem. */
-        List<long[]> ramSegments() {
-            List<long[]> out = new ArrayList<>();
+        List<Range> ramSegments() {
+            List<Range> out = new ArrayList<>();
             for (Load l : loads) {
                 if (!l.isPmem()) {
-                    out.add(new long[] {l.phys(), l.physEnd()});
+                    out.add(new Range(l.phys(), l.physEnd()));
                 }
             }
             return out;
@@ -55,7 +57,7 @@ final class Capture {
 
     /** {@code deviceDumps}: vmcoredd notes the capture kernel's drivers added (placed before the CPU notes). */
     static Result run(FirstKernel k, ScenarioMemory memory, String iomemText, List<Note> deviceDumps,
-                      Path elfcorehdrOut, Path vmcoreOut)
+                      AtomicOutput elfcorehdrOut, AtomicOutput vmcoreOut)
             throws IOException {
         Scenario s = k.scenario();
         LoadMode mode = s.kexecFile() ? LoadMode.FILE : LoadMode.LOAD;
@@ -87,18 +89,21 @@ final class Capture {
         int align = mode == LoadMode.FILE ? ElfCoreWriter.KERNEL_ELFCOREHDR_ALIGN
                 : ElfCoreWriter.KEXEC_TOOLS_ELFCOREHDR_ALIGN;
         byte[] hdr = ElfCoreWriter.elfcorehdr(ElfMachine.X86_64, phdrs, align);
-        PhysRange crash = plan.crashKernel().getLast();
+        Range crash = plan.crashKernel().getLast();
         // below the backup copy kexec-tools puts at the top of crash memory, if there is one
         long top = plan.loads().stream().filter(l -> l.source() != l.phys()).mapToLong(Load::source).min()
-                .orElse(crash.end() + 1);
+                .orElse(crash.end());
         long at = (top - hdr.length) & -Linux61.PAGE_SIZE;
         k.ram().putBytes(at, hdr);
-        ImageBuilder.writeBytes(elfcorehdrOut, hdr);
+        elfcorehdrOut.writeAll(MemorySegment.ofArray(hdr));
+        elfcorehdrOut.commit();
         for (MemoryImage m : memory.images()) {
             m.force(); // from here on, holes of the images are skipped instead of read
         }
-        ElfCore core = ElfCore.read(MemorySegment.ofArray(hdr), elfcorehdrOut.toString(), ElfCore.Layout.ELFCOREHDR);
+        ElfCore core = ElfCore.read(MemorySegment.ofArray(hdr), elfcorehdrOut.target().toString(),
+                ElfCore.Layout.ELFCOREHDR);
         ElfcorehdrConverter.convert(core, memory, deviceDumps, Linux61.PAGE_SIZE, vmcoreOut);
+        vmcoreOut.commit();
         return new Result(plan.loads(), hdr);
     }
 }

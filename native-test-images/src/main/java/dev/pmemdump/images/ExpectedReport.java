@@ -1,5 +1,7 @@
 package dev.pmemdump.images;
 
+import dev.pmemdump.io.Range;
+
 import static dev.pmemdump.images.Linux61.PAGE_SHIFT;
 import static dev.pmemdump.images.Linux61.PAGE_SIZE;
 
@@ -50,18 +52,20 @@ public final class ExpectedReport {
      * @param segments    physical [start, end) of each PT_LOAD, in program-header order
      * @param ramSegments the same for the PT_LOADs that are not pmem
      */
-    public static Report of(Pages pages, List<long[]> segments, List<long[]> ramSegments) {
+    public static Report of(Pages pages, List<Range> segments, List<Range> ramSegments) {
         long[] perLoad = new long[5];
-        for (long[] seg : segments) {
-            count(pages, seg[0] >>> PAGE_SHIFT, (seg[1] + PAGE_SIZE - 1) >>> PAGE_SHIFT, perLoad, false);
+        for (Range seg : segments) {
+            Range pfns = seg.scaleOut(PAGE_SIZE);
+            count(pages, pfns.start(), pfns.end(), perLoad, false);
         }
         return new Report(eachPfnOnce(pages, segments), counts(perLoad), eachPfnOnce(pages, ramSegments));
     }
 
-    private static Counts eachPfnOnce(Pages pages, List<long[]> segments) {
+    private static Counts eachPfnOnce(Pages pages, List<Range> segments) {
         TreeMap<Long, Long> union = new TreeMap<>();
-        for (long[] seg : segments) {
-            union.merge(seg[0] >>> PAGE_SHIFT, (seg[1] + PAGE_SIZE - 1) >>> PAGE_SHIFT, Math::max);
+        for (Range seg : segments) {
+            Range pfns = seg.scaleOut(PAGE_SIZE);
+            union.merge(pfns.start(), pfns.end(), Math::max);
         }
         long[] once = new long[5];
         long covered = 0;

@@ -1,5 +1,7 @@
 package dev.pmemdump.images;
 
+import dev.pmemdump.io.Range;
+
 import static dev.pmemdump.images.Linux61.*;
 
 import dev.pmemdump.vmcore.devm.DevmMemmapList;
@@ -63,11 +65,11 @@ public final class FirstKernel implements AutoCloseable {
     public static FirstKernel build(Scenario s, Path ramFile, List<Path> pmemFiles) throws IOException {
         s.validate();
         SplittableRandom rnd = new SplittableRandom(s.seed());
-        List<long[]> ramRanges = new ArrayList<>();
+        List<Range> ramRanges = new ArrayList<>();
         for (Scenario.Range r : s.ram()) {
-            ramRanges.add(new long[] {r.startAddress(), r.end()});
+            ramRanges.add(new Range(r.startAddress(), r.end()));
         }
-        long ramEnd = (ramRanges.get(ramRanges.size() - 1)[1] + PAGE_SIZE - 1) & -PAGE_SIZE;
+        long ramEnd = (ramRanges.getLast().end() + PAGE_SIZE - 1) & -PAGE_SIZE;
         MemoryImage ram = MemoryImage.create(ramFile, 0, ramEnd);
         PmemDevices pmem = null;
         try {
@@ -91,19 +93,19 @@ public final class FirstKernel implements AutoCloseable {
         return build(s, ramFile, files);
     }
 
-    private static FirstKernel build(Scenario s, SplittableRandom rnd, MemoryImage ram, List<long[]> ramRanges,
+    private static FirstKernel build(Scenario s, SplittableRandom rnd, MemoryImage ram, List<Range> ramRanges,
                                      PmemDevices pmem) throws IOException {
         int pages = (int) (ram.end() >>> PAGE_SHIFT);
         PageClass[] classes = new PageClass[pages];
         java.util.Arrays.fill(classes, PageClass.HOLE);
-        List<long[]> pageRanges = new ArrayList<>();
-        for (long[] r : ramRanges) {
-            long first = (r[0] + PAGE_SIZE - 1) >>> PAGE_SHIFT;
-            long end = r[1] >>> PAGE_SHIFT;
+        List<Range> pageRanges = new ArrayList<>();
+        for (Range r : ramRanges) {
+            long first = (r.start() + PAGE_SIZE - 1) >>> PAGE_SHIFT;
+            long end = r.end() >>> PAGE_SHIFT;
             for (long p = first; p < end; p++) {
                 classes[(int) p] = PageClass.RESERVED;
             }
-            pageRanges.add(new long[] {first << PAGE_SHIFT, end << PAGE_SHIFT});
+            pageRanges.add(new Range(first << PAGE_SHIFT, end << PAGE_SHIFT));
         }
         Memblock memblock = new Memblock(pageRanges);
         long textPa = s.kernelPhysAddress();
@@ -151,8 +153,8 @@ public final class FirstKernel implements AutoCloseable {
         if (s.rfcKernel()) {
             for (PmemDevices.Placed p : pmem.withMemmap()) {
                 if (p.onDevice()) {
-                    long[] r = p.metadataPfns();
-                    devm.add(new DevmMemmapList.Registration(directMap(memblock.alloc(64, 64)), r[0], r[1],
+                    Range r = p.metadataPfns();
+                    devm.add(new DevmMemmapList.Registration(directMap(memblock.alloc(64, 64)), r.start(), r.end(),
                             pmem.pgmap(p)));
                 }
             }
@@ -210,14 +212,14 @@ public final class FirstKernel implements AutoCloseable {
     }
 
     /** Bit i set when subsection i (2 MiB) of section {@code nr} has RAM. */
-    private static long subsectionsWithRam(long nr, List<long[]> ranges) {
+    private static long subsectionsWithRam(long nr, List<Range> ranges) {
         long mask = 0;
         long base = nr << SECTION_SIZE_BITS;
         for (int i = 0; i < 64; i++) {
             long s = base + ((long) i << 21);
             long e = s + (1L << 21);
-            for (long[] r : ranges) {
-                if (r[0] < e && s < r[1]) {
+            for (Range r : ranges) {
+                if (r.overlaps(new Range(s, e))) {
                     mask |= 1L << i;
                 }
             }

@@ -1,25 +1,27 @@
 package dev.pmemdump.images;
 
+import dev.pmemdump.io.Range;
+
 import dev.pmemdump.io.AtomicOutput;
+import dev.pmemdump.io.OutputRules;
+import dev.pmemdump.io.OutputSet;
 import dev.pmemdump.io.Progress;
 import dev.pmemdump.vmcore.VmcoreInfo;
 import dev.pmemdump.vmcore.dd.DeviceDumps;
 import dev.pmemdump.vmcore.elf.Note;
 import dev.pmemdump.vmcore.devm.DevmMemmapList;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
  * {@code pmemdump image build}: a scenario's first kernel, its panic and its capture, written into one
- * directory. Big sparse images are built under temporary names and renamed only when everything
- * succeeded, so a failed build leaves no half-written output.
+ * directory. Every file is built under a temporary name beside its own and all are renamed only
+ * when everything succeeded (one {@link OutputSet}), so a failed build leaves no half-written output.
  */
 public final class ImageBuilder {
     public static final String RAM = "ram.img";
@@ -37,19 +39,26 @@ public final class ImageBuilder {
 
     private ImageBuilder() {}
 
+    /** Builds into {@code outDir}, replacing what an earlier build left there (library callers, verify). */
     public static Manifest build(Scenario s, Path outDir, Progress progress) throws IOException {
+        return build(s, outDir, progress, OutputRules.REPLACE.unsynced());
+    }
+
+    /** Builds into {@code outDir}; {@code rules} decide whether existing files there may be replaced. */
+    public static Manifest build(Scenario s, Path outDir, Progress progress, OutputRules rules) throws IOException {
         s.validate();
         Files.createDirectories(outDir);
-        List<Path[]> pending = new ArrayList<>();
-        try {
-            Path ramTmp = temp(outDir, RAM, pending);
-            Path vmcoreTmp = temp(outDir, VMCORE, pending);
+        try (OutputSet outputs = new OutputSet(rules)) {
+            List<AtomicOutput> images = new ArrayList<>();
+            images.add(outputs.create(outDir.resolve(RAM)));
+            AtomicOutput vmcore = outputs.create(outDir.resolve(VMCORE));
             List<Path> pmemTmp = new ArrayList<>();
             for (int i = 0; i < (s.pmem() == null ? 0 : s.pmem().size()); i++) {
-                pmemTmp.add(temp(outDir, pmemImage(i), pending));
+                images.add(outputs.create(outDir.resolve(pmemImage(i))));
+                pmemTmp.add(images.getLast().tempPath());
             }
             Manifest manifest;
-            try (FirstKernel k = FirstKernel.build(s, ramTmp, pmemTmp)) {
+            try (FirstKernel k = FirstKernel.build(s, images.getFirst().tempPath(), pmemTmp)) {
                 progress.update(1, 4);
                 VmcoreInfo info = KernelVmcoreInfo.build(k, BASE_CRASHTIME + s.seed(), buildId(s));
                 if (k.devmHead() != 0) {
@@ -58,8 +67,8 @@ public final class ImageBuilder {
                 Panic.saveCpuNotes(k);
                 Panic.saveVmcoreInfo(k, info);
                 String iomem = IomemText.format(IomemText.entries(s, k.pmem().iomemChildren()));
-                writeBytes(outDir.resolve(IOMEM), iomem.getBytes(StandardCharsets.US_ASCII));
-                writeBytes(outDir.resolve(VMCOREINFO), info.bytes());
+                outputs.write(outDir.resolve(IOMEM), iomem.getBytes(StandardCharsets.US_ASCII));
+                outputs.write(outDir.resolve(VMCOREINFO), info.bytes());
                 progress.update(2, 4);
                 List<Note> dumps = new ArrayList<>();
                 List<Manifest.DeviceDumpEntry> dumpEntries = new ArrayList<>();
@@ -73,8 +82,12 @@ public final class ImageBuilder {
                     dumpEntries.add(new Manifest.DeviceDumpEntry(d.name(), data.length,
                             HexFormat.of().formatHex(Manifest.sha256().digest(data))));
                 }
-                Capture.Result capture = Capture.run(k, k.memory(), iomem, dumps, outDir.resolve(ELFCOREHDR), vmcoreTmp);
-                KmemdumpCoreImage.write(outDir.resolve(KMEMDUMP), info, COMMAND_LINE, KmemdumpCoreImage.regions(k));
+                Capture.Result capture = Capture.run(k, k.memory(), iomem, dumps,
+                        outputs.create(outDir.resolve(ELFCOREHDR)), vmcore);
+                try (AtomicOutput kmemdump = outputs.create(outDir.resolve(KMEMDUMP))) {
+                    KmemdumpCoreImage.write(kmemdump, info, COMMAND_LINE, KmemdumpCoreImage.regions(k));
+                    kmemdump.commit();
+                }
                 progress.update(3, 4);
                 List<Manifest.CanaryEntry> canaries = new ArrayList<>();
                 for (FirstKernel.Canary c : k.canaries()) {
@@ -83,13 +96,13 @@ public final class ImageBuilder {
                 List<Manifest.MetadataRange> metadata = new ArrayList<>();
                 for (PmemDevices.Placed p : k.pmem().withMemmap()) {
                     if (p.onDevice()) {
-                        long[] r = p.metadataPfns();
-                        metadata.add(new Manifest.MetadataRange(p.ns().dev(), r[0], r[1],
-                                Manifest.sha256OfPages(p.image(), r[0], r[1]), Manifest.MetadataRange.DEVICE));
+                        Range r = p.metadataPfns();
+                        metadata.add(new Manifest.MetadataRange(p.ns().dev(), r.start(), r.end(),
+                                Manifest.sha256OfPages(p.image(), r), Manifest.MetadataRange.DEVICE));
                     }
-                    for (long[] r : k.pmem().ramMemmapPfns(p)) {
-                        metadata.add(new Manifest.MetadataRange(p.ns().dev(), r[0], r[1],
-                                Manifest.sha256OfPages(k.ram(), r[0], r[1]), Manifest.MetadataRange.RAM));
+                    for (Range r : k.pmem().ramMemmapPfns(p)) {
+                        metadata.add(new Manifest.MetadataRange(p.ns().dev(), r.start(), r.end(),
+                                Manifest.sha256OfPages(k.ram(), r), Manifest.MetadataRange.RAM));
                     }
                 }
                 manifest = new Manifest(s.kernelRelease(), s.seed(), Linux61.PAGE_SIZE,
@@ -98,17 +111,13 @@ public final class ImageBuilder {
                 k.ram().force();
                 k.pmem().images().forEach(MemoryImage::force);
             }
-            for (Path[] p : pending) {
-                Files.move(p[0], p[1], StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            for (AtomicOutput image : images) {
+                image.commit();
             }
-            pending.clear();
-            manifest.write(outDir.resolve(MANIFEST));
+            outputs.write(outDir.resolve(MANIFEST), manifest.toJson());
+            outputs.commit();
             progress.finish();
             return manifest;
-        } finally {
-            for (Path[] p : pending) {
-                Files.deleteIfExists(p[0]);
-            }
         }
     }
 
@@ -123,16 +132,4 @@ public final class ImageBuilder {
         return HexFormat.of().formatHex(d, 0, 20);
     }
 
-    private static Path temp(Path dir, String name, List<Path[]> pending) {
-        Path t = dir.resolve("." + name + ".partial");
-        pending.add(new Path[] {t, dir.resolve(name)});
-        return t;
-    }
-
-    static void writeBytes(Path file, byte[] bytes) throws IOException {
-        try (AtomicOutput out = AtomicOutput.create(file)) {
-            out.channel().write(ByteBuffer.wrap(bytes));
-            out.commit();
-        }
-    }
 }

@@ -1,6 +1,9 @@
 package dev.pmemdump.images;
 
+import dev.pmemdump.io.Range;
+
 import dev.pmemdump.io.AtomicOutput;
+import dev.pmemdump.io.Writes;
 import dev.pmemdump.vmcore.VmcoreInfo;
 import dev.pmemdump.vmcore.elf.ElfCoreWriter;
 import dev.pmemdump.vmcore.elf.ElfMachine;
@@ -41,8 +44,8 @@ final class KmemdumpCoreImage {
         return (int) ((v + 3) & ~3L);
     }
 
-    /** Writes the core image to {@code out}; returns its program headers (PT_NOTE first). */
-    static List<ProgramHeader> write(Path out, VmcoreInfo info, String commandLine, List<Region> regions)
+    /** Writes the core image into {@code out} (the caller commits it); returns its program headers (PT_NOTE first). */
+    static List<ProgramHeader> write(AtomicOutput out, VmcoreInfo info, String commandLine, List<Region> regions)
             throws IOException {
         byte[] vmcoreinfo = info.bytes();
         int vmcoreinfoAligned = align4(vmcoreinfo.length);
@@ -72,19 +75,16 @@ final class KmemdumpCoreImage {
         if (phdrs.size() > MAX_NUM_ENTRIES) {
             throw new IllegalArgumentException("kmemdump holds at most " + (MAX_NUM_ENTRIES - 1) + " regions");
         }
-        try (AtomicOutput o = AtomicOutput.create(out)) {
-            FileChannel ch = o.channel();
-            write(ch, ElfCoreWriter.encodeHeaders(ElfMachine.X86_64, phdrs), 0);
-            // region 1 ends with the VMCOREINFO note header; region 2 (the text) is its descriptor
-            write(ch, java.util.Arrays.copyOf(notes, (int) (noteLen - vmcoreinfoAligned)), elfhSize);
-            write(ch, java.util.Arrays.copyOf(vmcoreinfo, vmcoreinfoAligned), elfhSize + noteLen - vmcoreinfoAligned);
-            for (int i = 0; i < regions.size(); i++) {
-                ProgramHeader ph = phdrs.get(i + 1);
-                MemorySegment data = regions.get(i).data();
-                write(ch, data.asByteBuffer(), ph.offset());
-                write(ch, ByteBuffer.allocate((int) (ph.filesz() - data.byteSize())), ph.offset() + data.byteSize());
-            }
-            o.commit();
+        FileChannel ch = out.channel();
+        write(ch, ElfCoreWriter.encodeHeaders(ElfMachine.X86_64, phdrs), 0);
+        // region 1 ends with the VMCOREINFO note header; region 2 (the text) is its descriptor
+        write(ch, java.util.Arrays.copyOf(notes, (int) (noteLen - vmcoreinfoAligned)), elfhSize);
+        write(ch, java.util.Arrays.copyOf(vmcoreinfo, vmcoreinfoAligned), elfhSize + noteLen - vmcoreinfoAligned);
+        for (int i = 0; i < regions.size(); i++) {
+            ProgramHeader ph = phdrs.get(i + 1);
+            MemorySegment data = regions.get(i).data();
+            write(ch, data.asByteBuffer(), ph.offset());
+            write(ch, ByteBuffer.allocate((int) (ph.filesz() - data.byteSize())), ph.offset() + data.byteSize());
         }
         return phdrs;
     }
@@ -94,10 +94,7 @@ final class KmemdumpCoreImage {
     }
 
     private static void write(FileChannel ch, ByteBuffer buf, long at) throws IOException {
-        long pos = at;
-        while (buf.hasRemaining()) {
-            pos += ch.write(buf, pos);
-        }
+        Writes.fully(ch, buf, at);
     }
 
     /**
@@ -114,15 +111,15 @@ final class KmemdumpCoreImage {
         out.add(region(k, "swapper_pg_dir", pgd, k.textPhys() + (pgd - Linux61.TEXT_VA), Linux61.PAGE_SIZE));
         for (PmemDevices.Placed p : k.pmem().withMemmap()) {
             if (p.onDevice()) {
-                long[] r = p.metadataPfns();
-                long pa = r[0] << Linux61.PAGE_SHIFT;
-                long len = (r[1] - r[0]) << Linux61.PAGE_SHIFT;
+                Range r = p.metadataPfns();
+                long pa = r.start() << Linux61.PAGE_SHIFT;
+                long len = r.length() << Linux61.PAGE_SHIFT;
                 out.add(new Region(p.ns().dev() + " metadata", Linux61.directMap(pa), pa, p.image().slice(pa, len)));
             }
-            for (long[] r : k.pmem().ramMemmapPfns(p)) {
-                long pa = r[0] << Linux61.PAGE_SHIFT;
+            for (Range r : k.pmem().ramMemmapPfns(p)) {
+                long pa = r.start() << Linux61.PAGE_SHIFT;
                 out.add(region(k, p.ns().dev() + " memmap in RAM", Linux61.directMap(pa), pa,
-                        (r[1] - r[0]) << Linux61.PAGE_SHIFT));
+                        r.length() << Linux61.PAGE_SHIFT));
             }
         }
         return out;

@@ -1,15 +1,17 @@
 package dev.pmemdump.images;
 
+import dev.pmemdump.io.Range;
+
 import static dev.pmemdump.images.Linux61.PAGE_SHIFT;
 import static dev.pmemdump.images.Linux61.PAGE_SIZE;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.pmemdump.io.AtomicOutput;
+import dev.pmemdump.io.TextInput;
+import java.nio.ByteBuffer;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -77,10 +79,10 @@ public record Manifest(String kernelRelease, long seed, long pageSize, ExpectedR
         return new KernelRam(pages, HexFormat.of().formatHex(md.digest()));
     }
 
-    /** sha256 over the 4 KiB pages [startPfn, endPfn) of {@code memory}, read by physical address. */
-    static String sha256OfPages(MemoryImage memory, long startPfn, long endPfn) {
+    /** sha256 over the 4 KiB pages {@code pfns} of {@code memory}, read by physical address. */
+    static String sha256OfPages(MemoryImage memory, Range pfns) {
         MessageDigest md = sha256();
-        for (long pfn = startPfn; pfn < endPfn; pfn++) {
+        for (long pfn = pfns.start(); pfn < pfns.end(); pfn++) {
             MemorySegment page = memory.slice(pfn << PAGE_SHIFT, PAGE_SIZE);
             ByteBuffer b = page.asByteBuffer();
             md.update(b);
@@ -100,8 +102,8 @@ public record Manifest(String kernelRelease, long seed, long pageSize, ExpectedR
      * A canary of page class {@code c} (null: pmem user data) survives -d 31 when a PT_LOAD covers it
      * and its class is not one that level excludes.
      */
-    static CanaryEntry canary(String text, PageClass c, long pa, List<long[]> segments) {
-        boolean dumped = segments.stream().anyMatch(s -> s[0] <= pa && pa + text.length() <= s[1]);
+    static CanaryEntry canary(String text, PageClass c, long pa, List<Range> segments) {
+        boolean dumped = segments.stream().anyMatch(s -> s.contains(Range.ofLength(pa, text.length())));
         return new CanaryEntry(text, c == null ? "PMEM_DATA" : c.name(), pa,
                 dumped && (c == null || c.counter() == null));
     }
@@ -110,14 +112,15 @@ public record Manifest(String kernelRelease, long seed, long pageSize, ExpectedR
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     }
 
+    /** A manifest lists ranges and canaries, not pages: far below this even for terabyte scenarios. */
+    static final int MAX_BYTES = 64 << 20;
+
     public static Manifest read(Path file) throws IOException {
-        return mapper().readValue(file.toFile(), Manifest.class);
+        return mapper().readValue(TextInput.read(file, MAX_BYTES, "a scenario manifest"), Manifest.class);
     }
 
-    public void write(Path file) throws IOException {
-        try (AtomicOutput out = AtomicOutput.create(file)) {
-            out.channel().write(ByteBuffer.wrap(mapper().writeValueAsBytes(this)));
-            out.commit();
-        }
+    /** The manifest as the JSON bytes of {@code manifest.json}. */
+    public byte[] toJson() throws IOException {
+        return mapper().writeValueAsBytes(this);
     }
 }

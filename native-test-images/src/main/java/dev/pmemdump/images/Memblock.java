@@ -1,5 +1,7 @@
 package dev.pmemdump.images;
 
+import dev.pmemdump.io.Range;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,27 +11,26 @@ import java.util.List;
  */
 final class Memblock {
     /** Free physical ranges [start, end), ascending and disjoint. */
-    private final List<long[]> free = new ArrayList<>();
+    private final List<Range> free = new ArrayList<>();
 
-    Memblock(List<long[]> ram) {
-        for (long[] r : ram) {
-            free.add(new long[] {r[0], r[1]});
-        }
+    Memblock(List<Range> ram) {
+        free.addAll(ram);
     }
 
     /** Takes [start, end) out of the free ranges (kernel image, crashkernel, firmware areas). */
     void reserve(long start, long end) {
-        List<long[]> next = new ArrayList<>();
-        for (long[] f : free) {
-            if (f[1] <= start || f[0] >= end) {
+        // not Range.minus: that would merge touching ranges, which memblock keeps apart
+        List<Range> next = new ArrayList<>();
+        for (Range f : free) {
+            if (f.end() <= start || f.start() >= end) {
                 next.add(f);
                 continue;
             }
-            if (f[0] < start) {
-                next.add(new long[] {f[0], start});
+            if (f.start() < start) {
+                next.add(new Range(f.start(), start));
             }
-            if (f[1] > end) {
-                next.add(new long[] {end, f[1]});
+            if (f.end() > end) {
+                next.add(new Range(end, f.end()));
             }
         }
         free.clear();
@@ -39,10 +40,10 @@ final class Memblock {
     /** Allocates {@code size} bytes aligned to {@code align}, highest address first, below {@code limit}. */
     long alloc(long size, long align, long limit) {
         for (int i = free.size() - 1; i >= 0; i--) {
-            long[] f = free.get(i);
-            long top = Math.min(f[1], limit);
+            Range f = free.get(i);
+            long top = Math.min(f.end(), limit);
             long start = (top - size) & -align;
-            if (top - size >= f[0] && start >= f[0]) {
+            if (top - size >= f.start() && start >= f.start()) {
                 reserve(start, start + size);
                 return start;
             }
@@ -60,7 +61,7 @@ final class Memblock {
     }
 
     /** What is still free: the pages the page allocator gets at the end of boot. */
-    List<long[]> freeRanges() {
+    List<Range> freeRanges() {
         return List.copyOf(free);
     }
 }

@@ -1,5 +1,7 @@
 package dev.pmemdump.images;
 
+import dev.pmemdump.io.Range;
+
 import static dev.pmemdump.images.Linux61.*;
 import static dev.pmemdump.images.StructPage.bit;
 
@@ -62,14 +64,14 @@ final class PageMix {
         }
     }
 
-    void populate(List<long[]> freeRanges) {
-        List<long[]> pool = new ArrayList<>();
+    void populate(List<Range> freeRanges) {
+        List<Range> pool = new ArrayList<>();
         long total = 0;
-        for (long[] r : freeRanges) {
-            long s = (r[0] + PAGE_SIZE - 1) >>> PAGE_SHIFT;
-            long e = r[1] >>> PAGE_SHIFT;
+        for (Range r : freeRanges) {
+            long s = (r.start() + PAGE_SIZE - 1) >>> PAGE_SHIFT;
+            long e = r.end() >>> PAGE_SHIFT;
             if (e > s) {
-                pool.add(new long[] {s, e});
+                pool.add(new Range(s, e));
                 total += e - s;
             }
         }
@@ -87,22 +89,22 @@ final class PageMix {
         long bhPages = privatePages / (PAGE_SIZE / BUFFER_HEAD_SIZE) + 1;
         long needed = 2 + inodePages + bhPages;
         int r = 0;
-        long p = pool.get(0)[0];
+        long p = pool.get(0).start();
         long[] metaPfns = new long[(int) needed];
         for (int i = 0; i < needed; i++) {
-            while (p >= pool.get(r)[1]) {
+            while (p >= pool.get(r).end()) {
                 r++;
-                p = pool.get(r)[0];
+                p = pool.get(r).start();
             }
             metaPfns[i] = p++;
         }
-        pool.get(r)[0] = p;
+        pool.set(r, new Range(p, pool.get(r).end()));
         layOutKernelObjects(metaPfns, inodePages);
         deficit[0] -= needed;
         int thpLeft = mix.thpPages();
-        for (long[] range : pool) {
-            for (long pfn = range[0]; pfn < range[1]; ) {
-                long room = range[1] - pfn;
+        for (Range range : pool) {
+            for (long pfn = range.start(); pfn < range.end(); ) {
+                long room = range.end() - pfn;
                 int maxOrder = Math.min(MAX_ORDER - 1, Math.min(Long.numberOfTrailingZeros(pfn),
                         63 - Long.numberOfLeadingZeros(room)));
                 int k = pick(deficit);

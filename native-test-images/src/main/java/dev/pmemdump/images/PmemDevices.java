@@ -1,5 +1,7 @@
 package dev.pmemdump.images;
 
+import dev.pmemdump.io.Range;
+
 import static dev.pmemdump.images.Linux61.*;
 
 import dev.pmemdump.io.MappedImage;
@@ -54,7 +56,7 @@ final class PmemDevices implements AutoCloseable {
         }
 
         /** The RFC's devm_memmap_vmcore range [base_pfn, base_pfn + PHYS_PFN(dataoff)). */
-        long[] metadataPfns() {
+        Range metadataPfns() {
             return DevmMemmapList.memmapPfnRange(phys, pfn().startPad(), pfn().dataOff());
         }
     }
@@ -62,11 +64,11 @@ final class PmemDevices implements AutoCloseable {
     private final List<MemoryImage> images;
     private final List<Region> regions;
     private final List<Placed> placed;
-    private final List<long[]> regionPfns;
+    private final List<Range> regionPfns;
     private final java.util.Map<Placed, Long> pgmaps = new java.util.HashMap<>();
-    private final java.util.Map<Placed, List<long[]>> ramMemmaps = new java.util.HashMap<>();
+    private final java.util.Map<Placed, List<Range>> ramMemmaps = new java.util.HashMap<>();
 
-    private PmemDevices(List<MemoryImage> images, List<Region> regions, List<Placed> placed, List<long[]> regionPfns) {
+    private PmemDevices(List<MemoryImage> images, List<Region> regions, List<Placed> placed, List<Range> regionPfns) {
         this.images = images;
         this.regions = regions;
         this.placed = placed;
@@ -117,8 +119,8 @@ final class PmemDevices implements AutoCloseable {
             images.forEach(MemoryImage::close);
             throw e;
         }
-        List<long[]> regionPfns = specs.stream()
-                .map(r -> new long[] {r.startAddress() >>> PAGE_SHIFT, (r.startAddress() + r.length()) >>> PAGE_SHIFT})
+        List<Range> regionPfns = specs.stream()
+                .map(r -> new Range(r.startAddress() >>> PAGE_SHIFT, (r.startAddress() + r.length()) >>> PAGE_SHIFT))
                 .toList();
         return new PmemDevices(images, regions, placed, regionPfns);
     }
@@ -237,7 +239,7 @@ final class PmemDevices implements AutoCloseable {
         long pgmapVa = directMap(pgmap);
         long flags = StructPage.bit(PG_RESERVED) | zoneFlags(ZONE_DEVICE);
         long first = p.basePfn();
-        long dataFirst = p.onDevice() ? p.metadataPfns()[1] : p.firstPfn();
+        long dataFirst = p.onDevice() ? p.metadataPfns().end() : p.firstPfn();
         pgmaps.put(p, pgmapVa);
         for (long pfn = first; pfn < p.endPfn(); pfn++) {
             long at = memmap + (pfn - first) * PAGE_STRUCT_SIZE;
@@ -304,24 +306,24 @@ final class PmemDevices implements AutoCloseable {
      * ranges {@code [start, end)} in the order of the namespace's pfns; a vmemmap page at either end
      * that also holds struct pages of pfns outside the region is left out (it is not only pmem's).
      */
-    List<long[]> ramMemmapPfns(Placed p) {
+    List<Range> ramMemmapPfns(Placed p) {
         return ramMemmaps.getOrDefault(p, List.of());
     }
 
-    private List<long[]> memmapPages(Placed p, Vmemmap vmemmap) {
-        long[] region = regionPfns.get(p.region());
+    private List<Range> memmapPages(Placed p, Vmemmap vmemmap) {
+        Range region = regionPfns.get(p.region());
         long pfnsPerPage = PAGE_SIZE / PAGE_STRUCT_SIZE;
-        List<long[]> out = new ArrayList<>();
+        List<Range> out = new ArrayList<>();
         for (long pfn = p.basePfn() & -pfnsPerPage; pfn < p.endPfn(); pfn += pfnsPerPage) {
-            if (pfn < region[0] || pfn + pfnsPerPage > region[1]) {
+            if (!region.contains(Range.ofLength(pfn, pfnsPerPage))) {
                 continue;
             }
             long page = vmemmap.structPage(pfn) >>> PAGE_SHIFT;
-            long[] last = out.isEmpty() ? null : out.get(out.size() - 1);
-            if (last != null && last[1] == page) {
-                last[1]++;
+            Range last = out.isEmpty() ? null : out.getLast();
+            if (last != null && last.end() == page) {
+                out.set(out.size() - 1, new Range(last.start(), page + 1));
             } else {
-                out.add(new long[] {page, page + 1});
+                out.add(new Range(page, page + 1));
             }
         }
         return out;

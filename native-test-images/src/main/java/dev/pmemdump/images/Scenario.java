@@ -1,5 +1,7 @@
 package dev.pmemdump.images;
 
+import dev.pmemdump.io.TextInput;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -136,10 +138,13 @@ public record Scenario(
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     }
 
+    /** A scenario is a page of hand-written JSON; a megabyte is already absurd. */
+    static final int MAX_BYTES = 1 << 20;
+
     public static Scenario read(Path file) throws IOException {
         Scenario s;
         try {
-            s = mapper().readValue(file.toFile(), Scenario.class);
+            s = mapper().readValue(TextInput.read(file, MAX_BYTES, "a scenario"), Scenario.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IllegalArgumentException(file + ": not a scenario: " + e.getOriginalMessage());
         }

@@ -54,12 +54,12 @@ class FirstKernelTest {
             // struct page of pfn 0x104000: vmemmap_base 0xffffe3a4c0000000 + 0x104000 * 64
             long first = xlat.walk(0xffffe3a4c4100000L).physicalAddress();
             long last = xlat.walk(0xffffe3a4c4100000L + 0x2000 * 64 - 64).physicalAddress();
-            java.util.List<long[]> ram = k.pmem().ramMemmapPfns(mem);
+            java.util.List<dev.pmemdump.io.Range> ram = k.pmem().ramMemmapPfns(mem);
             assertEquals(1, ram.size());
-            assertEquals(first >>> 12, ram.get(0)[0]);
-            assertEquals((last >>> 12) + 1, ram.get(0)[1]);
-            assertEquals(0x2000 * 64 / 4096, ram.get(0)[1] - ram.get(0)[0]);
-            assertTrue(ram.get(0)[1] <= k.ram().end() >>> 12, "in RAM");
+            assertEquals(first >>> 12, ram.get(0).start());
+            assertEquals((last >>> 12) + 1, ram.get(0).end());
+            assertEquals(0x2000 * 64 / 4096, ram.get(0).end() - ram.get(0).start());
+            assertTrue(ram.get(0).end() <= k.ram().end() >>> 12, "in RAM");
             // the struct page there is a ZONE_DEVICE page: PG_reserved (bit 12 in 6.1)
             assertEquals(1L << 12, k.ram().getLong(first) & (1L << 12));
         }

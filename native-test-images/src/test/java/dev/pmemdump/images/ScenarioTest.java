@@ -2,8 +2,8 @@ package dev.pmemdump.images;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.pmemdump.loadplan.Iomem;
-import dev.pmemdump.loadplan.Resource;
+import dev.pmemdump.vmcore.iomem.Iomem;
+import dev.pmemdump.vmcore.iomem.Resource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.pmemdump.pmem;
 
+import dev.pmemdump.io.Range;
+
 import dev.pmemdump.io.Bytes;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.MappedImage;
@@ -128,27 +130,27 @@ public final class Region {
     }
 
     /** Free DPA ranges [start, end) between labelled namespaces. */
-    private List<long[]> gaps() {
-        List<long[]> out = new ArrayList<>();
+    private List<Range> gaps() {
+        List<Range> out = new ArrayList<>();
         if (labels == null) {
             return out;
         }
         long pos = 0;
         for (Namespace n : namespaces.stream().sorted(Comparator.comparingLong(Namespace::offset)).toList()) {
             if (n.offset() > pos) {
-                out.add(new long[] {pos, n.offset()});
+                out.add(new Range(pos, n.offset()));
             }
             pos = Math.max(pos, n.offset() + n.rawSize());
         }
         if (pos < size) {
-            out.add(new long[] {pos, size});
+            out.add(new Range(pos, size));
         }
         return out;
     }
 
-    private long usable(long[] gap) {
-        long start = alignUp(gap[0], align());
-        return start >= gap[1] ? 0 : (gap[1] - start) & -align();
+    private long usable(Range gap) {
+        long start = alignUp(gap.start(), align());
+        return start >= gap.end() ? 0 : (gap.end() - start) & -align();
     }
 
     /** sysfs {@code available_size}: free capacity usable for new namespaces. */
@@ -206,9 +208,9 @@ public final class Region {
             throw new IllegalArgumentException("'--size=' must be >= 16MiB for '" + mode.ndctlName() + "' mode");
         }
         long dpa = -1;
-        for (long[] g : gaps()) {
-            long start = alignUp(g[0], align());
-            if (start < g[1] && g[1] - start >= want) {
+        for (Range g : gaps()) {
+            long start = alignUp(g.start(), align());
+            if (start < g.end() && g.end() - start >= want) {
                 dpa = start;
                 break;
             }

@@ -28,6 +28,8 @@ public final class VmcoreInfo {
     public static final int MAX_LINE_CHARS = 79;
     /** The kernel caps the whole text at one page ({@code VMCOREINFO_BYTES} with 4 KiB pages). */
     public static final int MAX_BYTES = 4096;
+    /** A VMCOREINFO note or text file read from outside: one page of the largest page size (64 KiB). */
+    public static final int MAX_NOTE_BYTES = 65536;
 
     private final String source;
     private final List<Entry> entries;

@@ -28,10 +28,21 @@ public final class VmcoreInfoNote {
         return note.name().equals(NAME) && note.type() == TYPE;
     }
 
-    /** The first VMCOREINFO note among {@code notes}, parsed. */
-    public static Optional<VmcoreInfo> find(List<Note> notes, String source) {
-        return notes.stream().filter(VmcoreInfoNote::isVmcoreInfo).findFirst()
-                .map(n -> VmcoreInfo.parse(n.descriptor(), source));
+    /**
+     * The first VMCOREINFO note among {@code notes}, parsed; one larger than the kernel's buffer can be
+     * ({@link VmcoreInfo#MAX_NOTE_BYTES}) is refused before it is turned into text.
+     */
+    public static Optional<VmcoreInfo> find(List<Note> notes, String source) throws CorruptInputException {
+        for (Note n : notes) {
+            if (isVmcoreInfo(n)) {
+                if (n.descriptorSize() > VmcoreInfo.MAX_NOTE_BYTES) {
+                    throw new CorruptInputException(source, -1, "VMCOREINFO note of " + n.descriptorSize()
+                            + " bytes; the kernel's buffer is one page, at most " + VmcoreInfo.MAX_NOTE_BYTES);
+                }
+                return Optional.of(VmcoreInfo.parse(n.descriptor(), source));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The VMCOREINFO of a core file, or a named error when it has none. */

@@ -3,6 +3,7 @@ package dev.pmemdump.filter.cli;
 import dev.pmemdump.filter.DumpLevel;
 import dev.pmemdump.filter.kdump.PageCodec;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -194,6 +195,38 @@ public record MakedumpfileArgs(List<Integer> dumpLevels, PageCodec codec, boolea
                 iomem, List.copyOf(operands));
         args.check();
         return args;
+    }
+
+    /** Files this run reads (standard input not counted): VMCORE, the --pmem-infoblock paths, --iomem. */
+    public List<Path> inputs() {
+        List<Path> in = new ArrayList<>();
+        if (!rearrange) {
+            in.add(Path.of(operands.get(0)));
+        }
+        for (String spec : pmemInfoblocks) {
+            int at = spec.lastIndexOf('@');
+            in.add(Path.of(at < 0 ? spec : spec.substring(0, at)));
+        }
+        if (iomem != null) {
+            in.add(Path.of(iomem));
+        }
+        return in;
+    }
+
+    /** Files this run writes (standard output not counted): the dumpfile(s) or log, the reports. */
+    public List<Path> outputs() {
+        List<Path> out = new ArrayList<>();
+        if (rearrange) {
+            out.add(Path.of(operands.get(0)));
+        } else if (!flatten && !memUsage) {
+            operands.subList(1, operands.size()).forEach(o -> out.add(Path.of(o)));
+        }
+        for (String report : new String[] {jsonReport, htmlReport}) {
+            if (report != null) {
+                out.add(Path.of(report));
+            }
+        }
+        return out;
     }
 
     /** The dump level used: the first of the -d list. */

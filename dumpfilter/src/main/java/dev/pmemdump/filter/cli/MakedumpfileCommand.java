@@ -2,6 +2,9 @@ package dev.pmemdump.filter.cli;
 
 import dev.pmemdump.filter.Console;
 import dev.pmemdump.filter.DumpFilter;
+import dev.pmemdump.io.InputFiles;
+import dev.pmemdump.io.OutputRules;
+import dev.pmemdump.io.OutputSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -16,7 +19,10 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -77,8 +83,16 @@ public final class MakedumpfileCommand implements Callable<Integer> {
         }
         Console console = new Console(out, err, args.messageLevel(), args.flatten());
         console.debug("command line: makedumpfile " + String.join(" ", argv) + "\n");
-        try {
-            new DumpFilter(args, console, stdin, stdout).run();
+        OutputRules rules = OutputRules.of(args.force(), "-f").notOver(args.inputs());
+        try (OutputSet outputs = new OutputSet(rules)) {
+            checkFiles(args, rules);
+            new DumpFilter(args, console, stdin, stdout, outputs).run();
+            outputs.commit();
+        } catch (FileAlreadyExistsException e) {
+            console.error("check_dump_file: Can't open the dump file (" + e.getFile() + "). File exists\n");
+            err.print("\nmakedumpfile Failed.\n");
+            err.flush();
+            return FAILED;
         } catch (IOException | UncheckedIOException | IllegalArgumentException | UnsupportedOperationException e) {
             console.error(describe(e) + "\n");
             err.print("\nmakedumpfile Failed.\n");
@@ -87,6 +101,22 @@ public final class MakedumpfileCommand implements Callable<Integer> {
         }
         console.msg("\nmakedumpfile Completed.\n");
         return COMPLETED;
+    }
+
+    /**
+     * Up front, as makedumpfile's check_dump_file() does: without -f any existing output path is
+     * refused, a device node too; with -f the io rules still keep inputs and directories safe.
+     */
+    private static void checkFiles(MakedumpfileArgs args, OutputRules rules) throws IOException {
+        for (Path in : args.inputs()) {
+            InputFiles.check(in);
+        }
+        for (Path out : args.outputs()) {
+            if (!args.force() && Files.exists(out)) {
+                throw new FileAlreadyExistsException(out.toString());
+            }
+            rules.check(out);
+        }
     }
 
     private static String describe(Throwable t) {

@@ -1,5 +1,7 @@
 package dev.pmemdump.filter.page;
 
+import dev.pmemdump.io.Writes;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,12 +17,9 @@ public final class FileSink implements DumpSink {
 
     @Override
     public void write(long offset, ByteBuffer buf) throws IOException {
-        long pos = offset;
-        while (buf.hasRemaining()) {
-            int n = channel.write(buf, pos);
-            pos += n;
-            written += n;
-        }
+        int n = buf.remaining();
+        Writes.fully(channel, buf, offset);
+        written += n;
     }
 
     @Override

@@ -1,10 +1,12 @@
 package dev.pmemdump.filter.pmem;
 
+import dev.pmemdump.io.Range;
+
 import dev.pmemdump.filter.pmem.PmemPolicy.PfnRange;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.Ranges;
-import dev.pmemdump.loadplan.Iomem;
-import dev.pmemdump.loadplan.Resource;
+import dev.pmemdump.vmcore.iomem.Iomem;
+import dev.pmemdump.vmcore.iomem.Resource;
 import dev.pmemdump.pmem.InfoBlock;
 import dev.pmemdump.pmem.PfnInfoBlock;
 import dev.pmemdump.pmem.Uuids;
@@ -96,7 +98,7 @@ public final class PmemMetadata {
         if (iomem != null) {
             List<PfnRange> r = new ArrayList<>();
             for (Resource res : iomem.named(DEVICE_BACKED_VMEMMAP)) {
-                r.add(new PfnRange(res.start() / pageSize, (res.end() + 1 + pageSize - 1) / pageSize));
+                r.add(new PfnRange(res.start() / pageSize, (res.range().end() + pageSize - 1) / pageSize));
             }
             if (!r.isEmpty()) {
                 return new Found("Device Backed Vmemmap in " + iomem.source(), r, inRam);
@@ -140,7 +142,7 @@ public final class PmemMetadata {
         }
         var parent = Uuids.readUuid(block, PARENT_UUID_OFFSET);
         PfnInfoBlock sb = PfnInfoBlock.read(resource, offset, block, sig, parent, start, end - start);
-        long[] meta = DevmMemmapList.memmapPfnRange(start, sb.startPad(), sb.dataOff());
+        Range meta = DevmMemmapList.memmapPfnRange(start, sb.startPad(), sb.dataOff());
         long dataStart = Ranges.add(resource, offset, start + sb.startPad(), sb.dataOff(), "data start");
         long dataEnd = Ranges.add(resource, offset, dataStart,
                 Ranges.multiply(resource, offset, sb.npfns(), pageSize, "npfns"), "data end");
@@ -148,9 +150,9 @@ public final class PmemMetadata {
         // npfns past the PT_LOAD: the kernel truncates it to the namespace (nd_pfn_validate()).
         dataEnd = Math.min(dataEnd, end);
         nsEnd = Math.min(nsEnd, end);
-        PfnRange pfns = new PfnRange(meta[0], dataEnd / pageSize);
+        PfnRange pfns = new PfnRange(meta.start(), dataEnd / pageSize);
         return Optional.of(new Described(nsEnd, pfns,
-                sb.mode() == PfnInfoBlock.MODE_PMEM ? new PfnRange(meta[0], meta[1]) : null));
+                sb.mode() == PfnInfoBlock.MODE_PMEM ? new PfnRange(meta.start(), meta.end()) : null));
     }
 
     private static long endOf(List<long[]> pmemLoads, long start) {

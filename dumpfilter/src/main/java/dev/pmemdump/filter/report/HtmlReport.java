@@ -1,9 +1,9 @@
 package dev.pmemdump.filter.report;
 
 import dev.pmemdump.io.AtomicOutput;
+import dev.pmemdump.io.OutputRules;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,15 +27,14 @@ public final class HtmlReport {
 
     private HtmlReport() {}
 
+    /** Writes the page to {@code target}, replacing any file there (verify's --html). */
     public static void write(ReportModel model, Path target) throws IOException {
-        byte[] html = render(model).getBytes(StandardCharsets.UTF_8);
-        try (AtomicOutput out = AtomicOutput.create(target)) {
-            ByteBuffer buf = ByteBuffer.wrap(html);
-            while (buf.hasRemaining()) {
-                out.channel().write(buf);
-            }
-            out.commit();
-        }
+        AtomicOutput.write(target, OutputRules.REPLACE, bytes(model));
+    }
+
+    /** The page as UTF-8 bytes. */
+    public static byte[] bytes(ReportModel model) {
+        return render(model).getBytes(StandardCharsets.UTF_8);
     }
 
     public static String render(ReportModel m) {

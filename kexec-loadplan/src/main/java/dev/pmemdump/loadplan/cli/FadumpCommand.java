@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pmemdump.loadplan.Elfcorehdr;
+import dev.pmemdump.io.AtomicOutput;
+import dev.pmemdump.io.OutputRules;
 import dev.pmemdump.loadplan.Load;
 import dev.pmemdump.loadplan.NoteBuffer;
-import dev.pmemdump.loadplan.PhysRange;
+import dev.pmemdump.io.Range;
 import dev.pmemdump.loadplan.PlanReport;
 import dev.pmemdump.loadplan.fadump.FadumpConfig;
 import dev.pmemdump.loadplan.fadump.FadumpLayout;
@@ -67,6 +68,9 @@ public final class FadumpCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Also write the elfcorehdr.")
     Path output;
 
+    @Option(names = {"-f", "--force"}, description = "Replace the -o file if it exists.")
+    boolean force;
+
     @Option(names = "--endian", paramLabel = "be|le", defaultValue = "be",
             description = "Byte order of the elfcorehdr: be (ppc64) or le (ppc64le). Default: ${DEFAULT-VALUE}.")
     String endian;
@@ -84,7 +88,7 @@ public final class FadumpCommand implements Callable<Integer> {
                 case "le" -> ElfMachine.PPC64LE;
                 default -> throw new IllegalArgumentException("--endian must be be or le, not '" + endian + "'");
             };
-            Elfcorehdr.write(output, vmcore.elfcorehdr(machine));
+            AtomicOutput.write(output, OutputRules.of(force, "--force"), vmcore.elfcorehdr(machine));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -132,7 +136,7 @@ public final class FadumpCommand implements Callable<Integer> {
         return root;
     }
 
-    private static void range(ObjectNode node, PhysRange r) {
-        node.put("start", PlanReport.hex(r.start())).put("end", PlanReport.hex(r.end())).put("size", r.size());
+    private static void range(ObjectNode node, Range r) {
+        node.put("start", PlanReport.hex(r.start())).put("end", PlanReport.hex(r.inclusiveEnd())).put("size", r.length());
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pmemdump.loadplan.CrashKernelSpec;
 import dev.pmemdump.loadplan.Elfcorehdr;
-import dev.pmemdump.loadplan.Iomem;
+import dev.pmemdump.vmcore.iomem.Iomem;
 import dev.pmemdump.loadplan.KernelFacts;
 import dev.pmemdump.loadplan.LoadMode;
 import dev.pmemdump.loadplan.LoadPlan;
@@ -12,6 +12,9 @@ import dev.pmemdump.loadplan.PlanOptions;
 import dev.pmemdump.loadplan.PlanReport;
 import dev.pmemdump.loadplan.SysfsNotes;
 import dev.pmemdump.loadplan.X86Layout;
+import dev.pmemdump.io.AtomicOutput;
+import dev.pmemdump.io.OutputRules;
+import dev.pmemdump.io.TextInput;
 import dev.pmemdump.vmcore.VmcoreInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +22,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,11 +92,14 @@ public final class LoadplanCommand implements Callable<Integer> {
             description = "Also write the elfcorehdr (ELF header + program headers, p_offset = physical address).")
     Path output;
 
+    @Option(names = {"-f", "--force"}, description = "Replace the -o file if it exists.")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
         LoadPlan plan = LoadPlan.build(Iomem.read(iomem), options());
         if (output != null) {
-            Elfcorehdr.write(output, Elfcorehdr.encode(plan));
+            AtomicOutput.write(output, OutputRules.of(force, "--force").notOver(inputs()), Elfcorehdr.encode(plan));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -105,6 +110,17 @@ public final class LoadplanCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Every file this command reads: the elfcorehdr must not be written over any of them. */
+    private List<Path> inputs() {
+        List<Path> in = new ArrayList<>(List.of(iomem));
+        for (Path p : new Path[] {vmcoreinfo, vmcoreinfoNote}) {
+            if (p != null) {
+                in.add(p);
+            }
+        }
+        return in;
     }
 
     private PlanOptions options() throws Exception {
@@ -124,13 +140,14 @@ public final class LoadplanCommand implements Callable<Integer> {
                     ? X86Layout.NOTE_BUF_BYTES : X86Layout.KEXEC_TOOLS_NOTE_BYTES))
                     .withCpus(SysfsNotes.configuredCpus(sysfs));
             Path vi = sysfs.resolve("kernel/vmcoreinfo");
-            o = o.withVmcoreinfoNote(SysfsNotes.vmcoreinfo(vi.toString(), Files.readString(vi)));
+            o = o.withVmcoreinfoNote(SysfsNotes.vmcoreinfo(vi.toString(), SysfsNotes.attribute(vi)));
         }
         if (vmcoreinfoNote != null) {
-            o = o.withVmcoreinfoNote(SysfsNotes.vmcoreinfo(vmcoreinfoNote.toString(), Files.readString(vmcoreinfoNote)));
+            o = o.withVmcoreinfoNote(SysfsNotes.vmcoreinfo(vmcoreinfoNote.toString(), SysfsNotes.attribute(vmcoreinfoNote)));
         }
         if (vmcoreinfo != null) {
-            o = o.withKernel(KernelFacts.from(VmcoreInfo.parse(Files.readString(vmcoreinfo), vmcoreinfo.toString())));
+            o = o.withKernel(KernelFacts.from(VmcoreInfo.parse(TextInput.read(vmcoreinfo, VmcoreInfo.MAX_NOTE_BYTES,
+                    "a VMCOREINFO text (one page)"), vmcoreinfo.toString())));
         }
         if (kernelSize != null) {
             o = o.withKernelSize(kernelSize);

@@ -1,6 +1,6 @@
 package dev.pmemdump.loadplan.fadump;
 
-import dev.pmemdump.loadplan.PhysRange;
+import dev.pmemdump.io.Range;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,20 +29,20 @@ public final class FadumpLayout {
 
     private final FadumpConfig config;
     private final long bootMemorySize;
-    private final PhysRange reserved;
-    private final PhysRange cpuState;
-    private final PhysRange hpte;
-    private final PhysRange bootCopy;
-    private final PhysRange elfArea;
+    private final Range reserved;
+    private final Range cpuState;
+    private final Range hpte;
+    private final Range bootCopy;
+    private final Range elfArea;
 
-    private FadumpLayout(FadumpConfig config, long bootMemorySize, PhysRange reserved) {
+    private FadumpLayout(FadumpConfig config, long bootMemorySize, Range reserved) {
         this.config = config;
         this.bootMemorySize = bootMemorySize;
         this.reserved = reserved;
-        this.cpuState = PhysRange.ofSize(reserved.start(), config.cpuStateSize());
-        this.hpte = PhysRange.ofSize(cpuState.end() + 1, config.hpteSize());
-        this.bootCopy = PhysRange.ofSize(hpte.end() + 1, bootMemorySize);
-        this.elfArea = new PhysRange(bootCopy.end() + 1, reserved.end());
+        this.cpuState = Range.ofLength(reserved.start(), config.cpuStateSize());
+        this.hpte = Range.ofLength(cpuState.end(), config.hpteSize());
+        this.bootCopy = Range.ofLength(hpte.end(), bootMemorySize);
+        this.elfArea = new Range(bootCopy.end(), reserved.end());
     }
 
     /** The registration the first kernel makes for {@code config}. */
@@ -54,7 +54,7 @@ public final class FadumpLayout {
             throw new IllegalArgumentException(size(ram) + " of RAM cannot hold " + size(boot)
                     + " of fadump boot memory plus its " + size(areaSize) + " reserved dump area at the top of memory");
         }
-        return new FadumpLayout(config, boot, new PhysRange(ram - areaSize, ram - 1));
+        return new FadumpLayout(config, boot, new Range(ram - areaSize, ram));
     }
 
     /**
@@ -78,25 +78,25 @@ public final class FadumpLayout {
     }
 
     /** The permanent reservation at the top of memory. */
-    public PhysRange reservedArea() {
+    public Range reservedArea() {
         return reserved;
     }
 
-    public PhysRange cpuState() {
+    public Range cpuState() {
         return cpuState;
     }
 
-    public PhysRange hpte() {
+    public Range hpte() {
         return hpte;
     }
 
     /** Destination of the boot-memory copy: where /proc/vmcore reads the boot memory from. */
-    public PhysRange bootCopy() {
+    public Range bootCopy() {
         return bootCopy;
     }
 
     /** Crash info header followed by the elfcorehdr. */
-    public PhysRange elfArea() {
+    public Range elfArea() {
         return elfArea;
     }
 
@@ -106,8 +106,8 @@ public final class FadumpLayout {
     }
 
     /** What the second kernel holds after a crash: everything above the boot memory, up to the CPU area. */
-    public PhysRange heldAfterCrash() {
-        return new PhysRange(bootMemorySize, cpuState.start() - 1);
+    public Range heldAfterCrash() {
+        return new Range(bootMemorySize, cpuState.start());
     }
 
     /**
@@ -126,9 +126,9 @@ public final class FadumpLayout {
         return String.join("\n", lines) + "\n";
     }
 
-    private static String regionLine(String name, PhysRange r, boolean dumped) {
-        return String.format("%s: [%#016x-%#016x] %#x bytes, Dumped: %#x", name, r.start(), r.end(), r.size(),
-                dumped ? r.size() : 0);
+    private static String regionLine(String name, Range r, boolean dumped) {
+        return String.format("%s: [%#016x-%#016x] %#x bytes, Dumped: %#x", name, r.start(), r.inclusiveEnd(), r.length(),
+                dumped ? r.length() : 0);
     }
 
     private static String size(long bytes) {

@@ -3,7 +3,7 @@ package dev.pmemdump.loadplan.fadump;
 import dev.pmemdump.loadplan.Elfcorehdr;
 import dev.pmemdump.loadplan.Load;
 import dev.pmemdump.loadplan.NoteBuffer;
-import dev.pmemdump.loadplan.PhysRange;
+import dev.pmemdump.io.Range;
 import dev.pmemdump.loadplan.RangeSet;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
 import dev.pmemdump.vmcore.elf.ElfCoreWriter;
@@ -52,10 +52,10 @@ public final class FadumpVmcore {
 
         List<Load> loads = new ArrayList<>();
         loads.add(new Load(Load.Kind.RAM, 0, PPC64_PAGE_OFFSET, boot, layout.bootCopy().start(), false));
-        RangeSet rest = RangeSet.of(List.of(new PhysRange(boot, layout.config().ramSize() - 1)))
+        RangeSet rest = RangeSet.of(List.of(new Range(boot, layout.config().ramSize())))
                 .minus(layout.reservedArea());
-        for (PhysRange r : rest.ranges()) {
-            loads.add(new Load(Load.Kind.RAM, r.start(), PPC64_PAGE_OFFSET + r.start(), r.size(), r.start(), false));
+        for (Range r : rest.ranges()) {
+            loads.add(new Load(Load.Kind.RAM, r.start(), PPC64_PAGE_OFFSET + r.start(), r.length(), r.start(), false));
         }
         return new FadumpVmcore(layout, notes, loads);
     }
@@ -74,7 +74,7 @@ public final class FadumpVmcore {
             throw new IllegalArgumentException("fadump is powerpc only, not " + machine.linuxName());
         }
         byte[] bytes = ElfCoreWriter.encodeHeaders(machine, Elfcorehdr.programHeaders(notes, loads));
-        if (bytes.length > layout.elfArea().size() - FadumpLayout.CRASH_INFO_HEADER_BYTES) {
+        if (bytes.length > layout.elfArea().length() - FadumpLayout.CRASH_INFO_HEADER_BYTES) {
             throw new IllegalStateException("elfcorehdr of " + bytes.length + " bytes overflows the ELF area");
         }
         return bytes;

@@ -2,8 +2,8 @@ package dev.pmemdump.loadplan.stock;
 
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.Range;
-import dev.pmemdump.loadplan.Iomem;
-import dev.pmemdump.loadplan.Resource;
+import dev.pmemdump.vmcore.iomem.Iomem;
+import dev.pmemdump.vmcore.iomem.Resource;
 
 import java.util.List;
 import java.util.regex.Matcher;
@@ -25,7 +25,7 @@ public record RelabelledIomem(String text, List<Range> pmem) {
         List<Range> pmem = iomem.roots().stream()
                 .filter(r -> r.name().equals(Resource.PERSISTENT_MEMORY)
                         || r.name().equals(Resource.PERSISTENT_MEMORY_LEGACY))
-                .map(r -> Range.ofInclusive(r.start(), r.end()))
+                .map(r -> r.range())
                 .toList();
         if (pmem.isEmpty()) {
             throw new CorruptInputException(name, -1, "no top-level \"Persistent Memory\" range: nothing to relabel");

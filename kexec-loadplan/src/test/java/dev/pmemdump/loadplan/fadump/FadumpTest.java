@@ -1,8 +1,9 @@
 package dev.pmemdump.loadplan.fadump;
 
+import dev.pmemdump.io.Range;
+
 import dev.pmemdump.loadplan.Load;
 import dev.pmemdump.loadplan.NoteBuffer;
-import dev.pmemdump.loadplan.PhysRange;
 import dev.pmemdump.testing.Tools;
 import dev.pmemdump.vmcore.elf.ElfCore;
 import dev.pmemdump.vmcore.elf.ElfMachine;
@@ -48,8 +49,8 @@ class FadumpTest {
         assertEquals(256 * M, layout.bootMemorySize());
         assertEquals(DOC_FIRST_KERNEL, layout.regionReport(false));
         assertEquals(DOC_SECOND_KERNEL, layout.regionReport(true));
-        assertEquals(new PhysRange(0x6ffb0000L, 0x7fffffffL), layout.reservedArea());
-        assertEquals(new PhysRange(0x7fff1020L, 0x7fffffffL), layout.elfArea());
+        assertEquals(Range.ofInclusive(0x6ffb0000L, 0x7fffffffL), layout.reservedArea());
+        assertEquals(Range.ofInclusive(0x7fff1020L, 0x7fffffffL), layout.elfArea());
     }
 
     @Test
@@ -65,8 +66,8 @@ class FadumpTest {
     void fadumpReserveMemOverridesTheRule() {
         FadumpLayout layout = FadumpLayout.plan(FadumpConfig.of(2 * G).withReserve(512 * M));
         assertEquals(512 * M, layout.bootMemorySize());
-        assertEquals(PhysRange.ofSize(0x5ffb0000L, 0x40020), layout.cpuState());
-        assertEquals(PhysRange.ofSize(0x5fff1020L, 512 * M), layout.bootCopy());
+        assertEquals(Range.ofLength(0x5ffb0000L, 0x40020), layout.cpuState());
+        assertEquals(Range.ofLength(0x5fff1020L, 512 * M), layout.bootCopy());
         // An override below the default is honoured too (the documentation's "override").
         assertEquals(128 * M, FadumpLayout.plan(FadumpConfig.of(2 * G).withReserve(128 * M)).bootMemorySize());
     }

@@ -3,6 +3,7 @@ package dev.pmemdump.images.cli;
 import dev.pmemdump.images.ImageBuilder;
 import dev.pmemdump.images.Manifest;
 import dev.pmemdump.images.Scenario;
+import dev.pmemdump.io.OutputRules;
 import dev.pmemdump.io.Progress;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -35,6 +36,9 @@ public final class ImageCommand {
         @Option(names = "--out", paramLabel = "DIR", required = true, description = "output directory (created)")
         Path out;
 
+        @Option(names = {"-f", "--force"}, description = "replace the files of an earlier build in DIR")
+        boolean force;
+
         @Override
         public Integer call() throws Exception {
             Scenario s;
@@ -49,7 +53,9 @@ public final class ImageCommand {
             if (seed != null) {
                 s = s.withSeed(seed);
             }
-            Manifest m = ImageBuilder.build(s, out, Progress.onTerminal("building scenario"));
+            OutputRules rules = OutputRules.of(force, "--force").unsynced();
+            Manifest m = ImageBuilder.build(s, out, Progress.onTerminal("building scenario"),
+                    scenario == null ? rules : rules.notOver(scenario));
             var report = m.expectedReport();
             spec.commandLine().getOut().printf("built %s (seed %d): %d RAM pages, manifest %s%n", out, s.seed(),
                     m.pageClasses().values().stream().mapToLong(Long::longValue).sum(),

@@ -1,15 +1,17 @@
 package dev.pmemdump.pmem.cli;
 
-import dev.pmemdump.io.MappedImage;
+import dev.pmemdump.io.AtomicOutput;
 import dev.pmemdump.io.MemParse;
+import dev.pmemdump.io.OutputRules;
+import dev.pmemdump.io.Writes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -39,12 +41,16 @@ final class CreateImageCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--size " + size + " leaves no room for a region after a "
                     + labelSize + " label area");
         }
-        if (Files.exists(file) && !force) {
-            throw new FileAlreadyExistsException(file + ": exists, use --force to replace it");
+        // Built beside the target and renamed: a size the file system refuses leaves no empty image.
+        try (AtomicOutput out = AtomicOutput.create(file, OutputRules.of(force, "--force").unsynced())) {
+            try {
+                Writes.fully(out.channel(), ByteBuffer.allocate(1), bytes - 1);
+            } catch (IOException e) {
+                throw new IOException(file + ": cannot make a " + size + " image: " + e.getMessage(), e);
+            }
+            out.commit();
         }
-        try (MappedImage m = MappedImage.create(file, bytes)) {
-            spec.commandLine().getErr().println("created " + m.path() + " (" + bytes + " bytes, sparse)");
-        }
+        spec.commandLine().getErr().println("created " + file + " (" + bytes + " bytes, sparse)");
         return 0;
     }
 }

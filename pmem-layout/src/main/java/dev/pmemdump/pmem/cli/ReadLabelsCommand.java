@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pmemdump.io.AtomicOutput;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.MappedImage;
+import dev.pmemdump.io.OutputRules;
 import dev.pmemdump.pmem.LabelArea;
 import dev.pmemdump.pmem.LabelIndex;
 import dev.pmemdump.pmem.NamespaceLabel;
@@ -38,6 +39,8 @@ final class ReadLabelsCommand implements Callable<Integer> {
     boolean json;
     @Option(names = {"-o", "--output"}, description = "Write the raw label area to this file.")
     Path output;
+    @Option(names = "--force", description = "Replace the -o file if it exists.")
+    boolean force;
 
     @Override
     public Integer call() throws Exception {
@@ -55,13 +58,7 @@ final class ReadLabelsCommand implements Callable<Integer> {
             long base = layout.labelOffset(m.size());
             MemorySegment lsa = m.slice(base, layout.labelSize(), "label storage area");
             if (output != null) {
-                try (AtomicOutput out = AtomicOutput.create(output)) {
-                    java.nio.ByteBuffer buf = lsa.asByteBuffer();
-                    while (buf.hasRemaining()) {
-                        out.channel().write(buf);
-                    }
-                    out.commit();
-                }
+                AtomicOutput.write(output, OutputRules.of(force, "--force").notOver(img.image), lsa);
             }
             if (json) {
                 int labelSize = labelSize(m, base, lsa);

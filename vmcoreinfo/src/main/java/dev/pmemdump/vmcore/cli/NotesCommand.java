@@ -1,6 +1,7 @@
 package dev.pmemdump.vmcore.cli;
 
-import dev.pmemdump.vmcore.OutputFiles;
+import dev.pmemdump.io.AtomicOutput;
+import dev.pmemdump.io.InputFiles;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
 import dev.pmemdump.vmcore.dd.DeviceDumps;
 import dev.pmemdump.vmcore.elf.ElfCore;
@@ -13,7 +14,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,6 +100,7 @@ public final class NotesCommand {
         @Option(names = "--note", paramLabel = "INDEX", description = "extract the descriptor of note INDEX instead")
         Integer noteIndex;
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE") Path output;
+        @Option(names = {"-f", "--force"}, description = "replace FILE if it exists") boolean force;
 
         @Override
         void validate() {
@@ -112,7 +113,7 @@ public final class NotesCommand {
         @Override
         int run(VmcoreFile f, PrintWriter out) throws Exception {
             if (which != null) {
-                DeviceDumps.Listed l = DeviceDumps.extract(f.core(), which, output);
+                DeviceDumps.Listed l = DeviceDumps.extract(f.core(), which, output, args.outputRules(force));
                 out.printf("DEVICE: %s%n%d bytes copied from 0x%x to %s%n", l.name(), l.size(), l.dataOffset(), output);
                 return 0;
             }
@@ -122,7 +123,7 @@ public final class NotesCommand {
                         + ")");
             }
             Note note = notes.get(noteIndex).note();
-            OutputFiles.write(output, MemorySegment.ofArray(note.descriptor()));
+            AtomicOutput.write(output, args.outputRules(force), note.descriptor());
             out.printf("%d bytes of note %d (%s) written to %s%n", note.descriptorSize(), noteIndex, note.name(), output);
             return 0;
         }
@@ -132,23 +133,28 @@ public final class NotesCommand {
             description = "Write a copy of VMCORE with a device dump added before the CPU notes, laid out as the "
                     + "capture kernel's vmcore_add_device_dump() does.")
     static final class AddDeviceDump extends VmcoreSubcommand {
+        /** The data is held in memory whole; drivers' dumps (cxgb4, qla2xxx) are a few MiB. */
+        static final long MAX_DATA_BYTES = 1L << 30;
+
         @Option(names = "--name", required = true, description = "dump name (at most 43 bytes)") String name;
         @Option(names = "--data", required = true, paramLabel = "FILE", description = "the device's dump data") Path data;
         @Option(names = "--page-size", defaultValue = "4096", description = "page size for padding (default 4096)")
         int pageSize;
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE") Path output;
-
-        @Override
-        void validate() {
-            if (output.toAbsolutePath().normalize().equals(args.vmcore.toAbsolutePath().normalize())) {
-                throw new IllegalArgumentException("output must differ from the input vmcore");
-            }
-        }
+        @Option(names = {"-f", "--force"}, description = "replace FILE if it exists") boolean force;
 
         @Override
         int run(VmcoreFile f, PrintWriter out) throws Exception {
+            InputFiles.check(data);
+            if (Files.size(data) > MAX_DATA_BYTES) {
+                throw new IllegalArgumentException(data + ": " + Files.size(data) + " bytes is more than a device dump "
+                        + "can hold (" + MAX_DATA_BYTES + ")");
+            }
             byte[] bytes = Files.readAllBytes(data);
-            DeviceDumps.addToVmcore(f.core(), List.of(DeviceDumps.toNote(name, bytes, pageSize)), pageSize, output);
+            try (AtomicOutput o = AtomicOutput.create(output, args.outputRules(force, data))) {
+                DeviceDumps.addToVmcore(f.core(), List.of(DeviceDumps.toNote(name, bytes, pageSize)), pageSize, o);
+                o.commit();
+            }
             out.printf("added device dump %s (%d bytes) to %s%n", name, bytes.length, output);
             return 0;
         }

@@ -2,6 +2,7 @@ package dev.pmemdump.vmcore.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pmemdump.io.OutputRules;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,6 +29,11 @@ final class VmcoreArgs {
         doc.put("file", vmcore.toString());
         doc.putAll(fields);
         out.println(JSON.writeValueAsString(doc));
+    }
+
+    /** The rules for a command's output file: never over VMCORE or {@code inputs}, replaced only with --force. */
+    OutputRules outputRules(boolean force, Path... inputs) {
+        return OutputRules.of(force, "--force").notOver(vmcore).notOver(inputs);
     }
 
     /** The {@code --json} switch. */

@@ -2,7 +2,8 @@ package dev.pmemdump.vmcore.dd;
 
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.Ranges;
-import dev.pmemdump.vmcore.OutputFiles;
+import dev.pmemdump.io.AtomicOutput;
+import dev.pmemdump.io.OutputRules;
 import dev.pmemdump.vmcore.elf.ElfCore;
 import dev.pmemdump.vmcore.elf.ElfCoreWriter;
 import dev.pmemdump.vmcore.elf.ElfPhysicalMemory;
@@ -107,7 +108,7 @@ public final class DeviceDumps {
     }
 
     /** Writes the data of the device dump named (or numbered) {@code which} to {@code out}. */
-    public static Listed extract(ElfCore core, String which, Path out) throws IOException {
+    public static Listed extract(ElfCore core, String which, Path out, OutputRules rules) throws IOException {
         Listed found = null;
         for (Listed l : list(core)) {
             if (l.name().equals(which) || Integer.toString(l.index()).equals(which)) {
@@ -118,7 +119,7 @@ public final class DeviceDumps {
         if (found == null) {
             throw new IllegalArgumentException(core.resource() + ": no device dump named " + which);
         }
-        OutputFiles.write(out, findData(core, found));
+        AtomicOutput.write(out, rules, findData(core, found));
         return found;
     }
 
@@ -132,10 +133,10 @@ public final class DeviceDumps {
     }
 
     /**
-     * Rewrites the vmcore {@code core} to {@code out} with {@code dumps} added before the CPU notes, the
+     * Rewrites the vmcore {@code core} into {@code out} (the caller commits it) with {@code dumps} added before the CPU notes, the
      * way the capture kernel shifts its PT_LOAD offsets when a driver adds a dump.
      */
-    public static List<ProgramHeader> addToVmcore(ElfCore core, List<Note> dumps, long pageSize, Path out)
+    public static List<ProgramHeader> addToVmcore(ElfCore core, List<Note> dumps, long pageSize, AtomicOutput out)
             throws IOException {
         List<ProgramHeader> loads = core.loads().stream().map(ph -> ph.withOffset(ph.paddr())).toList();
         return ElfCoreWriter.writeVmcore(out, core.machine(), pageSize, insert(core.notes(), dumps), loads,

@@ -1,5 +1,7 @@
 package dev.pmemdump.vmcore.devm;
 
+import dev.pmemdump.io.Range;
+
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.vmcore.VmcoreInfo;
 import dev.pmemdump.vmcore.xlat.AddressTranslation;
@@ -63,9 +65,9 @@ public final class DevmMemmapList {
      * resource starts at {@code resourceStart} with {@code startPad} and whose info block says
      * {@code dataoff}: {@code [SUBSECTION_ALIGN_DOWN(PHYS_PFN(start + pad)), + PHYS_PFN(dataoff))}.
      */
-    public static long[] memmapPfnRange(long resourceStart, long startPad, long dataoff) {
+    public static Range memmapPfnRange(long resourceStart, long startPad, long dataoff) {
         long basePfn = ((resourceStart + startPad) >>> PAGE_SHIFT) & -SUBSECTION_PFNS;
-        return new long[]{basePfn, basePfn + (dataoff >>> PAGE_SHIFT)};
+        return Range.ofLength(basePfn, dataoff >>> PAGE_SHIFT);
     }
 
     /** The five lines the RFC kernel adds to VMCOREINFO, in its order. */

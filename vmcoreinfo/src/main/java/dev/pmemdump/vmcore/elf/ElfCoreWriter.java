@@ -1,6 +1,7 @@
 package dev.pmemdump.vmcore.elf;
 
 import dev.pmemdump.io.AtomicOutput;
+import dev.pmemdump.io.Writes;
 import dev.pmemdump.io.Extent;
 import dev.pmemdump.io.Progress;
 import dev.pmemdump.io.Ranges;
@@ -13,7 +14,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -111,12 +111,12 @@ public final class ElfCoreWriter {
     }
 
     /**
-     * Writes a /proc/vmcore-shaped file to {@code out} (atomically). {@code loads} are in elfcorehdr
+     * Writes a /proc/vmcore-shaped file into {@code out} (the caller commits it). {@code loads} are in elfcorehdr
      * form: each one's bytes are read from {@code memory} at its {@code p_offset}. Pages that read as
      * zero are left as holes, so the file is sparse; what {@code memory} reports outside its
      * {@link PhysicalMemory#dataExtents data extents} is not even read. Returns the headers written.
      */
-    public static List<ProgramHeader> writeVmcore(Path out, ElfMachine machine, long pageSize, List<Note> notes,
+    public static List<ProgramHeader> writeVmcore(AtomicOutput out, ElfMachine machine, long pageSize, List<Note> notes,
                                                   List<ProgramHeader> loads, PhysicalMemory memory) throws IOException {
         byte[] noteBytes = NoteSegment.encode(notes, machine.order());
         List<ProgramHeader> phdrs = vmcoreLayout(pageSize, noteBytes.length, loads);
@@ -126,11 +126,11 @@ public final class ElfCoreWriter {
             total = Math.max(total, Ranges.alignUp(ph.offset() + ph.filesz(), pageSize));
             dataBytes += ph.filesz();
         }
-        Progress progress = Progress.onTerminal("writing " + out.getFileName());
-        try (AtomicOutput output = AtomicOutput.create(out); Arena arena = Arena.ofConfined()) {
-            FileChannel ch = output.channel();
-            writeFully(ch, ByteBuffer.wrap(encodeHeaders(machine, phdrs)), 0);
-            writeFully(ch, ByteBuffer.wrap(noteBytes), phdrs.getFirst().offset());
+        Progress progress = Progress.onTerminal("writing " + out.target().getFileName());
+        try (Arena arena = Arena.ofConfined()) {
+            FileChannel ch = out.channel();
+            Writes.fully(ch, ByteBuffer.wrap(encodeHeaders(machine, phdrs)), 0);
+            Writes.fully(ch, ByteBuffer.wrap(noteBytes), phdrs.getFirst().offset());
             MemorySegment buf = arena.allocate(COPY_CHUNK, pageSize);
             long done = 0;
             for (int i = 0; i < loads.size(); i++) {
@@ -149,9 +149,8 @@ public final class ElfCoreWriter {
                 progress.update(done, dataBytes);
             }
             if (ch.size() < total) {
-                writeFully(ch, ByteBuffer.allocate(1), total - 1);
+                Writes.fully(ch, ByteBuffer.allocate(1), total - 1);
             }
-            output.commit();
         } finally {
             progress.finish();
         }
@@ -188,12 +187,12 @@ public final class ElfCoreWriter {
             if (!zero && runStart < 0) {
                 runStart = p;
             } else if (zero && runStart >= 0) {
-                writeFully(ch, chunk.asSlice(runStart, p - runStart).asByteBuffer(), fileOffset + runStart);
+                Writes.fully(ch, chunk.asSlice(runStart, p - runStart).asByteBuffer(), fileOffset + runStart);
                 runStart = -1;
             }
         }
         if (runStart >= 0) {
-            writeFully(ch, chunk.asSlice(runStart, n - runStart).asByteBuffer(), fileOffset + runStart);
+            Writes.fully(ch, chunk.asSlice(runStart, n - runStart).asByteBuffer(), fileOffset + runStart);
         }
     }
 
@@ -207,10 +206,4 @@ public final class ElfCoreWriter {
         return true;
     }
 
-    private static void writeFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
-        long pos = position;
-        while (buf.hasRemaining()) {
-            pos += ch.write(buf, pos);
-        }
-    }
 }

@@ -1,11 +1,11 @@
 package dev.pmemdump.vmcore.elf;
 
+import dev.pmemdump.io.AtomicOutput;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.vmcore.xlat.PhysicalMemory;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,11 +34,11 @@ public final class ElfcorehdrConverter {
     }
 
     /**
-     * Writes the /proc/vmcore for {@code elfcorehdr} to {@code out}; {@code deviceDumps} (vmcoredd
+     * Writes the /proc/vmcore for {@code elfcorehdr} into {@code out} (the caller commits it); {@code deviceDumps} (vmcoredd
      * notes, may be empty) go before the other notes. Returns the program headers written.
      */
     public static List<ProgramHeader> convert(ElfCore elfcorehdr, PhysicalMemory memory, List<Note> deviceDumps,
-                                              long pageSize, Path out) throws IOException {
+                                              long pageSize, AtomicOutput out) throws IOException {
         if (elfcorehdr.layout() != ElfCore.Layout.ELFCOREHDR) {
             throw new IllegalArgumentException(elfcorehdr.resource() + " was not read as an elfcorehdr");
         }

@@ -1,5 +1,6 @@
 package dev.pmemdump.vmcore.bench;
 
+import dev.pmemdump.testing.Outputs;
 import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.vmcore.VmcoreInfo;
@@ -77,7 +78,7 @@ public class VmcoreBench {
     @Warmup(iterations = 1)
     @Measurement(iterations = 5)
     public Object writeVmcore() throws Exception {
-        return ElfCoreWriter.writeVmcore(out, ElfMachine.X86_64, 4096, core.notes(),
-                core.loads().stream().map(ph -> ph.withOffset(ph.paddr())).toList(), new ElfPhysicalMemory(core));
+        return Outputs.written(out, o -> ElfCoreWriter.writeVmcore(o, ElfMachine.X86_64, 4096, core.notes(),
+                core.loads().stream().map(ph -> ph.withOffset(ph.paddr())).toList(), new ElfPhysicalMemory(core)));
     }
 }

@@ -1,5 +1,7 @@
 package dev.pmemdump.vmcore.dd;
 
+import dev.pmemdump.io.OutputRules;
+import dev.pmemdump.testing.Outputs;
 import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.vmcore.elf.ElfCore;
@@ -54,9 +56,9 @@ class DeviceDumpsTest {
         try (MappedImage img = MappedImage.open(Fixtures.unzstd("linux-6.1-qemu/kdump-file/vmcore.raw.zst"),
                 MappedImage.Access.READ_ONLY)) {
             ElfCore core = ElfCore.open(img);
-            List<ProgramHeader> written = DeviceDumps.addToVmcore(core,
+            List<ProgramHeader> written = Outputs.written(out, o -> DeviceDumps.addToVmcore(core,
                     List.of(DeviceDumps.toNote("nvme0", a, 4096), DeviceDumps.toNote("cxgb4_0000:02:00.4", b, 4096)),
-                    4096, out);
+                    4096, o));
             // notes grow by 1 + 3 pages; every PT_LOAD moves by exactly that
             for (int i = 1; i < written.size(); i++) {
                 assertEquals(core.programHeaders().get(i).offset() + 4 * 4096, written.get(i).offset());
@@ -76,14 +78,14 @@ class DeviceDumpsTest {
             assertTrue(readelf.contains("  LINUX                0x00002fec\tUnknown note type: (0x00000700)"), readelf);
 
             Path x = tmp.resolve("b.bin");
-            DeviceDumps.extract(core, "cxgb4_0000:02:00.4", x);
+            DeviceDumps.extract(core, "cxgb4_0000:02:00.4", x, OutputRules.REPLACE);
             byte[] got = Files.readAllBytes(x);
             assertEquals(3 * 4096 - 64, got.length, "crash extracts n_descsz - 44 bytes");
             assertArrayEquals(b, Arrays.copyOf(got, b.length));
             assertTrue(Arrays.equals(new byte[got.length - b.length], Arrays.copyOfRange(got, b.length, got.length)));
-            DeviceDumps.extract(core, "0", x);
+            DeviceDumps.extract(core, "0", x, OutputRules.REPLACE);
             assertArrayEquals(a, Arrays.copyOf(Files.readAllBytes(x), a.length));
-            assertThrows(IllegalArgumentException.class, () -> DeviceDumps.extract(core, "nope", tmp.resolve("n")));
+            assertThrows(IllegalArgumentException.class, () -> DeviceDumps.extract(core, "nope", tmp.resolve("n"), OutputRules.REPLACE));
         }
     }
 
@@ -99,7 +101,8 @@ class DeviceDumpsTest {
         Path withDd = tmp.resolve("vmcore-dd");
         try (MappedImage img = MappedImage.open(Fixtures.unzstd("linux-6.1-qemu/kdump-file/vmcore.raw.zst"),
                 MappedImage.Access.READ_ONLY)) {
-            DeviceDumps.addToVmcore(ElfCore.open(img), List.of(DeviceDumps.toNote("nvdimm_0", data, 4096)), 4096, withDd);
+            Outputs.written(withDd, o -> DeviceDumps.addToVmcore(ElfCore.open(img),
+                    List.of(DeviceDumps.toNote("nvdimm_0", data, 4096)), 4096, o));
         }
         Path filtered = tmp.resolve("filtered.elf");
         Tools.Run r = Tools.run(List.of(makedumpfile.toString(), "-E", "-d", "31", "--message-level", "30",
@@ -113,7 +116,7 @@ class DeviceDumpsTest {
             List<DeviceDumps.Listed> listed = DeviceDumps.list(core);
             assertEquals(1, listed.size());
             Path x = tmp.resolve("x.bin");
-            DeviceDumps.extract(core, "nvdimm_0", x);
+            DeviceDumps.extract(core, "nvdimm_0", x, OutputRules.REPLACE);
             assertArrayEquals(data, Arrays.copyOf(Files.readAllBytes(x), data.length));
         }
     }

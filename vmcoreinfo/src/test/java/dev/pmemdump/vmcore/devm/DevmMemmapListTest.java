@@ -1,5 +1,8 @@
 package dev.pmemdump.vmcore.devm;
 
+import dev.pmemdump.io.Range;
+
+import dev.pmemdump.testing.Outputs;
 import dev.pmemdump.io.Bytes;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.MappedImage;
@@ -53,8 +56,8 @@ class DevmMemmapListTest {
     static List<DevmMemmapList.Registration> namespaces(int n) {
         List<DevmMemmapList.Registration> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            long[] r = DevmMemmapList.memmapPfnRange(0x140000000L + i * (4L << 30), 0, 0x1200000 + i * 0x200000L);
-            out.add(new DevmMemmapList.Registration(SLAB + 64L * i, r[0], r[1], 0xffff888003000000L + 0x400L * i));
+            Range r = DevmMemmapList.memmapPfnRange(0x140000000L + i * (4L << 30), 0, 0x1200000 + i * 0x200000L);
+            out.add(new DevmMemmapList.Registration(SLAB + 64L * i, r.start(), r.end(), 0xffff888003000000L + 0x400L * i));
         }
         return out;
     }
@@ -89,7 +92,7 @@ class DevmMemmapListTest {
     @Test
     void memmapRangeIsSubsectionAlignedPfns() {
         // start + pad = 0x140201000 -> pfn 0x140201, aligned down to 512 pages; dataoff 18 MiB = 0x1200 pages
-        assertArrayEquals(new long[]{0x140200, 0x141400}, DevmMemmapList.memmapPfnRange(0x140200000L, 0x1000, 0x1200000));
+        assertEquals(new Range(0x140200, 0x141400), DevmMemmapList.memmapPfnRange(0x140200000L, 0x1000, 0x1200000));
     }
 
     @Test
@@ -176,9 +179,9 @@ class DevmMemmapListTest {
         List<DevmMemmapList.Registration> regs = namespaces(4);
         DevmMemmapList.export(ram, xlat, ByteOrder.LITTLE_ENDIAN, HEAD, regs, DevmMemmapList.Layout.LP64);
         Path vmcore = tmp.resolve("vmcore");
-        ElfCoreWriter.writeVmcore(vmcore, ElfMachine.X86_64, 4096, List.of(VmcoreInfoNote.toNote(info())),
+        Outputs.written(vmcore, o -> ElfCoreWriter.writeVmcore(o, ElfMachine.X86_64, 4096, List.of(VmcoreInfoNote.toNote(info())),
                 List.of(ProgramHeader.load(ProgramHeader.PF_RWX, 0x2000000, 0xffffffff82000000L, 0x2000000, 0x1000000),
-                        ProgramHeader.load(ProgramHeader.PF_RWX, 0, PAGE_OFFSET, 0, RAM)), ram);
+                        ProgramHeader.load(ProgramHeader.PF_RWX, 0, PAGE_OFFSET, 0, RAM)), ram));
         try (MappedImage img = MappedImage.open(vmcore, MappedImage.Access.READ_ONLY)) {
             ElfCore core = ElfCore.open(img);
             VmcoreInfo fromDump = VmcoreInfoNote.from(core);

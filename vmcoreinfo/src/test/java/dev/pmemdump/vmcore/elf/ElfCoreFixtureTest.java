@@ -1,5 +1,6 @@
 package dev.pmemdump.vmcore.elf;
 
+import dev.pmemdump.testing.Outputs;
 import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.vmcore.VmcoreInfo;
@@ -60,8 +61,8 @@ class ElfCoreFixtureTest {
     void writerReproducesTheKernelsVmcoreByteForByte(@TempDir Path tmp) throws Exception {
         List<ProgramHeader> elfcorehdrLoads = core.loads().stream().map(ph -> ph.withOffset(ph.paddr())).toList();
         Path out = tmp.resolve("vmcore");
-        List<ProgramHeader> written = ElfCoreWriter.writeVmcore(out, ElfMachine.X86_64, 4096, core.notes(),
-                elfcorehdrLoads, new ElfPhysicalMemory(core));
+        List<ProgramHeader> written = Outputs.written(out, o -> ElfCoreWriter.writeVmcore(o, ElfMachine.X86_64, 4096,
+                core.notes(), elfcorehdrLoads, new ElfPhysicalMemory(core)));
         assertEquals(core.programHeaders(), written);
         assertEquals(Files.size(image.path()), Files.size(out));
         assertEquals(sha256(image.path()), sha256(out));

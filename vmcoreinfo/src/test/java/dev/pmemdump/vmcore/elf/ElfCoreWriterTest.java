@@ -1,5 +1,6 @@
 package dev.pmemdump.vmcore.elf;
 
+import dev.pmemdump.testing.Outputs;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.Extent;
 import dev.pmemdump.io.MappedImage;
@@ -105,7 +106,7 @@ class ElfCoreWriterTest {
         ElfCore hdr = ElfCore.read(MemorySegment.ofArray(k.elfcorehdr()), "elfcorehdr", ElfCore.Layout.ELFCOREHDR);
         FlatPhysicalMemory memory = new FlatPhysicalMemory("ram", MemorySegment.ofArray(k.memory()), 0);
         Path out = tmp.resolve("vmcore");
-        List<ProgramHeader> written = ElfcorehdrConverter.convert(hdr, memory, List.of(), 4096, out);
+        List<ProgramHeader> written = Outputs.written(out, o -> ElfcorehdrConverter.convert(hdr, memory, List.of(), 4096, o));
 
         try (MappedImage img = MappedImage.open(out, MappedImage.Access.READ_ONLY)) {
             ElfCore core = ElfCore.open(img);
@@ -180,8 +181,8 @@ class ElfCoreWriterTest {
             }
         };
         Path plain = tmp.resolve("plain"), skipping = tmp.resolve("skipping");
-        ElfcorehdrConverter.convert(hdr, flat, List.of(), 4096, plain);
-        ElfcorehdrConverter.convert(hdr, sparse, List.of(), 4096, skipping);
+        Outputs.written(plain, o -> ElfcorehdrConverter.convert(hdr, flat, List.of(), 4096, o));
+        Outputs.written(skipping, o -> ElfcorehdrConverter.convert(hdr, sparse, List.of(), 4096, o));
         assertEquals(-1, Files.mismatch(plain, skipping), "same bytes");
 
         long readBytes = reads.stream().mapToLong(r -> r[1] - r[0]).sum();
@@ -223,7 +224,8 @@ class ElfCoreWriterTest {
         ProgramHeader copy = ProgramHeader.load(ProgramHeader.PF_RWX, 0x1020, 0xc000000000000000L, 0, 0x3000);
         Path out = tmp.resolve("vmcore");
         List<Note> notes = List.of(new Note("CORE", Note.NT_PRSTATUS, new byte[336]));
-        List<ProgramHeader> written = ElfCoreWriter.writeVmcore(out, ElfMachine.X86_64, 4096, notes, List.of(copy), flat);
+        List<ProgramHeader> written = Outputs.written(out, o -> ElfCoreWriter.writeVmcore(o, ElfMachine.X86_64, 4096, notes,
+                List.of(copy), flat));
         assertEquals(0x2020, written.get(1).offset());
         try (MappedImage img = MappedImage.open(out, MappedImage.Access.READ_ONLY)) {
             ElfCore core = ElfCore.open(img);

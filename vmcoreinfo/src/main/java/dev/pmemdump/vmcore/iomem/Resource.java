@@ -1,12 +1,15 @@
-package dev.pmemdump.loadplan;
+package dev.pmemdump.vmcore.iomem;
+
+import dev.pmemdump.io.Range;
 
 import java.util.List;
 
 /**
- * One line of {@code /proc/iomem}: a named physical range, its nesting depth (two spaces of
+ * One line of {@code /proc/iomem}: a named physical range (half-open here; the file's inclusive
+ * {@code start-end} is converted when parsed and by {@link #notation}), its nesting depth (two spaces of
  * indentation per level), the line it came from and the resources nested inside it.
  */
-public record Resource(PhysRange range, String name, int depth, int line, List<Resource> children) {
+public record Resource(Range range, String name, int depth, int line, List<Resource> children) {
 
     /** Names the kernel gives resources that matter to a crash dump. */
     public static final String SYSTEM_RAM = "System RAM";
@@ -24,8 +27,9 @@ public record Resource(PhysRange range, String name, int depth, int line, List<R
         return range.start();
     }
 
-    public long end() {
-        return range.end();
+    /** {@code 0x100000-0xeffffff}: a range in the kernel's inclusive notation, as its messages write it. */
+    public static String notation(Range r) {
+        return "0x" + Long.toHexString(r.start()) + "-0x" + Long.toHexString(r.inclusiveEnd());
     }
 
     /**

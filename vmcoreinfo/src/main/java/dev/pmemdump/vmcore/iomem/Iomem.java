@@ -1,9 +1,10 @@
-package dev.pmemdump.loadplan;
+package dev.pmemdump.vmcore.iomem;
 
 import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.io.Range;
+import dev.pmemdump.io.TextInput;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,11 +19,16 @@ import java.util.regex.Pattern;
  * eight hex digits per address. The tree is checked the way the kernel builds it: children lie
  * inside their parent, siblings are sorted and never overlap. Read without root the kernel prints
  * every address as zero; that is reported instead of planning nonsense.
+ *
+ * <p>It lives beside VMCOREINFO because it is the same kind of input: the first kernel's physical
+ * memory map, read at crash time by the load planner and by the filter alike.
  */
 public final class Iomem {
     private static final Pattern LINE = Pattern.compile("( *)(\\S+)-(\\S+) : (.*)");
     private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{8,16}");
     private static final int INDENT = 2;
+    /** Far above any real listing (a few hundred lines of at most ~80 bytes), far below harm. */
+    public static final int MAX_BYTES = 4 << 20;
 
     private final String source;
     private final List<Resource> roots;
@@ -35,7 +41,7 @@ public final class Iomem {
     }
 
     public static Iomem read(Path file) throws IOException {
-        return parse(file.toString(), Files.readString(file));
+        return parse(file.toString(), TextInput.read(file, MAX_BYTES, "a /proc/iomem listing"));
     }
 
     /** Parses the text of {@code /proc/iomem}; {@code source} names it in error messages. */
@@ -125,8 +131,12 @@ public final class Iomem {
 
     /** Total of the top-level "System RAM" resources: what memblock counts as memory at boot. */
     public long bootRamSize() {
-        return RangeSet.of(roots.stream().filter(r -> r.name().equals(Resource.SYSTEM_RAM))
-                .map(Resource::range).toList()).totalSize();
+        long sum = 0;
+        for (Range r : Range.normalize(roots.stream().filter(r -> r.name().equals(Resource.SYSTEM_RAM))
+                .map(Resource::range).toList())) {
+            sum = Math.addExact(sum, r.length());
+        }
+        return sum;
     }
 
     /** One parsed line, before the tree is frozen into {@link Resource}s. */
@@ -159,6 +169,10 @@ public final class Iomem {
             }
             long start = hex(source, number, m.group(2));
             long end = hex(source, number, m.group(3));
+            if (end == Long.MAX_VALUE) {
+                throw new CorruptInputException(source, -1, "line " + number + ": range ends at the top of the "
+                        + "64-bit space, beyond any physical address");
+            }
             if (end < start) {
                 throw new CorruptInputException(source, -1, "line " + number + ": reversed range "
                         + m.group(2) + "-" + m.group(3) + " (end before start)");
@@ -180,7 +194,7 @@ public final class Iomem {
         }
 
         String describe() {
-            return "'" + name + "' " + new PhysRange(start, end);
+            return "'" + name + "' " + Resource.notation(Range.ofInclusive(start, end));
         }
 
         /** The immutable resource of this line and its subtree; each one is also added to {@code flat}. */
@@ -189,7 +203,7 @@ public final class Iomem {
             for (Line c : children) {
                 kids.add(c.freeze(flat));
             }
-            Resource r = new Resource(new PhysRange(start, end), name, depth, number, kids);
+            Resource r = new Resource(Range.ofInclusive(start, end), name, depth, number, kids);
             flat.add(r);
             return r;
         }

@@ -1,6 +1,7 @@
-package dev.pmemdump.loadplan;
+package dev.pmemdump.vmcore.iomem;
 
 import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.io.Range;
 import dev.pmemdump.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
@@ -26,15 +27,15 @@ class IomemTest {
 
         Resource ram = iomem.roots().get(8);
         assertEquals("System RAM", ram.name());
-        assertEquals(new PhysRange(0x100000, 0x17fdefff), ram.range());
+        assertEquals(Range.ofInclusive(0x100000, 0x17fdefff), ram.range());
         assertEquals(List.of("Kernel code", "Kernel rodata", "Kernel data", "Kernel bss", "Crash kernel"),
                 ram.children().stream().map(Resource::name).toList());
-        assertEquals(new PhysRange(0x0f000000, 0x16ffffff), iomem.named("Crash kernel").getFirst().range());
+        assertEquals(Range.ofInclusive(0x0f000000, 0x16ffffff), iomem.named("Crash kernel").getFirst().range());
         assertEquals(0x08600000, iomem.named("Kernel code").getFirst().start());
 
         Resource pmem = iomem.named("Persistent Memory").getFirst();
         assertEquals(0, pmem.depth());
-        assertEquals(new PhysRange(0x100000000L, 0x11ffdffffL), pmem.range());
+        assertEquals(Range.ofInclusive(0x100000000L, 0x11ffdffffL), pmem.range());
         assertEquals(List.of("namespace0.0", "namespace0.1", "namespace0.2", "dax0.2"),
                 pmem.children().stream().map(Resource::name).toList());
         // Three levels deep: PCI Bus > device > virtio-pci-modern.
@@ -42,7 +43,7 @@ class IomemTest {
         assertEquals(2, virtio.depth());
         assertEquals(20, virtio.line());
         // A 10-digit address: fd00000000-ffffffffff.
-        assertEquals(new PhysRange(0xfd00000000L, 0xffffffffffL), iomem.roots().getLast().range());
+        assertEquals(Range.ofInclusive(0xfd00000000L, 0xffffffffffL), iomem.roots().getLast().range());
         // memblock's count of boot RAM, as the kernel printed it: "(System RAM: 383MB)".
         assertEquals(383, iomem.bootRamSize() >> 20);
     }
@@ -51,7 +52,7 @@ class IomemTest {
     void readsLegacyPmemAndNamespaceNames() throws Exception {
         Iomem iomem = Iomem.parse("iomem-after.txt", Fixtures.text("linux-6.1-qemu/legacy-e820/iomem-after.txt"));
         Resource legacy = iomem.named("Persistent Memory (legacy)").getFirst();
-        assertEquals(new PhysRange(0x30000000, 0x37ffffff), legacy.range());
+        assertEquals(Range.ofInclusive(0x30000000, 0x37ffffff), legacy.range());
         assertEquals("namespace0.0", legacy.children().getFirst().name());
         assertTrue(iomem.named("Persistent Memory").isEmpty());
     }

@@ -2,6 +2,7 @@ package dev.pmemdump.pmem.cli;
 
 import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.io.MemParse;
+import dev.pmemdump.pmem.dax.DaxMapping;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,7 +43,7 @@ final class CreateImageCommand implements Callable<Integer> {
         if (Files.exists(file) && !force) {
             throw new FileAlreadyExistsException(file + ": exists, use --force to replace it");
         }
-        try (MappedImage m = MappedImage.create(file, bytes)) {
+        try (MappedImage m = DaxMapping.create(file, bytes, spec.commandLine().getErr()::println)) {
             spec.commandLine().getErr().println("created " + m.path() + " (" + bytes + " bytes, sparse)");
         }
         return 0;

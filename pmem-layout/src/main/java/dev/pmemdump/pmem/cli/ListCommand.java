@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pmemdump.io.MappedImage;
+import dev.pmemdump.pmem.dax.DaxMapping;
 import dev.pmemdump.pmem.KernfsOrder;
 import dev.pmemdump.pmem.Namespace;
 import dev.pmemdump.pmem.Region;
@@ -56,7 +57,11 @@ final class ListCommand implements Callable<Integer> {
         boolean showNs = namespaces || (!regions && !dimms && !buses);
         NdctlJson.Flags flags = new NdctlJson.Flags(verbose.length > 0, human, verbose.length > 0);
         JsonNode out;
-        try (MappedImage m = img.map(false)) {
+        try (MappedImage m = img.map(false, false, spec.commandLine().getErr())) {
+            if (verbose.length > 0 && m.mapping() != MappedImage.Mapping.FILE) {
+                // ndctl's list -v prints nothing on stderr: only a DAX mapping is worth a line.
+                spec.commandLine().getErr().println(DaxMapping.describe(m));
+            }
             Region r = img.open(m);
             ArrayNode ns = namespaceArray(r, flags);
             boolean labelled = r.layout().kind() == RegionLayout.Kind.QEMU_NVDIMM;

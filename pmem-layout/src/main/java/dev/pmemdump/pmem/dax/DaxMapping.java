@@ -8,9 +8,11 @@ import dev.pmemdump.io.MappedImage.Mapping;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 
 /**
@@ -77,6 +79,14 @@ public final class DaxMapping {
             return created;
         }
         created.close();
+        // MAP_SYNC makes stores durable, not the file's creation: its size and directory entry are
+        // synced here so that a reset right after a durable store still finds the file.
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        try (FileChannel dir = FileChannel.open(path.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        }
         return mapSync(path, size, Access.READ_WRITE, notice);
     }
 

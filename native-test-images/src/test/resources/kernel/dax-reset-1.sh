@@ -1,5 +1,5 @@
 # First boot of the DAX durability test: real ndctl makes an fsdax namespace (pmem0) and a devdax
-# namespace (dax0.1) in the NVDIMM; an ext4 on pmem0 is mounted -o dax; pmemdump (a jlink runtime
+# namespace (dax0.1) in the NVDIMM; an ext4 (e2fsprogs, not busybox's ext2-only mke2fs) on pmem0 is mounted -o dax; pmemdump (a jlink runtime
 # on the share) builds a region image on it and a second region on /dev/dax0.1, listing both.
 # Then the guest is reset without unmounting or syncing anything (sysrq b).
 set -e
@@ -9,7 +9,7 @@ ndctl create-namespace -r $region -m devdax -a 2M -s 64M > out/real-devdax.json
 dax=$(device_of namespace0.1)
 echo $dax > out/dax-device
 cat /sys/bus/dax/devices/$dax/align > out/dax-align
-mke2fs -q -t ext4 -b 4096 -O ^metadata_csum -F /dev/pmem0
+/usr/bin/mke2fs -q -t ext4 -b 4096 -O ^metadata_csum -F /dev/pmem0
 mkdir -p /mnt
 mount -t ext4 -o dax /dev/pmem0 /mnt
 grep " /mnt " /proc/mounts > out/mount

@@ -37,6 +37,10 @@ public final class FileExtents implements AutoCloseable {
      * platform without lseek) is treated as all data rather than failing: callers only lose speed.
      */
     public static FileExtents open(Path path) {
+        if (!java.nio.file.Files.isRegularFile(path)) {
+            // Devices answer lseek without meaning (device-dax and /dev/zero say offset 0 to everything).
+            return new FileExtents(path, -1);
+        }
         try {
             return new FileExtents(path, Libc.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC));
         } catch (LibcException e) {
@@ -66,10 +70,10 @@ public final class FileExtents implements AutoCloseable {
             if (data == -ENXIO || data >= end) {
                 break;
             }
-            if (data < 0) { // SEEK_DATA unsupported here
+            long hole = data < pos ? -1 : seek(data, SEEK_HOLE);
+            if (data < pos || (hole >= 0 && hole <= data)) { // SEEK_DATA unsupported, or no sense: all data
                 return List.of(new Extent(offset, end));
             }
-            long hole = seek(data, SEEK_HOLE);
             long stop = hole < 0 ? end : Math.min(hole, end);
             out.add(new Extent(data, stop));
             pos = stop;

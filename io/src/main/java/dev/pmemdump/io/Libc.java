@@ -68,90 +68,52 @@ public final class Libc {
     /** {@code open(2)}; returns the descriptor. */
     public static int open(Path path, int flags) throws LibcException {
         try (Arena a = Arena.ofConfined()) {
-            int fd = (int) OPEN.handle(path).invokeExact(state(), a.allocateFrom(path.toString()), flags, 0);
-            return fd >= 0 ? fd : fail(path, "open", -1);
-        } catch (LibcException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw LibcException.unexpected(path, "open", t);
+            MemorySegment name = a.allocateFrom(path.toString());
+            int fd = call(OPEN, path, h -> (int) h.invokeExact(state(), name, flags, 0));
+            return fd >= 0 ? fd : fail(path, "open", fd);
         }
     }
 
     /** {@code close(2)}. */
     public static void close(Path path, int fd) throws LibcException {
-        try {
-            check(path, "close", (int) CLOSE.handle(path).invokeExact(state(), fd));
-        } catch (LibcException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw LibcException.unexpected(path, "close", t);
-        }
+        check(path, "close", call(CLOSE, path, h -> (int) h.invokeExact(state(), fd)));
     }
 
     /** {@code lseek(2)}: the new offset, or minus errno (SEEK_DATA's ENXIO is an answer, not a failure). */
     public static long lseek(Path path, int fd, long offset, int whence) throws LibcException {
-        try {
-            long r = (long) LSEEK.handle(path).invokeExact(state(), fd, offset, whence);
-            return r >= 0 ? r : -errno();
-        } catch (LibcException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw LibcException.unexpected(path, "lseek", t);
-        }
+        long r = call(LSEEK, path, h -> (long) h.invokeExact(state(), fd, offset, whence));
+        return r >= 0 ? r : -errno();
     }
 
     /** {@code mmap(2)} of {@code [offset, offset + length)} of {@code fd}; the address, unsized. */
     public static MemorySegment mmap(Path path, long length, int prot, int flags, int fd, long offset)
             throws LibcException {
-        try {
-            MemorySegment addr = (MemorySegment) MMAP.handle(path).invokeExact(state(), MemorySegment.NULL, length,
-                    prot, flags, fd, offset);
-            if (addr.address() == -1L) {
-                fail(path, "mmap", -1);
-            }
-            return addr;
-        } catch (LibcException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw LibcException.unexpected(path, "mmap", t);
+        MemorySegment addr = call(MMAP, path,
+                h -> (MemorySegment) h.invokeExact(state(), MemorySegment.NULL, length, prot, flags, fd, offset));
+        if (addr.address() == -1L) {
+            fail(path, "mmap", -1);
         }
+        return addr;
     }
 
     /** {@code munmap(2)} of a whole mapping. */
     public static void munmap(Path path, MemorySegment mapping) throws LibcException {
-        try {
-            check(path, "munmap", (int) MUNMAP.handle(path).invokeExact(state(), mapping, mapping.byteSize()));
-        } catch (LibcException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw LibcException.unexpected(path, "munmap", t);
-        }
+        check(path, "munmap", call(MUNMAP, path, h -> (int) h.invokeExact(state(), mapping, mapping.byteSize())));
     }
 
     /** {@code msync(2)}; {@code range} must start on a page boundary. */
     public static void msync(Path path, MemorySegment range, int flags) throws LibcException {
-        try {
-            check(path, "msync", (int) MSYNC.handle(path).invokeExact(state(), range, range.byteSize(), flags));
-        } catch (LibcException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw LibcException.unexpected(path, "msync", t);
-        }
+        check(path, "msync", call(MSYNC, path, h -> (int) h.invokeExact(state(), range, range.byteSize(), flags)));
     }
 
     /** {@code fallocate(2)}: mode 0 allocates blocks for the range (ENOSPC now rather than SIGBUS later). */
     public static void fallocate(Path path, int fd, int mode, long offset, long length) throws LibcException {
-        try {
-            check(path, "fallocate", (int) FALLOCATE.handle(path).invokeExact(state(), fd, mode, offset, length));
-        } catch (LibcException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw LibcException.unexpected(path, "fallocate", t);
-        }
+        check(path, "fallocate", call(FALLOCATE, path, h -> (int) h.invokeExact(state(), fd, mode, offset, length)));
     }
 
     /** What {@code statx(2)} says about a path (following symlinks); {@code blocks} in 512-byte units. */
-    public record Statx(int mode, long size, long blocks, long attributes, long attributesMask, int rdevMajor, int rdevMinor) {
+    public record Statx(int mode, long size, long blocks, long attributes, long attributesMask, int rdevMajor,
+                        int rdevMinor) {
         public boolean regularFile() {
             return (mode & S_IFMT) == S_IFREG;
         }
@@ -169,59 +131,61 @@ public final class Libc {
     public static Statx statx(Path path) throws LibcException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(STATX_SIZE_BYTES, 8);
-            check(path, "statx", (int) STATX.handle(path).invokeExact(state(), AT_FDCWD,
-                    a.allocateFrom(path.toString()), 0, STATX_BASIC_STATS, buf));
+            MemorySegment name = a.allocateFrom(path.toString());
+            check(path, "statx", call(STATX, path,
+                    h -> (int) h.invokeExact(state(), AT_FDCWD, name, 0, STATX_BASIC_STATS, buf)));
             return new Statx(Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT, 28)), buf.get(LONG, 40), buf.get(LONG, 48),
                     buf.get(LONG, 8), buf.get(LONG, 56), buf.get(INT, 128), buf.get(INT, 132));
-        } catch (LibcException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw LibcException.unexpected(path, "statx", t);
         }
     }
 
-    /** {@code unshare(2)} for the calling thread's process (e.g. CLONE_NEWNS before a private mount). */
+    /**
+     * {@code unshare(2)}. CLONE_NEWNS moves only the calling thread to the new mount namespace:
+     * the mount and every use of it must happen on that thread.
+     */
     public static void unshare(int flags) throws LibcException {
         Path self = Path.of("/proc/self");
-        try {
-            check(self, "unshare", (int) UNSHARE.handle(self).invokeExact(state(), flags));
-        } catch (LibcException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw LibcException.unexpected(self, "unshare", t);
-        }
+        check(self, "unshare", call(UNSHARE, self, h -> (int) h.invokeExact(state(), flags)));
     }
 
     /** {@code mount(2)}; null strings are passed as NULL. */
     public static void mount(String source, Path target, String fsType, long flags, String data) throws LibcException {
         try (Arena a = Arena.ofConfined()) {
-            check(target, "mount", (int) MOUNT.handle(target).invokeExact(state(), cString(a, source),
-                    cString(a, target.toString()), cString(a, fsType), flags, cString(a, data)));
-        } catch (LibcException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw LibcException.unexpected(target, "mount", t);
+            MemorySegment src = cString(a, source), dst = cString(a, target.toString()), type = cString(a, fsType),
+                    options = cString(a, data);
+            check(target, "mount", call(MOUNT, target, h -> (int) h.invokeExact(state(), src, dst, type, flags, options)));
         }
     }
 
     /** {@code umount2(2)}. */
     public static void umount2(Path target, int flags) throws LibcException {
         try (Arena a = Arena.ofConfined()) {
-            check(target, "umount2", (int) UMOUNT2.handle(target).invokeExact(state(),
-                    a.allocateFrom(target.toString()), flags));
-        } catch (LibcException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw LibcException.unexpected(target, "umount2", t);
+            MemorySegment name = a.allocateFrom(target.toString());
+            check(target, "umount2", call(UMOUNT2, target, h -> (int) h.invokeExact(state(), name, flags)));
         }
+    }
+
+    /** A downcall through {@code fn}'s handle; anything but a LibcException thrown on the way is named too. */
+    private static <T> T call(Fn fn, Path path, Downcall<T> downcall) throws LibcException {
+        MethodHandle h = fn.handle(path);
+        try {
+            return downcall.invoke(h);
+        } catch (Throwable t) {
+            throw LibcException.unexpected(path, fn.name, t);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Downcall<T> {
+        T invoke(MethodHandle h) throws Throwable;
     }
 
     /** The C library's text for an errno ("No space left on device"), or "errno N". */
     static String strerror(int errno) {
         try {
-            MemorySegment s = (MemorySegment) STRERROR.handle(null).invokeExact(state(), errno);
+            MemorySegment s = call(STRERROR, null, h -> (MemorySegment) h.invokeExact(state(), errno));
             return s.address() == 0 ? "errno " + errno : s.reinterpret(256).getString(0);
-        } catch (Throwable t) {
+        } catch (LibcException e) {
             return "errno " + errno;
         }
     }

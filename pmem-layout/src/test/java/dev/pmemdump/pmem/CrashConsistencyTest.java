@@ -51,9 +51,23 @@ class CrashConsistencyTest {
                 r -> r.create(fixed(NamespaceSpec.of(Mode.RAW).withSize(16 * MiB))),
                 r -> r.destroy(r.namespace("namespace0.0")),
                 r -> r.destroy(r.namespace("namespace0.1")));
+        assertEveryCutLeavesOldOrNew(dir, base, ops, CrashConsistencyTest::namespaceSet);
+    }
+
+    /** How a test looks at an image: what must be either the old or the new value after a cut. */
+    interface View {
+        List<String> of(Path image) throws Exception;
+    }
+
+    /**
+     * Runs each op on a copy of {@code base} once whole, counting its writes, then once per write
+     * count k cut after k writes: each cut image must look (through {@code view}) as before or after.
+     */
+    static void assertEveryCutLeavesOldOrNew(Path dir, Path base, List<LifecycleTest.Op> ops, View view)
+            throws Exception {
         for (int o = 0; o < ops.size(); o++) {
             Path full = Files.copy(base, dir.resolve("full.img"), StandardCopyOption.REPLACE_EXISTING);
-            List<String> old = namespaceSet(full);
+            List<String> old = view.of(full);
             long total;
             try (MappedImage img = MappedImage.open(full, MappedImage.Access.READ_WRITE)) {
                 Region r = Region.open(img, RegionLayout.qemuNvdimm());
@@ -61,8 +75,9 @@ class CrashConsistencyTest {
                 ops.get(o).apply(r);
                 total = w.writes();
             }
-            List<String> now = namespaceSet(full);
-            assertNotEquals(old, now, "op " + o + " changes the set");
+            List<String> now = view.of(full);
+            assertNotEquals(old, now, "op " + o + " changes the image");
+            assertTrue(total > 1, "op " + o + " made " + total + " writes");
             for (long k = 0; k < total; k++) {
                 Path cut = Files.copy(base, dir.resolve("cut.img"), StandardCopyOption.REPLACE_EXISTING);
                 try (MappedImage img = MappedImage.open(cut, MappedImage.Access.READ_WRITE)) {
@@ -71,7 +86,7 @@ class CrashConsistencyTest {
                     final int op = o;
                     assertThrows(MediaWriter.SimulatedCrash.class, () -> ops.get(op).apply(r));
                 }
-                List<String> after = namespaceSet(cut);
+                List<String> after = view.of(cut);
                 assertTrue(after.equals(old) || after.equals(now),
                         "op " + o + " cut after " + k + " of " + total + " writes: " + after
                                 + " is neither " + old + " nor " + now);

@@ -31,8 +31,13 @@ class CrashConsistencyTest {
     Path dir;
 
     private Path base() throws IOException {
+        return base(dir, 96 * MiB + 128 * 1024);
+    }
+
+    /** An image of {@code size} bytes with v1.2 labels, a 16 MiB fsdax and a 16 MiB sector namespace. */
+    static Path base(Path dir, long size) throws IOException {
         Path base = dir.resolve("base.img");
-        try (MappedImage img = MappedImage.create(base, 96 * MiB + 128 * 1024)) {
+        try (MappedImage img = MappedImage.create(base, size)) {
             Region r = Region.open(img, RegionLayout.qemuNvdimm());
             r.initLabels("1.2");
             r.create(NamespaceSpec.of(Mode.FSDAX).withSize(16 * MiB));

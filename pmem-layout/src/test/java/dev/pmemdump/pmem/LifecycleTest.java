@@ -116,13 +116,7 @@ class LifecycleTest {
     /** Cutting the write sequence after every write leaves the old or the new label set, never an error. */
     @Test
     void interruptedUpdatesLeaveOldOrNew(@TempDir Path dir) throws Exception {
-        Path base = dir.resolve("base.img");
-        try (MappedImage img = MappedImage.create(base, 64 * MiB + 128 * 1024)) {
-            Region r = Region.open(img, RegionLayout.qemuNvdimm());
-            r.initLabels("1.2");
-            r.create(NamespaceSpec.of(Mode.FSDAX).withSize(16 * MiB));
-            r.create(NamespaceSpec.of(Mode.SECTOR).withSize(16 * MiB));
-        }
+        Path base = CrashConsistencyTest.base(dir, 64 * MiB + 128 * 1024);
         List<Op> ops = List.of(
                 reg -> reg.create(NamespaceSpec.of(Mode.DEVDAX).withSize(16 * MiB).withUuid(new UUID(1, 1))),
                 reg -> reg.create(NamespaceSpec.of(Mode.SECTOR).withSize(16 * MiB).withUuid(new UUID(1, 2))),

@@ -100,6 +100,32 @@ class LibcTest {
         }
     }
 
+    /** Without native access the binding says so in one line, with the fix; nothing crashes. */
+    @Test
+    void deniedNativeAccessIsOneLineWithTheFix() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process p = new ProcessBuilder(List.of(java, "--illegal-native-access=deny", "-cp",
+                System.getProperty("java.class.path"), NoNativeAccess.class.getName()))
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM finished");
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertEquals(0, p.exitValue(), out);
+        assertEquals("/dev/null: open: cannot call the C library: native access is denied: run java with "
+                + "--enable-native-access=ALL-UNNAMED (bin/pmemdump does)", out);
+    }
+
+    /** Child JVM: opening any file through Libc, native access denied. */
+    public static final class NoNativeAccess {
+        public static void main(String[] args) {
+            try {
+                Libc.open(Path.of("/dev/null"), Libc.O_RDONLY);
+                System.out.println("opened: native access was granted after all");
+            } catch (LibcException e) {
+                System.out.println(e.unavailable() ? e.getMessage() : "errno " + e.errno());
+            }
+        }
+    }
+
     /** Child JVM: all on the main thread, which is the one unshare(2) moves to the new namespace. */
     public static final class PrivateMount {
         public static void main(String[] args) throws IOException {

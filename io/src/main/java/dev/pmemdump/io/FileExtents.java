@@ -1,15 +1,6 @@
 package dev.pmemdump.io;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,27 +15,14 @@ import java.util.List;
  * written back ({@link MappedImage#force()}). An instance is for one thread at a time.
  */
 public final class FileExtents implements AutoCloseable {
-    private static final int O_RDONLY = 0, O_CLOEXEC = 0x80000, SEEK_DATA = 3, SEEK_HOLE = 4;
+    private static final int SEEK_DATA = Libc.SEEK_DATA, SEEK_HOLE = Libc.SEEK_HOLE;
     /** lseek's answer to SEEK_DATA at or past the last data: no more data up to the end of file. */
-    private static final int ENXIO = 6;
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
-    private static final MethodHandle OPEN = LINKER.downcallHandle(LINKER.defaultLookup().find("open").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), CAPTURE);
-    private static final MethodHandle LSEEK = LINKER.downcallHandle(LINKER.defaultLookup().find("lseek").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_INT), CAPTURE);
-    private static final MethodHandle CLOSE = LINKER.downcallHandle(LINKER.defaultLookup().find("close").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final int ENXIO = Libc.ENXIO;
 
     private final Path path;
     /** -1 when the file system cannot report holes: all of the file is data. */
     private final int fd;
-    /** Shared so that an instance can be handed to another thread; it is used by one at a time. */
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment state = arena.allocate(STATE);
+    private boolean closed;
     /** The last lookup: [cachedFrom, cachedTo) is data if {@code cachedData}, else a hole. */
     private long cachedFrom = -1, cachedTo = -1;
     private boolean cachedData;
@@ -59,11 +37,13 @@ public final class FileExtents implements AutoCloseable {
      * platform without lseek) is treated as all data rather than failing: callers only lose speed.
      */
     public static FileExtents open(Path path) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(STATE);
-            int fd = (int) OPEN.invokeExact(st, a.allocateFrom(path.toString()), O_RDONLY | O_CLOEXEC);
-            return new FileExtents(path, Math.max(fd, -1));
-        } catch (Throwable t) {
+        if (!java.nio.file.Files.isRegularFile(path)) {
+            // Devices answer lseek without meaning (device-dax and /dev/zero say offset 0 to everything).
+            return new FileExtents(path, -1);
+        }
+        try {
+            return new FileExtents(path, Libc.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC));
+        } catch (LibcException e) {
             return new FileExtents(path, -1);
         }
     }
@@ -90,10 +70,10 @@ public final class FileExtents implements AutoCloseable {
             if (data == -ENXIO || data >= end) {
                 break;
             }
-            if (data < 0) { // SEEK_DATA unsupported here
+            long hole = data < pos ? -1 : seek(data, SEEK_HOLE);
+            if (data < pos || (hole >= 0 && hole <= data)) { // SEEK_DATA unsupported, or no sense: all data
                 return List.of(new Extent(offset, end));
             }
-            long hole = seek(data, SEEK_HOLE);
             long stop = hole < 0 ? end : Math.min(hole, end);
             out.add(new Extent(data, stop));
             pos = stop;
@@ -132,31 +112,18 @@ public final class FileExtents implements AutoCloseable {
         if (fd < 0) {
             return -1;
         }
-        try {
-            long r = (long) LSEEK.invokeExact(state, fd, offset, whence);
-            return r >= 0 ? r : -(int) ERRNO.get(state, 0L);
-        } catch (Throwable t) {
-            throw new IOException(path + ": lseek at offset 0x" + Long.toHexString(offset) + " failed", t);
-        }
+        return Libc.lseek(path, fd, offset, whence);
     }
 
     /** Closes the descriptor; idempotent. */
     @Override
     public void close() throws IOException {
-        if (!arena.scope().isAlive()) {
+        if (closed) {
             return;
         }
-        arena.close();
+        closed = true;
         if (fd >= 0) {
-            int rc;
-            try {
-                rc = (int) CLOSE.invokeExact(fd);
-            } catch (Throwable t) {
-                throw new IOException(path + ": close failed", t);
-            }
-            if (rc != 0) {
-                throw new IOException(path + ": close failed");
-            }
+            Libc.close(path, fd);
         }
     }
 }

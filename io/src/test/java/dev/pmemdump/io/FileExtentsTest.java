@@ -75,4 +75,13 @@ class FileExtentsTest {
             assertFalse(x.isHole(0, 4096));
         }
     }
+
+    /** A device answers lseek without meaning (/dev/zero: 0 to everything, like device-dax): all of it is data. */
+    @Test
+    void devicesAreAllData() throws Exception {
+        assertEquals(List.of(new Extent(4096, 4096 + 128 * 1024)), FileExtents.within(Path.of("/dev/zero"), 4096, 128 * 1024));
+        try (FileExtents f = FileExtents.open(Path.of("/dev/zero"))) {
+            assertFalse(f.isHole(0, 4096));
+        }
+    }
 }

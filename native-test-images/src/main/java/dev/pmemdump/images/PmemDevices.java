@@ -11,6 +11,7 @@ import dev.pmemdump.pmem.Namespace;
 import dev.pmemdump.pmem.NamespaceSpec;
 import dev.pmemdump.pmem.PfnInfoBlock;
 import dev.pmemdump.pmem.Region;
+import dev.pmemdump.pmem.dax.DaxMapping;
 import dev.pmemdump.pmem.RegionLayout;
 import dev.pmemdump.vmcore.devm.DevmMemmapList;
 import java.io.IOException;
@@ -86,7 +87,8 @@ final class PmemDevices implements AutoCloseable {
                 RegionLayout layout = spec.legacy() ? RegionLayout.legacyE820(spec.startAddress())
                         : RegionLayout.qemuNvdimm(RegionLayout.DEFAULT_LABEL_SIZE, spec.startAddress());
                 long fileSize = spec.length() + (spec.legacy() ? 0 : RegionLayout.DEFAULT_LABEL_SIZE);
-                MappedImage img = MappedImage.create(files.get(i), fileSize);
+                // On a DAX file system the image is mapped MAP_SYNC; a refusal is said on stderr.
+                MappedImage img = DaxMapping.create(files.get(i), fileSize, System.err::println);
                 MemoryImage mem = MemoryImage.of(img, spec.startAddress());
                 images.add(mem);
                 Region r = Region.open(img, layout);

@@ -6,11 +6,17 @@ import dev.pmemdump.io.MappedImage;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 
 /**
- * Every write a command makes to an image, in order, each flushed before the next one starts:
- * the ordering is what makes label updates atomic (label slot first, index block last). Tests can
- * cut the sequence after any write to check that an interrupted update leaves a readable image.
+ * Every write a command makes to an image, in order, each flushed before the next one starts
+ * with the flush its mapping needs ({@link MappedImage#force(long, long)}): the ordering is what
+ * makes updates atomic (personality, then label slot, then the index block that makes it current).
+ * Space is reserved before a store goes through the mapping, so a full file system is an ENOSPC
+ * error before the write, never a SIGBUS in the middle of it. Tests can cut the sequence after any
+ * write to check that an interrupted update leaves the old or the new image.
  */
 final class MediaWriter {
     private static final int ZERO_CHUNK = 64 * 1024;
@@ -19,6 +25,7 @@ final class MediaWriter {
     private final MappedImage image;
     private long writesLeft = Long.MAX_VALUE;
     private long writes;
+    private java.util.function.BiConsumer<Long, Long> flushed = (off, len) -> { };
 
     MediaWriter(MappedImage image) {
         this.image = image;
@@ -31,6 +38,11 @@ final class MediaWriter {
         SimulatedCrash(long n) {
             super("simulated crash before write #" + (n + 1));
         }
+    }
+
+    /** Sees the file range of every write once it is flushed, in order (flush-order tests). */
+    void observe(java.util.function.BiConsumer<Long, Long> flushed) {
+        this.flushed = flushed;
     }
 
     /** Lets only the next {@code n} writes happen (crash-consistency tests). */
@@ -50,9 +62,27 @@ final class MediaWriter {
             throw new SimulatedCrash(writes);
         }
         MemorySegment dst = image.slice(fileOffset, bytes.byteSize(), "write");
-        dst.copyFrom(bytes);
-        dst.force();
+        if (image.reserve(fileOffset, bytes.byteSize())) {
+            dst.copyFrom(bytes);
+        } else {
+            writePositional(fileOffset, bytes);
+        }
+        image.force(fileOffset, bytes.byteSize());
+        flushed.accept(fileOffset, bytes.byteSize());
         writes++;
+    }
+
+    /** Where blocks cannot be reserved: write(2) reports a full file system as an IOException. */
+    private void writePositional(long fileOffset, MemorySegment bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(image.path(), StandardOpenOption.WRITE)) {
+            ByteBuffer b = bytes.asByteBuffer();
+            while (b.hasRemaining()) {
+                ch.write(b, fileOffset + b.position());
+            }
+        } catch (IOException e) {
+            throw new IOException(image.path() + ": offset 0x" + Long.toHexString(fileOffset) + ": write failed: "
+                    + e.getMessage(), e);
+        }
     }
 
     /**

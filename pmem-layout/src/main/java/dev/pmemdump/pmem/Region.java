@@ -242,11 +242,14 @@ public final class Region {
         };
         NamespaceLabel label = NamespaceLabel.forPmem(uuid, spec.name(), NamespaceLabel.FLAG_UPDATING, isetCookie(),
                 nsLba, dpa, want, claim);
+        // The personality goes first, into space no current label covers: the label update that
+        // makes the namespace visible is the last write, so a crash never shows it without its
+        // info block (the kernel and ndctl write labels first and can leave a raw namespace).
+        writePersonality(mode, spec, align, dpa, want, uuid, lbaSize);
         // Two updates as __pmem_label_update does them: with UPDATING set, then cleared.
         labels.update(writer, label, reap);
         List<Long> first = labels.slotsOf(uuid);
         labels.update(writer, label.withSlotAndFlags(0, 0), first);
-        writePersonality(mode, spec, align, dpa, want, uuid, lbaSize);
         reload();
         return namespaces.stream().filter(n -> uuid.equals(n.rawUuid())).findFirst().orElseThrow();
     }
@@ -302,14 +305,15 @@ public final class Region {
     }
 
     /**
-     * {@code ndctl destroy-namespace}: zeroes the info-block reserve, then (labelled) frees the
-     * namespace's label slots with one index update. A label-less namespace keeps its space.
+     * {@code ndctl destroy-namespace}: (labelled) frees the namespace's label slots with one index
+     * update, then zeroes the info-block reserve, now free space: a crash in between leaves the
+     * namespace gone, never shown raw. A label-less namespace keeps its space; only its info block goes.
      */
     public void destroy(Namespace ns) throws IOException {
-        writer.zero(ns.offset(), Math.min(PfnInfoBlock.INFO_RESERVE, ns.rawSize()));
         if (ns.label() != null) {
             labels.update(writer, null, labels.slotsOf(ns.rawUuid()));
         }
+        writer.zero(ns.offset(), Math.min(PfnInfoBlock.INFO_RESERVE, ns.rawSize()));
         reload();
     }
 

@@ -116,43 +116,13 @@ class LifecycleTest {
     /** Cutting the write sequence after every write leaves the old or the new label set, never an error. */
     @Test
     void interruptedUpdatesLeaveOldOrNew(@TempDir Path dir) throws Exception {
-        Path base = dir.resolve("base.img");
-        try (MappedImage img = MappedImage.create(base, 64 * MiB + 128 * 1024)) {
-            Region r = Region.open(img, RegionLayout.qemuNvdimm());
-            r.initLabels("1.2");
-            r.create(NamespaceSpec.of(Mode.FSDAX).withSize(16 * MiB));
-            r.create(NamespaceSpec.of(Mode.SECTOR).withSize(16 * MiB));
-        }
+        Path base = CrashConsistencyTest.base(dir, 64 * MiB + 128 * 1024);
         List<Op> ops = List.of(
                 reg -> reg.create(NamespaceSpec.of(Mode.DEVDAX).withSize(16 * MiB).withUuid(new UUID(1, 1))),
                 reg -> reg.create(NamespaceSpec.of(Mode.SECTOR).withSize(16 * MiB).withUuid(new UUID(1, 2))),
                 reg -> reg.destroy(reg.namespace("namespace0.1")),
                 reg -> reg.reconfigure(reg.namespace("namespace0.0"), NamespaceSpec.of(Mode.RAW).withUuid(new UUID(1, 3))));
-        for (int o = 0; o < ops.size(); o++) {
-            Path full = java.nio.file.Files.copy(base, dir.resolve("full.img"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            List<String> old = labelSet(full);
-            long total;
-            try (MappedImage img = MappedImage.open(full, MappedImage.Access.READ_WRITE)) {
-                Region r = Region.open(img, RegionLayout.qemuNvdimm());
-                MediaWriter w = writerOf(r);
-                ops.get(o).apply(r);
-                total = w.writes();
-            }
-            List<String> now = labelSet(full);
-            assertTrue(total > 1, "op " + o + " made " + total + " writes");
-            for (long k = 0; k < total; k++) {
-                Path cut = java.nio.file.Files.copy(base, dir.resolve("cut.img"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                try (MappedImage img = MappedImage.open(cut, MappedImage.Access.READ_WRITE)) {
-                    Region r = Region.open(img, RegionLayout.qemuNvdimm());
-                    r.crashAfterWrites(k);
-                    final int op = o;
-                    assertThrows(MediaWriter.SimulatedCrash.class, () -> ops.get(op).apply(r));
-                }
-                List<String> after = labelSet(cut);
-                assertTrue(after.equals(old) || after.equals(now),
-                        "op " + o + " cut after " + k + " writes: " + after + " is neither " + old + " nor " + now);
-            }
-        }
+        CrashConsistencyTest.assertEveryCutLeavesOldOrNew(dir, base, ops, LifecycleTest::labelSet);
     }
 
     interface Op {

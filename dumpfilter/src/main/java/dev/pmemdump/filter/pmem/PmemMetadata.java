@@ -4,12 +4,14 @@ import dev.pmemdump.io.Range;
 
 import dev.pmemdump.filter.pmem.PmemPolicy.PfnRange;
 import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.io.Ranges;
 import dev.pmemdump.vmcore.iomem.Iomem;
 import dev.pmemdump.vmcore.iomem.Resource;
 import dev.pmemdump.pmem.InfoBlock;
 import dev.pmemdump.pmem.PfnInfoBlock;
 import dev.pmemdump.pmem.Uuids;
+import dev.pmemdump.pmem.dax.DaxMapping;
 import dev.pmemdump.vmcore.VmcoreInfo;
 import dev.pmemdump.vmcore.devm.DevmMemmapList;
 import dev.pmemdump.vmcore.xlat.KernelMemory;
@@ -18,8 +20,10 @@ import dev.pmemdump.vmcore.xlat.PhysicalMemory;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -166,6 +170,13 @@ public final class PmemMetadata {
     }
 
     private static MemorySegment readFile(Path path) throws IOException {
+        if (Files.exists(path) && ((int) Files.getAttribute(path, "unix:mode") & 0xf000) == 0x2000) {
+            // device-dax (/dev/daxX.Y) cannot be read(2), only mapped, with its sysfs geometry.
+            try (MappedImage m = DaxMapping.open(path, MappedImage.Access.READ_ONLY, System.err::println)) {
+                return MemorySegment.ofArray(m.slice(PfnInfoBlock.NAMESPACE_OFFSET, INFO_BLOCK_SIZE, "pfn info block")
+                        .toArray(ValueLayout.JAVA_BYTE));
+            }
+        }
         // FileChannel rather than a mapping: block devices report size 0 to a mapping.
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             ByteBuffer b = ByteBuffer.allocate(INFO_BLOCK_SIZE);

@@ -55,7 +55,13 @@ final class GuestInitramfs {
     }
 
     static Path build(KernelInstall kernel, Path busybox, List<Path> programs, Path out) throws IOException {
-        List<String> modules = ModuleDeps.read(kernel.modulesDir()).loadOrder(MODULES);
+        return build(kernel, busybox, programs, MODULES, out);
+    }
+
+    /** As {@link #build(KernelInstall, Path, List, Path)} with other modules (loaded with their dependencies). */
+    static Path build(KernelInstall kernel, Path busybox, List<Path> programs, List<String> wanted, Path out)
+            throws IOException {
+        List<String> modules = ModuleDeps.read(kernel.modulesDir()).loadOrder(wanted);
         Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
         try (NewcArchive cpio = new NewcArchive(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
             for (String d : List.of("dev", "proc", "sys", "share", "tmp", "etc")) {

@@ -46,9 +46,14 @@ final class NvdimmGuest {
      * within {@code timeout}. Skips the test where QEMU, the kernel or a guest tool is missing.
      */
     static Boot run(Path image, Path share, String script, Duration timeout) throws IOException {
-        Path qemu = Prerequisites.program("qemu-system-x86_64", "qemu-system-x86");
         KernelInstall kernel = KernelInstall.require();
-        Path initramfs = GuestInitramfs.shared(kernel);
+        return run(image, share, script, timeout, kernel, GuestInitramfs.shared(kernel));
+    }
+
+    /** As {@link #run(Path, Path, String, Duration)} with an initramfs of the test's own. */
+    static Boot run(Path image, Path share, String script, Duration timeout, KernelInstall kernel, Path initramfs)
+            throws IOException {
+        Path qemu = Prerequisites.program("qemu-system-x86_64", "qemu-system-x86");
         long size = Files.size(image);
         if (size <= LABEL_SIZE) {
             throw new IllegalArgumentException(image + ": " + size + " bytes leave no room beside the " + LABEL_SIZE + "-byte label area");

@@ -6,6 +6,7 @@ import dev.pmemdump.pmem.Namespace;
 import dev.pmemdump.pmem.Region;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -22,6 +23,8 @@ final class CheckNamespaceCommand implements Callable<Integer> {
     CommandSpec spec;
     @Mixin
     ImageOptions img;
+    @Option(names = {"-v", "--verbose"}, description = "Say which mapping the image got (DAX, device-dax or page cache).")
+    boolean verbose;
 
     @Parameters(paramLabel = "<namespace>|all")
     String target;
@@ -31,7 +34,7 @@ final class CheckNamespaceCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         int checked = 0;
         boolean bad = false;
-        try (MappedImage m = img.map(false)) {
+        try (MappedImage m = img.map(false, verbose, spec.commandLine().getErr())) {
             Region r = img.open(m);
             List<Namespace> list = target.equals("all")
                     ? r.namespaces().stream().filter(n -> n.mode() == Mode.SECTOR).toList()

@@ -12,6 +12,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -42,13 +44,18 @@ final class CreateImageCommand implements Callable<Integer> {
                     + labelSize + " label area");
         }
         // Built beside the target and renamed: a size the file system refuses leaves no empty image.
-        try (AtomicOutput out = AtomicOutput.create(file, OutputRules.of(force, "--force").unsynced())) {
+        // Synced, file and directory, so that a reset right after durable (MAP_SYNC) stores into it
+        // still finds the file on a DAX file system.
+        try (AtomicOutput out = AtomicOutput.create(file, OutputRules.of(force, "--force"))) {
             try {
                 Writes.fully(out.channel(), ByteBuffer.allocate(1), bytes - 1);
             } catch (IOException e) {
                 throw new IOException(file + ": cannot make a " + size + " image: " + e.getMessage(), e);
             }
             out.commit();
+        }
+        try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
         }
         spec.commandLine().getErr().println("created " + file + " (" + bytes + " bytes, sparse)");
         return 0;

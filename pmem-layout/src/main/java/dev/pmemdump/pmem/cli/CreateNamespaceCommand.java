@@ -24,6 +24,8 @@ final class CreateNamespaceCommand implements Callable<Integer> {
     CommandSpec spec;
     @Mixin
     ImageOptions img;
+    @Option(names = {"-v", "--verbose"}, description = "Say which mapping the image got (DAX, device-dax or page cache).")
+    boolean verbose;
 
     @Option(names = {"-r", "--region"}, description = "Region (region0).")
     String region;
@@ -62,7 +64,7 @@ final class CreateNamespaceCommand implements Callable<Integer> {
                 .withUuid(uuid == null ? null : UUID.fromString(uuid))
                 .withSectorSize(sectorSize == null ? 0 : MemParse.parse(sectorSize));
         Namespace created;
-        try (MappedImage m = img.map(true)) {
+        try (MappedImage m = img.map(true, verbose, spec.commandLine().getErr())) {
             Region r = img.open(m);
             if (reconfig != null) {
                 Namespace old = r.namespace(reconfig);

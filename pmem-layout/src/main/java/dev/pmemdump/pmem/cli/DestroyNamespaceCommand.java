@@ -21,6 +21,8 @@ final class DestroyNamespaceCommand implements Callable<Integer> {
     CommandSpec spec;
     @Mixin
     ImageOptions img;
+    @Option(names = {"-v", "--verbose"}, description = "Say which mapping the image got (DAX, device-dax or page cache).")
+    boolean verbose;
 
     @Parameters(paramLabel = "<namespace>|all")
     String target;
@@ -33,7 +35,7 @@ final class DestroyNamespaceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ImageOptions.checkRegion(region);
         int destroyed = 0, refused = 0;
-        try (MappedImage m = img.map(true)) {
+        try (MappedImage m = img.map(true, verbose, spec.commandLine().getErr())) {
             Region r = img.open(m);
             List<Namespace> victims = target.equals("all") ? r.namespaces() : List.of(r.namespace(target));
             for (Namespace n : victims) {

@@ -4,9 +4,11 @@ import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.io.MemParse;
 import dev.pmemdump.pmem.Region;
 import dev.pmemdump.pmem.RegionLayout;
+import dev.pmemdump.pmem.dax.DaxMapping;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 
 /** The image every ndctl verb works on, and how its region is laid out. */
@@ -38,12 +40,26 @@ final class ImageOptions {
         };
     }
 
+    /** {@link #map(boolean, boolean, PrintWriter)} without the -v line; a MAP_SYNC fallback goes to stderr. */
     MappedImage map(boolean write) throws IOException {
+        return map(write, false, new PrintWriter(System.err, true));
+    }
+
+    /**
+     * Maps the image as what it is (a DAX file with MAP_SYNC, a device-dax device, else the page
+     * cache); a MAP_SYNC fallback is always said on {@code err}, the mapping itself with {@code -v}.
+     */
+    MappedImage map(boolean write, boolean verbose, PrintWriter err) throws IOException {
         if (image == null) {
             // Checked here, not by picocli, so --help and the file-only infoblock forms need no image.
             throw new IllegalArgumentException("Missing required option: '--image=FILE'");
         }
-        return MappedImage.open(image, write ? MappedImage.Access.READ_WRITE : MappedImage.Access.READ_ONLY);
+        MappedImage m = DaxMapping.open(image, write ? MappedImage.Access.READ_WRITE : MappedImage.Access.READ_ONLY,
+                err::println);
+        if (verbose) {
+            err.println(DaxMapping.describe(m));
+        }
+        return m;
     }
 
     Region open(MappedImage img) throws IOException {

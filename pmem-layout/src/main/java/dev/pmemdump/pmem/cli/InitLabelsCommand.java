@@ -22,6 +22,9 @@ final class InitLabelsCommand implements Callable<Integer> {
     @Mixin
     HelpOption help;
 
+    @Option(names = {"-v", "--verbose"}, description = "Say which mapping the image got (DAX, device-dax or page cache).")
+    boolean verbose;
+
     @Parameters(arity = "0..1", paramLabel = "nmem0|all", description = "The DIMM (an image has one: nmem0).")
     String dimm;
 
@@ -36,7 +39,7 @@ final class InitLabelsCommand implements Callable<Integer> {
         if (dimm != null && !dimm.equals("nmem0") && !dimm.equals("all")) {
             throw new IllegalArgumentException("dimm '" + dimm + "' not found (an image holds nmem0)");
         }
-        try (MappedImage m = img.map(true)) {
+        try (MappedImage m = img.map(true, verbose, spec.commandLine().getErr())) {
             Region r = img.open(m);
             if (r.labels() != null && !force) {
                 spec.commandLine().getErr().println("nmem0: error: labels already initialized, use --force to overwrite");

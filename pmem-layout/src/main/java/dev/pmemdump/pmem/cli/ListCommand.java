@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pmemdump.io.MappedImage;
+import dev.pmemdump.pmem.dax.DaxMapping;
 import dev.pmemdump.pmem.KernfsOrder;
 import dev.pmemdump.pmem.Mode;
 import dev.pmemdump.pmem.Namespace;
@@ -93,7 +94,11 @@ final class ListCommand implements Callable<Integer> {
         boolean showNs = namespaces || (!regions && !dimms && !buses);
         NdctlJson.Flags flags = new NdctlJson.Flags(verbose.length > 0, human, verbose.length > 0 || deviceDax);
         JsonNode out;
-        try (MappedImage m = img.map(false)) {
+        try (MappedImage m = img.map(false, false, spec.commandLine().getErr())) {
+            if (verbose.length > 0 && m.mapping() != MappedImage.Mapping.FILE) {
+                // ndctl's list -v prints nothing on stderr: only a DAX mapping is worth a line.
+                spec.commandLine().getErr().println(DaxMapping.describe(m));
+            }
             Region r = img.open(m);
             if (!filter.matches(r, bus, dimm)) {
                 return 0;

@@ -32,6 +32,8 @@ final class ReadLabelsCommand implements Callable<Integer> {
     CommandSpec spec;
     @Mixin
     ImageOptions img;
+    @Option(names = {"-v", "--verbose"}, description = "Say which mapping the image got (DAX, device-dax or page cache).")
+    boolean verbose;
 
     @Parameters(arity = "0..1", paramLabel = "nmem0|all")
     String dimm;
@@ -54,7 +56,7 @@ final class ReadLabelsCommand implements Callable<Integer> {
         if (!json && output == null) {
             throw new IllegalArgumentException("specify -j for JSON or -o FILE for the raw label area");
         }
-        try (MappedImage m = img.map(false)) {
+        try (MappedImage m = img.map(false, verbose, spec.commandLine().getErr())) {
             long base = layout.labelOffset(m.size());
             MemorySegment lsa = m.slice(base, layout.labelSize(), "label storage area");
             if (output != null) {

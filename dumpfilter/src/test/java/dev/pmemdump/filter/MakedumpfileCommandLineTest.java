@@ -1,17 +1,13 @@
-package dev.pmemdump.filter.cli;
+package dev.pmemdump.filter;
 
+import dev.pmemdump.filter.cli.MakedumpfileArgs;
 import dev.pmemdump.testing.Tools;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import picocli.CommandLine;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,16 +27,8 @@ class MakedumpfileCommandLineTest {
     @TempDir
     static Path dir;
 
-    record Run(int code, String out, String err) {}
-
-    static Run pmemdump(List<String> args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new MakedumpfileCommand(new ByteArrayInputStream(new byte[0]),
-                new ByteArrayOutputStream()));
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        return new Run(cl.execute(args.toArray(String[]::new)), out.toString(), err.toString());
+    static ElfInputAcceptanceTest.Run pmemdump(List<String> args) {
+        return ElfInputAcceptanceTest.makedumpfile(args.toArray(String[]::new));
     }
 
     static Tools.Run makedumpfile(List<String> args) {
@@ -106,7 +94,7 @@ class MakedumpfileCommandLineTest {
     void sameAsMakedumpfile(String commandLine) {
         List<String> args = words(commandLine);
         Tools.Run real = makedumpfile(args);
-        Run ours = pmemdump(args);
+        ElfInputAcceptanceTest.Run ours = pmemdump(args);
         assertEquals(real.exitCode(), ours.code(), commandLine + "\n" + ours.err());
         assertEquals(real.stderr() + real.stdout(), ours.err() + ours.out(), commandLine);
     }
@@ -115,7 +103,7 @@ class MakedumpfileCommandLineTest {
     void versionNamesPmemdumpAndTheCodecs() {
         for (String cl : List.of("-v", "--check-params -v", "-v -c v d")) {
             Tools.Run real = makedumpfile(words(cl));
-            Run ours = pmemdump(words(cl));
+            ElfInputAcceptanceTest.Run ours = pmemdump(words(cl));
             assertEquals(real.exitCode(), ours.code());
             assertEquals(0, ours.code());
             List<String> theirs = real.stdout().lines().toList();
@@ -143,12 +131,12 @@ class MakedumpfileCommandLineTest {
     @MethodSource
     void refusedOptionsAreNamed(String commandLine) {
         String option = commandLine.split(" ")[0];
-        Run ours = pmemdump(words(commandLine + " -c v d"));
+        ElfInputAcceptanceTest.Run ours = pmemdump(words(commandLine + " -c v d"));
         assertEquals(1, ours.code());
         assertTrue(ours.err().startsWith("makedumpfile: " + option + " ("), ours.err());
         assertTrue(ours.err().endsWith(" is not supported by pmemdump\n\nmakedumpfile Failed.\n"), ours.err());
         assertEquals(3, ours.err().lines().count(), ours.err());
-        Run checked = pmemdump(words("--check-params " + commandLine + " -c v d"));
+        ElfInputAcceptanceTest.Run checked = pmemdump(words("--check-params " + commandLine + " -c v d"));
         assertEquals(1, checked.code());
         assertEquals(1, checked.err().lines().count(), checked.err());
         // makedumpfile itself accepts the command line: the refusal is pmemdump's, and says so
@@ -165,7 +153,7 @@ class MakedumpfileCommandLineTest {
         for (String cl : List.of("--reassemble a b c", "--dry-run -c v d", "-L 1M -c v d",
                 "--partial-dmesg --dump-dmesg v log", "--dump-dmesg -F v")) {
             assertEquals(0, pmemdump(words("--check-params " + cl)).code(), cl);
-            Run run = pmemdump(words(cl));
+            ElfInputAcceptanceTest.Run run = pmemdump(words(cl));
             assertEquals(1, run.code(), cl);
             assertTrue(run.err().matches("makedumpfile: .* is not supported by pmemdump yet\n\nmakedumpfile Failed.\n"),
                     run.err());

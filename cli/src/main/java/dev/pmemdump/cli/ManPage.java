@@ -57,7 +57,7 @@ public final class ManPage {
         out.println(".SS \"pmemdump " + roff(path) + "\"");
         String synopsis = cl.getHelp().synopsis(0).strip().replaceFirst("^Usage: *", "");
         out.println(".nf");
-        out.println(roff("pmemdump " + path.replaceFirst("[^ ]+$", "") + synopsis));
+        out.println(roff(synopsis)); // picocli's synopsis names the command with its parents
         out.println(".fi");
         String description = String.join(" ", spec.usageMessage().description());
         if (!description.isBlank()) {

@@ -1,41 +1,40 @@
 package dev.pmemdump.filter.cli;
 
 import dev.pmemdump.filter.DumpLevel;
+import dev.pmemdump.filter.cli.MakedumpfileArgs.InvalidCommandLine.Kind;
 import dev.pmemdump.filter.kdump.PageCodec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * makedumpfile's command line, parsed the way its getopt_long does: grouped short options
- * ({@code -cd31}), arguments attached or separate, long options with {@code =} or a separate
- * argument and unique abbreviations, options and operands in any order, {@code --} ending options.
+ * makedumpfile 1.7.2's command line, parsed and checked as it does (getopt_long in {@link Getopt},
+ * C number parsing in {@link CNumbers}, then its parameter checks for the mode), plus pmemdump's own
+ * options ({@link Extensions}).
  *
+ * @param action       what the command line asks: run, only check (--check-params), help, version
+ * @param mode         which of makedumpfile's jobs
  * @param dumpLevels   the -d list (makedumpfile retries the next on ENOSPC; we use the first)
  * @param codec        -c/-l/-p/-z
  * @param elf          -E
  * @param flatten      -F: flattened stream to stdout
- * @param rearrange    -R: rebuild DUMPFILE from a flattened stream on stdin
- * @param messageLevel --message-level (default 7)
- * @param threads      --num-threads (0 = compress in the writing thread)
  * @param split        --split: several dumpfiles
- * @param dumpDmesg    --dump-dmesg: write the kernel log
- * @param memUsage     --mem-usage: print page usage only
+ * @param messageLevel --message-level (default 7), with -D and --show-stats
+ * @param numThreads   --num-threads as makedumpfile reads it (atoi: any int; 0 = none)
  * @param force        -f
- * @param jsonReport   --json-report FILE, or null
- * @param htmlReport   --html-report FILE: the run as an HTML page with a map of why each page went, or null
- * @param pmemInfoblocks --pmem-infoblock PATH (repeatable): namespace images or devices
- * @param regions      --regions SPEC, or null
- * @param iomem        --iomem FILE: a /proc/iomem listing whose "Device Backed Vmemmap" entries are metadata
+ * @param dryRun       --dry-run: do everything but write the dumpfile
+ * @param partialDmesg --partial-dmesg: with --dump-dmesg, only the log since the last dmesg -c
+ * @param sizeLimit    -L SIZE in bytes (unsigned), or 0 when not given
+ * @param splitblockSize --splitblock-size in bytes (makedumpfile's default 1 GiB)
+ * @param tuning       options that only tune makedumpfile's own memory use
+ * @param extensions   pmemdump's own options
  * @param operands     the file names in order
  */
-public record MakedumpfileArgs(List<Integer> dumpLevels, PageCodec codec, boolean elf, boolean flatten,
-                               boolean rearrange, int messageLevel, int threads, boolean split, boolean dumpDmesg,
-                               boolean memUsage, boolean force, String jsonReport, String htmlReport,
-                               List<String> pmemInfoblocks,
-                               String regions, String iomem, List<String> operands) {
+public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevels, PageCodec codec, boolean elf,
+                               boolean flatten, boolean split, int messageLevel, int numThreads, boolean force,
+                               boolean dryRun, boolean partialDmesg, long sizeLimit, long splitblockSize,
+                               Tuning tuning, Extensions extensions, List<String> operands) {
 
     /** Message-level bits (makedumpfile print_info.h). */
     public static final int ML_PROGRESS = 0x01;
@@ -45,170 +44,95 @@ public record MakedumpfileArgs(List<Integer> dumpLevels, PageCodec codec, boolea
     public static final int ML_REPORT = 0x10;
     public static final int DEFAULT_MESSAGE_LEVEL = ML_PROGRESS | ML_COMMON | ML_ERROR;
     private static final int MAX_MESSAGE_LEVEL = 31;
+    /** makedumpfile's DEFAULT_SPLITBLOCK_SIZE. */
+    public static final long DEFAULT_SPLITBLOCK_SIZE = 1L << 30;
+    /** Compression threads pmemdump starts at most, whatever --num-threads says. */
+    private static final int MAX_THREADS = 256;
+
+    public enum Action { RUN, CHECK_PARAMS, HELP, VERSION }
+
+    /** makedumpfile's jobs, in the order it tests their flags (-R wins over --reassemble, ...). */
+    public enum Mode { REARRANGE, REASSEMBLE, DUMP_DMESG, MEM_USAGE, CREATE }
+
+    /**
+     * Options that only tune how makedumpfile uses its memory and files, carried for the record:
+     * pmemdump's memory is bounded by its own design.
+     *
+     * @param cyclicBuffer --cyclic-buffer in KiB as given (atoi), or -1
+     * @param workDir      --work-dir, or null
+     * @param nonMmap      --non-mmap
+     * @param blockOrder   -b order (atoi), or -1
+     */
+    public record Tuning(int cyclicBuffer, String workDir, boolean nonMmap, int blockOrder) {}
+
+    /**
+     * pmemdump's own options.
+     *
+     * @param jsonReport     --json-report FILE, or null
+     * @param htmlReport     --html-report FILE: the run as an HTML page, or null
+     * @param pmemInfoblocks --pmem-infoblock PATH (repeatable): namespace images or devices
+     * @param regions        --regions SPEC (minidump), or null
+     * @param iomem          --iomem FILE: a /proc/iomem listing whose "Device Backed Vmemmap" entries are metadata
+     */
+    public record Extensions(String jsonReport, String htmlReport, List<String> pmemInfoblocks, String regions,
+                             String iomem) {}
 
     /** A command line makedumpfile would refuse; the message is what it prints. */
     public static final class InvalidCommandLine extends Exception {
         private static final long serialVersionUID = 1L;
-        private final boolean badValue;
+        private final Kind kind;
+        private final boolean checkParams;
 
-        public InvalidCommandLine(String message) {
-            this(message, false);
+        /** How makedumpfile reports it. */
+        public enum Kind {
+            /** getopt's line (prefixed with the program name), then "Commandline parameter is invalid." */
+            GETOPT,
+            /** makedumpfile's own explanation (may be empty), then "Commandline parameter is invalid." */
+            PARAMETERS,
+            /** One line alone: a value out of range, or an option pmemdump refuses. */
+            VALUE
         }
 
-        InvalidCommandLine(String message, boolean badValue) {
+        InvalidCommandLine(String message) {
+            this(message, Kind.GETOPT, false);
+        }
+
+        InvalidCommandLine(String message, Kind kind, boolean checkParams) {
             super(message);
-            this.badValue = badValue;
+            this.kind = kind;
+            this.checkParams = checkParams;
         }
 
-        /** An option's value is out of range (makedumpfile names it alone, without the getopt lines). */
-        public boolean badValue() {
-            return badValue;
+        public Kind kind() {
+            return kind;
         }
-    }
 
-    private enum Long_ {
-        MESSAGE_LEVEL("message-level", true), NUM_THREADS("num-threads", true), SPLIT("split", false),
-        DUMP_DMESG("dump-dmesg", false), MEM_USAGE("mem-usage", false), JSON_REPORT("json-report", true),
-        HTML_REPORT("html-report", true), PMEM_INFOBLOCK("pmem-infoblock", true), REGIONS("regions", true),
-        IOMEM("iomem", true), ELF("elf-dumpfile", false),
-        FLATTEN("flatten", false), REARRANGE("rearrange", false), FORCE("force", false),
-        SHOW_STATS("show-stats", false), DEBUG("debug", false), HELP("help", false);
-
-        final String name;
-        final boolean hasArg;
-
-        Long_(String name, boolean hasArg) {
-            this.name = name;
-            this.hasArg = hasArg;
+        /** --check-params was read before the error: makedumpfile then omits "makedumpfile Failed.". */
+        public boolean checkParams() {
+            return checkParams;
         }
-    }
 
-    private static final Map<Character, Boolean> SHORT = Map.ofEntries(
-            Map.entry('d', true), Map.entry('c', false), Map.entry('l', false), Map.entry('p', false),
-            Map.entry('z', false), Map.entry('E', false), Map.entry('F', false), Map.entry('R', false),
-            Map.entry('f', false), Map.entry('D', false), Map.entry('h', false));
-
-    /** True when the command line asks for help (-h / --help). */
-    public static boolean wantsHelp(List<String> argv) {
-        return argv.stream().anyMatch(a -> a.equals("-h") || a.equals("--help"));
+        InvalidCommandLine withCheckParams(boolean seen) {
+            return new InvalidCommandLine(getMessage(), kind, seen);
+        }
     }
 
     public static MakedumpfileArgs parse(List<String> argv) throws InvalidCommandLine {
-        List<Integer> levels = new ArrayList<>(List.of(DumpLevel.DEFAULT));
-        PageCodec codec = PageCodec.NONE;
-        boolean elf = false, flatten = false, rearrange = false, split = false, dmesg = false, memUsage = false,
-                force = false;
-        int messageLevel = DEFAULT_MESSAGE_LEVEL;
-        int threads = 0;
-        boolean debug = false, stats = false;
-        String json = null, html = null, regions = null, iomem = null;
-        List<String> infoblocks = new ArrayList<>();
-        List<String> operands = new ArrayList<>();
-        for (int i = 0; i < argv.size(); i++) {
-            String a = argv.get(i);
-            if (a.equals("--")) {
-                operands.addAll(argv.subList(i + 1, argv.size()));
-                break;
-            }
-            if (a.startsWith("--")) {
-                String name = a.substring(2);
-                String value = null;
-                int eq = name.indexOf('=');
-                if (eq >= 0) {
-                    value = name.substring(eq + 1);
-                    name = name.substring(0, eq);
-                }
-                Long_ opt = longOption(a, name);
-                if (opt.hasArg && value == null) {
-                    if (i + 1 >= argv.size()) {
-                        throw new InvalidCommandLine("option '--" + opt.name + "' requires an argument");
-                    }
-                    value = argv.get(++i);
-                } else if (!opt.hasArg && value != null) {
-                    throw new InvalidCommandLine("option '--" + opt.name + "' doesn't allow an argument");
-                }
-                switch (opt) {
-                    case MESSAGE_LEVEL -> messageLevel = number(value, "Message_level", 0, MAX_MESSAGE_LEVEL);
-                    case NUM_THREADS -> threads = number(value, "Num_threads", 1, 256);
-                    case SPLIT -> split = true;
-                    case DUMP_DMESG -> dmesg = true;
-                    case MEM_USAGE -> memUsage = true;
-                    case JSON_REPORT -> json = value;
-                    case HTML_REPORT -> html = value;
-                    case PMEM_INFOBLOCK -> infoblocks.add(value);
-                    case REGIONS -> regions = value;
-                    case IOMEM -> iomem = value;
-                    case ELF -> elf = true;
-                    case FLATTEN -> flatten = true;
-                    case REARRANGE -> rearrange = true;
-                    case FORCE -> force = true;
-                    case SHOW_STATS -> stats = true;
-                    case DEBUG -> debug = true;
-                    case HELP -> { }
-                }
-                continue;
-            }
-            if (a.startsWith("-") && a.length() > 1) {
-                for (int k = 1; k < a.length(); k++) {
-                    char c = a.charAt(k);
-                    Boolean hasArg = SHORT.get(c);
-                    if (hasArg == null) {
-                        throw new InvalidCommandLine("invalid option -- '" + c + "'");
-                    }
-                    if (hasArg) {
-                        String value;
-                        if (k + 1 < a.length()) {
-                            value = a.substring(k + 1);
-                        } else if (i + 1 < argv.size()) {
-                            value = argv.get(++i);
-                        } else {
-                            throw new InvalidCommandLine("option requires an argument -- '" + c + "'");
-                        }
-                        levels = dumpLevels(value);
-                        break;
-                    }
-                    switch (c) {
-                        case 'c' -> codec = PageCodec.ZLIB;
-                        case 'l' -> codec = PageCodec.LZO;
-                        case 'p' -> codec = PageCodec.SNAPPY;
-                        case 'z' -> codec = PageCodec.ZSTD;
-                        case 'E' -> elf = true;
-                        case 'F' -> flatten = true;
-                        case 'R' -> rearrange = true;
-                        case 'f' -> force = true;
-                        case 'D' -> debug = true;
-                        default -> { }
-                    }
-                }
-                continue;
-            }
-            operands.add(a);
-        }
-        if (debug) {
-            messageLevel |= ML_DEBUG;
-        }
-        if (stats) {
-            messageLevel |= ML_REPORT;
-        }
-        MakedumpfileArgs args = new MakedumpfileArgs(List.copyOf(levels), codec, elf, flatten, rearrange,
-                messageLevel, threads, split, dmesg, memUsage, force, json, html, List.copyOf(infoblocks), regions,
-                iomem, List.copyOf(operands));
-        args.check();
-        return args;
+        return new Builder().parse(argv);
     }
 
     /** Files this run reads (standard input not counted): VMCORE, the --pmem-infoblock paths, --iomem. */
     public List<Path> inputs() {
         List<Path> in = new ArrayList<>();
-        if (!rearrange) {
+        if (!rearrange()) {
             in.add(Path.of(operands.get(0)));
         }
-        for (String spec : pmemInfoblocks) {
+        for (String spec : pmemInfoblocks()) {
             int at = spec.lastIndexOf('@');
             in.add(Path.of(at < 0 ? spec : spec.substring(0, at)));
         }
-        if (iomem != null) {
-            in.add(Path.of(iomem));
+        if (iomem() != null) {
+            in.add(Path.of(iomem()));
         }
         return in;
     }
@@ -216,12 +140,12 @@ public record MakedumpfileArgs(List<Integer> dumpLevels, PageCodec codec, boolea
     /** Files this run writes (standard output not counted): the dumpfile(s) or log, the reports. */
     public List<Path> outputs() {
         List<Path> out = new ArrayList<>();
-        if (rearrange) {
+        if (rearrange()) {
             out.add(Path.of(operands.get(0)));
-        } else if (!flatten && !memUsage) {
+        } else if (!flatten && !memUsage()) {
             operands.subList(1, operands.size()).forEach(o -> out.add(Path.of(o)));
         }
-        for (String report : new String[] {jsonReport, htmlReport}) {
+        for (String report : new String[] {jsonReport(), htmlReport()}) {
             if (report != null) {
                 out.add(Path.of(report));
             }
@@ -229,82 +153,230 @@ public record MakedumpfileArgs(List<Integer> dumpLevels, PageCodec codec, boolea
         return out;
     }
 
-    /** The dump level used: the first of the -d list. */
+    /** The dump level used: the first of the -d list (0 when -d is not given or empty). */
     public int dumpLevel() {
-        return dumpLevels.get(0);
+        return dumpLevels.isEmpty() ? DumpLevel.DEFAULT : dumpLevels.get(0);
     }
 
-    private void check() throws InvalidCommandLine {
-        int modes = (rearrange ? 1 : 0) + (dumpDmesg ? 1 : 0) + (memUsage ? 1 : 0) + (regions != null ? 1 : 0);
-        if (modes > 1) {
-            throw new InvalidCommandLine("-R, --dump-dmesg, --mem-usage and --regions exclude each other");
-        }
-        if (htmlReport != null && modes > 0) {
-            throw new InvalidCommandLine("--html-report cannot be used with -R, --dump-dmesg, --mem-usage or --regions");
-        }
-        if (elf && codec != PageCodec.NONE) {
-            throw new InvalidCommandLine("-E cannot be used with -c, -l, -p or -z");
-        }
-        if (split && (elf || flatten)) {
-            throw new InvalidCommandLine("--split cannot be used with -E or -F");
-        }
-        int want;
-        if (dumpDmesg) {
-            want = 2;
-        } else if (rearrange) {
-            want = 1;
-        } else if (memUsage) {
-            want = 1;
-        } else if (split) {
-            if (operands.size() < 3) {
-                throw new InvalidCommandLine("--split needs VMCORE and at least two DUMPFILEs");
-            }
-            return;
-        } else {
-            want = flatten ? 1 : 2;
-        }
-        if (operands.size() != want) {
-            throw new InvalidCommandLine("expected " + want + " file operand" + (want == 1 ? "" : "s") + ", got "
-                    + operands.size());
-        }
+    /** Compression threads to start: --num-threads within [0, 256] (makedumpfile takes any int). */
+    public int threads() {
+        return Math.clamp(numThreads, 0, MAX_THREADS);
     }
 
-    private static Long_ longOption(String arg, String name) throws InvalidCommandLine {
-        Long_ found = null;
-        for (Long_ o : Long_.values()) {
-            if (o.name.equals(name)) {
-                return o;
-            }
-            if (!name.isEmpty() && o.name.startsWith(name)) {
-                if (found != null) {
-                    throw new InvalidCommandLine("option '" + arg + "' is ambiguous");
+    public boolean checkParams() {
+        return action == Action.CHECK_PARAMS;
+    }
+
+    public boolean rearrange() {
+        return mode == Mode.REARRANGE;
+    }
+
+    public boolean reassemble() {
+        return mode == Mode.REASSEMBLE;
+    }
+
+    public boolean dumpDmesg() {
+        return mode == Mode.DUMP_DMESG;
+    }
+
+    public boolean memUsage() {
+        return mode == Mode.MEM_USAGE;
+    }
+
+    public String jsonReport() {
+        return extensions.jsonReport();
+    }
+
+    public String htmlReport() {
+        return extensions.htmlReport();
+    }
+
+    public List<String> pmemInfoblocks() {
+        return extensions.pmemInfoblocks();
+    }
+
+    public String regions() {
+        return extensions.regions();
+    }
+
+    public String iomem() {
+        return extensions.iomem();
+    }
+
+    /** The options as they are read, then makedumpfile's checks of the whole. */
+    private static final class Builder {
+        private final List<Integer> levels = new ArrayList<>();
+        private final List<String> infoblocks = new ArrayList<>();
+        private PageCodec codec = PageCodec.NONE;
+        private boolean elf, flatten, split, force, dryRun, partialDmesg, nonMmap, debug, stats, help, version,
+                checkParams, rearrange, reassemble, dmesg, memUsage;
+        private int messageLevel = DEFAULT_MESSAGE_LEVEL, threads, cyclicBuffer = -1, blockOrder = -1;
+        private long sizeLimit, splitblockSize = DEFAULT_SPLITBLOCK_SIZE;
+        private String workDir, json, html, regions, iomem;
+        private MakedumpfileOption refused;
+
+        MakedumpfileArgs parse(List<String> argv) throws InvalidCommandLine {
+            Getopt getopt = new Getopt(argv);
+            try {
+                for (Getopt.Parsed p = getopt.next(); p != null; p = getopt.next()) {
+                    apply(p.option(), p.value());
                 }
-                found = o;
+            } catch (InvalidCommandLine e) {
+                throw e.withCheckParams(checkParams);
+            }
+            List<String> operands = List.copyOf(getopt.operands());
+            Action action = help ? Action.HELP : version ? Action.VERSION
+                    : checkParams ? Action.CHECK_PARAMS : Action.RUN;
+            if (action == Action.HELP || action == Action.VERSION) {
+                return build(action, Mode.CREATE, operands);
+            }
+            if (refused != null) {
+                throw invalid(Kind.VALUE, "makedumpfile: " + refused.spelling() + " " + refused.refusal
+                        + " is not supported by pmemdump");
+            }
+            Mode mode = rearrange ? Mode.REARRANGE : reassemble ? Mode.REASSEMBLE : dmesg ? Mode.DUMP_DMESG
+                    : memUsage ? Mode.MEM_USAGE : Mode.CREATE;
+            check(mode, operands);
+            return build(action, mode, operands);
+        }
+
+        private MakedumpfileArgs build(Action action, Mode mode, List<String> operands) {
+            int ml = messageLevel | (debug ? ML_DEBUG : 0) | (stats ? ML_REPORT : 0);
+            return new MakedumpfileArgs(action, mode, List.copyOf(levels), codec, elf, flatten, split, ml, threads,
+                    force, dryRun, partialDmesg, sizeLimit, splitblockSize,
+                    new Tuning(cyclicBuffer, workDir, nonMmap, blockOrder),
+                    new Extensions(json, html, List.copyOf(infoblocks), regions, iomem), operands);
+        }
+
+        private void apply(MakedumpfileOption o, String value) throws InvalidCommandLine {
+            if (o.refusal != null && refused == null) {
+                refused = o;
+            }
+            switch (o) {
+                case BLOCK_ORDER -> blockOrder = CNumbers.atoi(value);
+                case ZLIB -> codec = PageCodec.ZLIB;
+                case LZO -> codec = PageCodec.LZO;
+                case SNAPPY -> codec = PageCodec.SNAPPY;
+                case ZSTD -> codec = PageCodec.ZSTD;
+                case DEBUG -> debug = true;
+                case DUMP_LEVEL -> dumpLevels(value);
+                case ELF -> elf = true;
+                case FLATTEN -> flatten = true;
+                case FORCE -> force = true;
+                case HELP -> help = true;
+                case SIZE_LIMIT -> {
+                    sizeLimit = CNumbers.size(value);
+                    if (sizeLimit == 0) {
+                        throw invalid(Kind.VALUE, "Limit size(" + value + ") is invalid.");
+                    }
+                }
+                case REARRANGE -> rearrange = true;
+                case VERSION -> version = true;
+                case SPLIT -> split = true;
+                case REASSEMBLE -> reassemble = true;
+                case MESSAGE_LEVEL -> {
+                    messageLevel = CNumbers.atoi(value);
+                    if (messageLevel < 0 || messageLevel > MAX_MESSAGE_LEVEL) {
+                        throw invalid(Kind.VALUE, "Message_level(" + messageLevel + ") is invalid.");
+                    }
+                }
+                case DUMP_DMESG -> dmesg = true;
+                case PARTIAL_DMESG -> partialDmesg = true;
+                case CYCLIC_BUFFER -> cyclicBuffer = CNumbers.atoi(value);
+                case NON_MMAP -> nonMmap = true;
+                case MEM_USAGE -> memUsage = true;
+                case SPLITBLOCK_SIZE -> splitblockSize = CNumbers.atoi(value);
+                case WORK_DIR -> workDir = value;
+                case NUM_THREADS -> threads = CNumbers.atoi(value);
+                case CHECK_PARAMS -> checkParams = true;
+                case DRY_RUN -> dryRun = true;
+                case SHOW_STATS -> stats = true;
+                case JSON_REPORT -> json = value;
+                case HTML_REPORT -> html = value;
+                case PMEM_INFOBLOCK -> infoblocks.add(value);
+                case REGIONS -> regions = value;
+                case IOMEM -> iomem = value;
+                default -> { } // refused options: only their presence matters
             }
         }
-        if (found == null) {
-            throw new InvalidCommandLine("unrecognized option '" + arg + "'");
-        }
-        return found;
-    }
 
-    private static List<Integer> dumpLevels(String value) throws InvalidCommandLine {
-        List<Integer> out = new ArrayList<>();
-        for (String part : value.split(",", -1)) {
-            out.add(number(part, "Dump_level", 0, DumpLevel.MAX_DUMP_LEVEL));
-        }
-        return out;
-    }
-
-    private static int number(String value, String what, int min, int max) throws InvalidCommandLine {
-        try {
-            int v = Integer.parseInt(value.trim());
-            if (v >= min && v <= max) {
-                return v;
+        /** makedumpfile's parse_dump_level: strtok on ',' (empty items vanish), atoi, 0..max each. */
+        private void dumpLevels(String value) throws InvalidCommandLine {
+            levels.clear();
+            for (String part : value.split(",")) {
+                if (part.isEmpty()) {
+                    continue;
+                }
+                int level = CNumbers.atoi(part);
+                if (level < 0 || level > DumpLevel.MAX_DUMP_LEVEL) {
+                    throw invalid(Kind.VALUE, "Dump_level(" + level + ") is invalid.");
+                }
+                levels.add(level);
             }
-        } catch (NumberFormatException e) {
-            // reported below, as makedumpfile does
         }
-        throw new InvalidCommandLine(what + "(" + value + ") is invalid.", true);
+
+        private void check(Mode mode, List<String> operands) throws InvalidCommandLine {
+            int n = operands.size();
+            boolean compress = codec != PageCodec.NONE;
+            int level = levels.isEmpty() ? DumpLevel.DEFAULT : levels.get(0);
+            switch (mode) {
+                case REARRANGE -> require(n == 1 && !compress && level == 0 && !elf && !flatten);
+                case REASSEMBLE -> {
+                    if (n == 0) {
+                        throw invalid(Kind.PARAMETERS, "Can't allocate memory for splitting_info.");
+                    }
+                    require(!compress && level == 0 && !elf && !flatten && !split);
+                }
+                case DUMP_DMESG, CREATE -> creatingDumpfile(n);
+                case MEM_USAGE -> {
+                    if (n != 1) {
+                        creatingDumpfile(n);
+                    }
+                }
+            }
+            checkExtensions(mode, n);
+        }
+
+        /** makedumpfile's check_param_for_creating_dumpfile. */
+        private void creatingDumpfile(int n) throws InvalidCommandLine {
+            require(!(codec != PageCodec.NONE && elf) && !(flatten && split));
+            if (threads != 0 && split) {
+                throw invalid(Kind.PARAMETERS, "--num-threads cannot used with --split.");
+            }
+            if (threads != 0 && elf) {
+                throw invalid(Kind.PARAMETERS, "--num-threads cannot used with ELF format.");
+            }
+            require(!partialDmesg || dmesg);
+            require((n == 2 && !flatten && !split) || (split && n > 2) || (n == 1 && flatten && !split));
+            if (split && elf) {
+                throw invalid(Kind.PARAMETERS, "Options for splitting dumpfile cannot be used with Elf format.");
+            }
+        }
+
+        /** pmemdump's own options: where they make sense. */
+        private void checkExtensions(Mode mode, int n) throws InvalidCommandLine {
+            if (regions != null && mode != Mode.CREATE) {
+                throw invalid(Kind.VALUE, "makedumpfile: --regions cannot be used with -R, --reassemble, "
+                        + "--dump-dmesg or --mem-usage");
+            }
+            if (html != null && (mode != Mode.CREATE || regions != null)) {
+                throw invalid(Kind.VALUE,
+                        "makedumpfile: --html-report cannot be used with -R, --dump-dmesg, --mem-usage or --regions");
+            }
+            if (regions != null && (n != 2 || split || flatten)) {
+                throw invalid(Kind.VALUE, "makedumpfile: --regions writes one MINIDUMP file (not with --split or -F)");
+            }
+        }
+
+        private void require(boolean ok) throws InvalidCommandLine {
+            if (!ok) {
+                throw invalid(Kind.PARAMETERS, "");
+            }
+        }
+
+        private InvalidCommandLine invalid(Kind kind, String message) {
+            return new InvalidCommandLine(message, kind, checkParams);
+        }
     }
+
 }

@@ -39,8 +39,17 @@ public final class MakedumpfileCommand implements Callable<Integer> {
     public static final int COMPLETED = 0;
     public static final int FAILED = 1;
 
-    @Spec
     CommandSpec spec;
+
+    /**
+     * Injected when the model is built, before any parsing: "--" must reach makedumpfile's own
+     * parser, which ends options there (picocli would swallow it).
+     */
+    @Spec
+    void spec(CommandSpec spec) {
+        this.spec = spec;
+        spec.parser().endOfOptionsDelimiter("\0");
+    }
 
     @Unmatched
     List<String> argv = new ArrayList<>();
@@ -62,26 +71,33 @@ public final class MakedumpfileCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (MakedumpfileArgs.wantsHelp(argv)) {
-            out.print(USAGE);
-            out.flush();
-            return COMPLETED;
-        }
         MakedumpfileArgs args;
         try {
             args = MakedumpfileArgs.parse(argv);
         } catch (MakedumpfileArgs.InvalidCommandLine e) {
-            if (e.badValue()) {
-                err.println(e.getMessage());
-            } else {
-                err.println("makedumpfile: " + e.getMessage());
-                err.print("Commandline parameter is invalid.\nTry `makedumpfile --help' for more information.\n");
+            return refuse(e, err);
+        }
+        switch (args.action()) {
+            case HELP -> out.print(USAGE);
+            case VERSION -> out.print(version());
+            case CHECK_PARAMS -> { } // mkdumprd's question: is this command line right? Nothing is read.
+            case RUN -> {
+                return run(args, out, err);
             }
+        }
+        out.flush();
+        return COMPLETED;
+    }
+
+    private int run(MakedumpfileArgs args, PrintWriter out, PrintWriter err) {
+        Console console = new Console(out, err, args.messageLevel(), args.flatten());
+        String pending = notYetDone(args);
+        if (pending != null) {
+            console.error("makedumpfile: " + pending + " is not supported by pmemdump yet\n");
             err.print("\nmakedumpfile Failed.\n");
             err.flush();
             return FAILED;
         }
-        Console console = new Console(out, err, args.messageLevel(), args.flatten());
         console.debug("command line: makedumpfile " + String.join(" ", argv) + "\n");
         OutputRules rules = OutputRules.of(args.force(), "-f").notOver(args.inputs());
         try (OutputSet outputs = new OutputSet(rules)) {
@@ -95,6 +111,13 @@ public final class MakedumpfileCommand implements Callable<Integer> {
             return FAILED;
         } catch (IOException | UncheckedIOException | IllegalArgumentException | UnsupportedOperationException e) {
             console.error(describe(e) + "\n");
+            err.print("\nmakedumpfile Failed.\n");
+            err.flush();
+            return FAILED;
+        } catch (OutOfMemoryError e) {
+            // Unwound to here, the heap is free again: say it in one line as any other failure.
+            console.error("makedumpfile: out of memory (Java heap limit " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB)\n");
             err.print("\nmakedumpfile Failed.\n");
             err.flush();
             return FAILED;
@@ -119,6 +142,51 @@ public final class MakedumpfileCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Options makedumpfile 1.7.2 has that pmemdump parses (so --check-params passes them) but whose
+     * work is not done yet: refused at run time rather than silently ignored.
+     */
+    private static String notYetDone(MakedumpfileArgs args) {
+        if (args.reassemble()) {
+            return "--reassemble";
+        }
+        if (args.dryRun()) {
+            return "--dry-run";
+        }
+        if (args.sizeLimit() != 0) {
+            return "-L";
+        }
+        if (args.partialDmesg()) {
+            return "--partial-dmesg";
+        }
+        if (args.dumpDmesg() && args.flatten()) {
+            return "--dump-dmesg with -F";
+        }
+        return null;
+    }
+
+    /** makedumpfile's words for a refused command line. */
+    private static int refuse(MakedumpfileArgs.InvalidCommandLine e, PrintWriter err) {
+        switch (e.kind()) {
+            case GETOPT -> err.print("makedumpfile: " + e.getMessage() + "\n" + INVALID);
+            case PARAMETERS -> err.print((e.getMessage().isEmpty() ? "" : e.getMessage() + "\n") + INVALID);
+            case VALUE -> err.print(e.getMessage() + "\n");
+        }
+        if (!e.checkParams()) {
+            err.print("\nmakedumpfile Failed.\n");
+        }
+        err.flush();
+        return FAILED;
+    }
+
+    /** makedumpfile -v: its version line (pmemdump named in it) and the page codecs it writes. */
+    static String version() {
+        String v = MakedumpfileCommand.class.getPackage().getImplementationVersion();
+        return "makedumpfile: version 1.7.2 (pmemdump " + (v == null ? "development build" : v)
+                + ", compatible with makedumpfile 1.7.2 released on 20 Oct 2022)\n"
+                + "lzo\tenabled\nsnappy\tenabled\nzstd\tenabled\n\n";
+    }
+
     private static String describe(Throwable t) {
         if (t instanceof UncheckedIOException u) {
             t = u.getCause();
@@ -133,6 +201,9 @@ public final class MakedumpfileCommand implements Callable<Integer> {
         return m == null ? t.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
     }
 
+    private static final String INVALID =
+            "Commandline parameter is invalid.\nTry `makedumpfile --help' for more information.\n";
+
     static final String USAGE = """
             Usage:
               pmemdump makedumpfile [-c|-l|-p|-z|-E] [-d DL] [-F] [--num-threads N] [--message-level ML]
@@ -141,20 +212,39 @@ public final class MakedumpfileCommand implements Callable<Integer> {
               pmemdump makedumpfile -F [options] VMCORE > FLATTENED
               pmemdump makedumpfile -R DUMPFILE < FLATTENED
               pmemdump makedumpfile --split [options] VMCORE DUMPFILE1 DUMPFILE2 [DUMPFILE3 ...]
+              pmemdump makedumpfile --dump-dmesg VMCORE LOGFILE
+              pmemdump makedumpfile --mem-usage VMCORE
+              pmemdump makedumpfile --check-params [options] VMCORE DUMPFILE
+              pmemdump makedumpfile -v | -h
 
             Options:
               -d DL   dump level, sum of: 1 zero pages, 2 non-private cache, 4 private cache, 8 user data,
-                      16 free pages, 32 pmem metadata (pmem user data is always excluded)
+                      16 free pages, 32 pmem metadata (pmem user data is always excluded); read as
+                      makedumpfile reads it (C atoi: -d 0x1f is 0, not 31)
               -c, -l, -p, -z
                       compress pages with zlib, lzo, snappy or zstd (kdump-compressed format)
               -E      ELF output
               -F      flattened format to standard output; -R rebuilds a dumpfile from it
               --split several kdump-compressed files, each with part of the pages
-              --num-threads N   compress with N threads
+              --num-threads N   compress with N threads (0: none; more than 256: 256)
               --message-level ML  1 progress, 2 common, 4 error, 8 debug, 16 report (default 7)
+              -D, --show-stats  add debug (8) or report (16) messages
+              --check-params    check the command line as makedumpfile does and exit (0: valid); reads nothing
+              --mem-usage       print the page usage of VMCORE only
+              -v      version and the page codecs pmemdump writes
               --json-report FILE  the report's figures as JSON
               --html-report FILE  the run as an HTML page: address map by page class, hashes, counts, timings
               --pmem-infoblock PATH  a pmem namespace image or device whose info block bounds the metadata
               -f      force
+
+            Accepted, without effect (they tune makedumpfile's own memory; pmemdump's is bounded by its
+            design and by the heap cap of its launcher):
+              --cyclic-buffer KIB, --work-dir DIR, --non-mmap, -b ORDER, --splitblock-size SIZE
+
+            Checked by --check-params but not done yet (a run refuses them): --reassemble, --dry-run,
+            -L SIZE, --partial-dmesg, --dump-dmesg with -F.
+
+            Refused (pmemdump does not do what they ask): -x, -i, -g, --config, --eppic, -e, -X, --vtop,
+            --diskset, --xen-syms, --xen-vmcoreinfo, --xen_phys_start.
             """;
 }

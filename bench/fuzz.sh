@@ -19,6 +19,12 @@ for t in "${all[@]}"; do
     if [ $# -eq 0 ]; then selected+=("$t"); continue; fi
     for want in "$@"; do [ "${t#*:}" = "$want" ] && selected+=("$t"); done
 done
+java_version="$("${JAVA_HOME:-/nonexistent}/bin/java" -XshowSettings:properties -version 2>&1 \
+    | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p')"
+if [ "${java_version:-0}" -lt 22 ]; then
+    echo "bench/fuzz.sh: set JAVA_HOME to a JDK >= 22 (Maven must run on it for the fuzz-smoke execution)" >&2
+    exit 2
+fi
 runs="${FUZZ_RUNS:-1000000}"
 seconds="${FUZZ_SECONDS:-7200}"
 out=target/fuzz-bench

@@ -1,9 +1,9 @@
 package dev.pmemdump.images;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.pmemdump.testing.FuzzFiles;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * bad-input error), never another exception.
  */
 class ScenarioFuzzTest {
-    private static final Path FILE = tempFile();
+    private static final Path FILE = FuzzFiles.scratch("scenario");
 
     @FuzzTest
     void scenario(byte[] data) throws IOException {
@@ -24,16 +24,6 @@ class ScenarioFuzzTest {
             if (e.getMessage() == null || !e.getMessage().startsWith(FILE + ": ")) {
                 throw new AssertionError("error does not name the file: " + e, e);
             }
-        }
-    }
-
-    private static Path tempFile() {
-        try {
-            Path p = Files.createTempFile("scenario-fuzz", ".json");
-            p.toFile().deleteOnExit();
-            return p;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -3,10 +3,10 @@ package dev.pmemdump.filter.kdump;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.testing.FuzzFiles;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,7 +18,7 @@ import java.nio.file.Path;
  */
 class KdumpReaderFuzzTest {
     private static final int MAX_PAGES = 256;
-    private static final Path FILE = tempFile();
+    private static final Path FILE = FuzzFiles.scratch("kdump");
 
     @FuzzTest
     void kdumpReader(byte[] data) throws IOException {
@@ -36,16 +36,6 @@ class KdumpReaderFuzzTest {
             }
         } catch (CorruptInputException | EOFException expected) {
             // a named error is a right answer to a corrupt dump
-        }
-    }
-
-    private static Path tempFile() {
-        try {
-            Path p = Files.createTempFile("kdump-fuzz", ".dump");
-            p.toFile().deleteOnExit();
-            return p;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -4,6 +4,8 @@ import dev.pmemdump.io.TextInput;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -52,18 +54,18 @@ public record Scenario(
     /** A driver's device dump (vmcoredd) attached to the vmcore as a "LINUX" note; content from the seed. */
     public record DeviceDump(String name, String size) {
         public long length() {
-            return MemParse.parse(size);
+            return memSize("deviceDumps: size", size);
         }
     }
 
     /** A physical range [start, start + size). */
     public record Range(String start, String size) {
         public long startAddress() {
-            return MemParse.parse(start);
+            return memSize("start", start);
         }
 
         public long length() {
-            return MemParse.parse(size);
+            return memSize("size", size);
         }
 
         public long end() {
@@ -75,11 +77,11 @@ public record Scenario(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PmemRegion(String start, String size, boolean legacy, List<Namespace> namespaces) {
         public long startAddress() {
-            return MemParse.parse(start);
+            return memSize("pmem: start", start);
         }
 
         public long length() {
-            return MemParse.parse(size);
+            return memSize("pmem: size", size);
         }
     }
 
@@ -87,7 +89,7 @@ public record Scenario(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Namespace(String name, String mode, String map, String size, String align) {
         public long length() {
-            return MemParse.parse(size);
+            return memSize("pmem: " + name + ": size", size);
         }
 
         public long alignment() {
@@ -108,7 +110,15 @@ public record Scenario(
     }
 
     public long kernelPhysAddress() {
-        return MemParse.parse(kernelPhys);
+        return memSize("kernelPhys", kernelPhys);
+    }
+
+    /** A size or address field; absent (null) is named rather than left to fail as a null pointer. */
+    private static long memSize(String field, String text) {
+        if (text == null) {
+            throw new IllegalArgumentException(field + " is missing");
+        }
+        return MemParse.parse(text);
     }
 
     public boolean kexecFile() {
@@ -134,8 +144,11 @@ public record Scenario(
     }
 
     private static ObjectMapper mapper() {
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        // A null list element (ram, pmem, namespaces, deviceDumps) is a parse error, not a null record.
+        m.configOverride(List.class).setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
+        return m;
     }
 
     /** A scenario is a page of hand-written JSON; a megabyte is already absurd. */
@@ -220,7 +233,7 @@ public record Scenario(
             }
             long used = 0;
             for (Namespace n : p.namespaces() == null ? List.<Namespace>of() : p.namespaces()) {
-                if (!List.of("fsdax", "devdax", "raw").contains(n.mode())) {
+                if (n.mode() == null || !List.of("fsdax", "devdax", "raw").contains(n.mode())) {
                     throw new IllegalArgumentException("pmem: " + n.name() + ": mode must be fsdax, devdax or raw");
                 }
                 if (n.map() != null && !List.of("mem", "dev").contains(n.map())) {

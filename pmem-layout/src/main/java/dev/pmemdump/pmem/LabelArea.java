@@ -82,6 +82,10 @@ public final class LabelArea {
         }
         // Both copies are present and both broken: report them with the label size each declares.
         long at = hasSignature(lsa, 0) ? 0 : 256;
+        if (configSize - at < LabelIndex.HEADER_SIZE) {
+            throw new CorruptInputException(resource, base + at, "label area (0x" + Long.toHexString(configSize)
+                    + " bytes) ends inside its index block header");
+        }
         int declared = LabelIndex.decode(lsa.asSlice(at, Math.min(256, configSize - at))).declaredLabelSize();
         int size = declared == 256 ? 256 : 128;
         long idx = Math.max(LabelIndex.indexSizeFor(configSize, size), 256);

@@ -229,6 +229,12 @@ public record KdumpHeader(byte[] utsname, long timestamp, int status, int blockS
             throw new CorruptInputException(file, sub0 + S_MAX_MAPNR_64, "max_mapnr 0x" + Long.toHexString(maxMapnr)
                     + " does not fit the bitmaps of " + bitmapBlocks + " blocks");
         }
+        // A --split part's pfn range indexes the bitmaps: it must start inside them.
+        if (s.getInt(S_SPLIT) != 0 && (start < 0 || start > maxMapnr || end < start)) {
+            throw new CorruptInputException(file, sub0 + (version >= 6 ? S_START_PFN_64 : S_START_PFN),
+                    "split part pfn range [0x" + Long.toHexString(start) + ", 0x" + Long.toHexString(end)
+                    + ") does not start within max_mapnr 0x" + Long.toHexString(maxMapnr));
+        }
         return new KdumpHeader(uts, h.getLong(H_TIMESTAMP), h.getInt(H_STATUS), blockSize, subHdrSize,
                 (int) bitmapBlocks, nrCpus, s.getLong(S_PHYS_BASE), s.getInt(S_DUMP_LEVEL), s.getInt(S_SPLIT),
                 offVi, sizeVi, offNote, sizeNote, offErase, sizeErase, start, end, maxMapnr);

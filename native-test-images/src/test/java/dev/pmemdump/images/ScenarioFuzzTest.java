@@ -1,0 +1,29 @@
+package dev.pmemdump.images;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.pmemdump.testing.FuzzFiles;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Any bytes as a scenario file: {@link Scenario#read} gives a validated scenario or an
+ * {@link IllegalArgumentException} whose one-line message starts with the file name (the CLI's
+ * bad-input error), never another exception.
+ */
+class ScenarioFuzzTest {
+    private static final Path FILE = FuzzFiles.scratch("scenario");
+
+    @FuzzTest
+    void scenario(byte[] data) throws IOException {
+        Files.write(FILE, data);
+        try {
+            Scenario.read(FILE).toJson();
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith(FILE + ": ")) {
+                throw new AssertionError("error does not name the file: " + e, e);
+            }
+        }
+    }
+}

@@ -16,9 +16,10 @@ class MakedumpfileArgsFuzzTest {
     void makedumpfileArgs(byte[] data) {
         String joined = new String(data, StandardCharsets.UTF_8);
         List<String> argv = joined.isEmpty() ? List.of() : List.of(joined.split("\0", -1));
-        MakedumpfileArgs.wantsHelp(argv);
         try {
-            MakedumpfileArgs.parse(argv);
+            MakedumpfileArgs args = MakedumpfileArgs.parse(argv);
+            args.inputs();
+            args.outputs();
         } catch (MakedumpfileArgs.InvalidCommandLine expected) {
             // a named error is a right answer to a bad command line
         }

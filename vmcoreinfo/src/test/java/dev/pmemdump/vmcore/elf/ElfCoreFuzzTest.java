@@ -4,7 +4,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
 import dev.pmemdump.vmcore.dd.DeviceDumps;
-import dev.pmemdump.vmcore.xlat.ElfPhysicalMemory;
 
 import java.lang.foreign.MemorySegment;
 

@@ -1,4 +1,4 @@
-package dev.pmemdump.loadplan;
+package dev.pmemdump.vmcore.iomem;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.pmemdump.io.CorruptInputException;

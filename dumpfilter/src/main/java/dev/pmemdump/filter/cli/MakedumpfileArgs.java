@@ -1,11 +1,25 @@
 package dev.pmemdump.filter.cli;
 
-import dev.pmemdump.filter.DumpLevel;
+import dev.pmemdump.filter.level.DumpLevel;
 import dev.pmemdump.filter.kdump.PageCodec;
+import dev.pmemdump.filter.level.MessageLevel;
+import dev.pmemdump.filter.request.DmesgRequest;
+import dev.pmemdump.filter.request.DumpRequest;
+import dev.pmemdump.filter.request.DumpTarget;
+import dev.pmemdump.filter.request.FilterRequest;
+import dev.pmemdump.filter.request.MinidumpRequest;
+import dev.pmemdump.filter.request.OutputFormat;
+import dev.pmemdump.filter.request.PmemSources;
+import dev.pmemdump.filter.request.RearrangeRequest;
+import dev.pmemdump.filter.request.Reports;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * makedumpfile's command line, parsed the way its getopt_long does: grouped short options
@@ -37,12 +51,12 @@ public record MakedumpfileArgs(List<Integer> dumpLevels, PageCodec codec, boolea
                                String regions, String iomem, List<String> operands) {
 
     /** Message-level bits (makedumpfile print_info.h). */
-    public static final int ML_PROGRESS = 0x01;
-    public static final int ML_COMMON = 0x02;
-    public static final int ML_ERROR = 0x04;
-    public static final int ML_DEBUG = 0x08;
-    public static final int ML_REPORT = 0x10;
-    public static final int DEFAULT_MESSAGE_LEVEL = ML_PROGRESS | ML_COMMON | ML_ERROR;
+    public static final int ML_PROGRESS = MessageLevel.PROGRESS;
+    public static final int ML_COMMON = MessageLevel.COMMON;
+    public static final int ML_ERROR = MessageLevel.ERROR;
+    public static final int ML_DEBUG = MessageLevel.DEBUG;
+    public static final int ML_REPORT = MessageLevel.REPORT;
+    public static final int DEFAULT_MESSAGE_LEVEL = MessageLevel.DEFAULT;
     private static final int MAX_MESSAGE_LEVEL = 31;
 
     /** A command line makedumpfile would refuse; the message is what it prints. */
@@ -199,6 +213,36 @@ public record MakedumpfileArgs(List<Integer> dumpLevels, PageCodec codec, boolea
     /** The dump level used: the first of the -d list. */
     public int dumpLevel() {
         return dumpLevels.get(0);
+    }
+
+    /**
+     * The run this command line asks for. {@code stdin} feeds -R, {@code stdout} takes -F's stream.
+     *
+     * @throws UnsupportedOperationException for --mem-usage, which this build does not offer
+     * @throws IllegalArgumentException      for a --pmem-infoblock PHYS that is not a number
+     */
+    public FilterRequest toRequest(InputStream stdin, OutputStream stdout) {
+        if (rearrange) {
+            return new RearrangeRequest(stdin, Path.of(operands.get(0)));
+        }
+        if (dumpDmesg) {
+            return new DmesgRequest(Path.of(operands.get(0)), Path.of(operands.get(1)));
+        }
+        if (memUsage) {
+            throw new UnsupportedOperationException("--mem-usage is not available in this build");
+        }
+        Path vmcore = Path.of(operands.get(0));
+        PmemSources pmem = new PmemSources(pmemInfoblocks.stream().map(PmemSources.Infoblock::parse).toList(),
+                Optional.ofNullable(iomem).map(Path::of));
+        Optional<Path> json = Optional.ofNullable(jsonReport).map(Path::of);
+        if (regions != null) {
+            return new MinidumpRequest(vmcore, regions, Path.of(operands.get(1)), pmem, json);
+        }
+        DumpTarget target = flatten ? new DumpTarget.Flattened(stdout) : split
+                ? new DumpTarget.Split(operands.subList(1, operands.size()).stream().map(Path::of).toList())
+                : new DumpTarget.File(Path.of(operands.get(1)));
+        return new DumpRequest(vmcore, dumpLevel(), elf ? OutputFormat.ELF : OutputFormat.kdump(codec), target,
+                threads, pmem, new Reports(json, Optional.ofNullable(htmlReport).map(Path::of)));
     }
 
     private void check() throws InvalidCommandLine {

@@ -1,7 +1,7 @@
 package dev.pmemdump.filter.cli;
 
-import dev.pmemdump.filter.Console;
-import dev.pmemdump.filter.DumpFilter;
+import dev.pmemdump.filter.run.Console;
+import dev.pmemdump.filter.run.Filter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -78,7 +78,7 @@ public final class MakedumpfileCommand implements Callable<Integer> {
         Console console = new Console(out, err, args.messageLevel(), args.flatten());
         console.debug("command line: makedumpfile " + String.join(" ", argv) + "\n");
         try {
-            new DumpFilter(args, console, stdin, stdout).run();
+            Filter.run(args.toRequest(stdin, stdout), console);
         } catch (IOException | UncheckedIOException | IllegalArgumentException | UnsupportedOperationException e) {
             console.error(describe(e) + "\n");
             err.print("\nmakedumpfile Failed.\n");

@@ -1,0 +1,52 @@
+package dev.pmemdump.filter.result;
+
+import dev.pmemdump.filter.level.PageCounter;
+import dev.pmemdump.filter.report.ReportModel;
+import dev.pmemdump.filter.report.SpanKind;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HTML report of one makedumpfile run: the recorded map, the RFC's hash of each pmem metadata
+ * range, the report's page counts under their makedumpfile names, the phase timings. Its one check:
+ * no span of pmem user data was kept.
+ */
+public final class HtmlRunReport {
+    private HtmlRunReport() {}
+
+    public static ReportModel of(String title, String subtitle, FilterResult r) {
+        List<ReportModel.Span> map = r.map().orElseThrow(() -> new IllegalStateException("no map was recorded"));
+        List<ReportModel.RangeHash> hashes = new ArrayList<>();
+        for (MetadataHash h : r.metadataHashes()) {
+            hashes.add(new ReportModel.RangeHash(h.pfns().start(), h.pfns().end(), null, h.sha256()));
+        }
+        List<String> failures = new ArrayList<>();
+        for (ReportModel.Span s : map) {
+            if (s.kind() == SpanKind.PMEM_USERDATA_KEPT) {
+                failures.add("pmem user data kept in the dump: [0x" + Long.toHexString(s.start()) + " - 0x"
+                        + Long.toHexString(s.end()) + ")");
+            }
+        }
+        return new ReportModel(title, subtitle, map, hashes, counts(r), r.timingsMs(), failures);
+    }
+
+    private static Map<String, Long> counts(FilterResult r) {
+        Map<String, Long> c = new LinkedHashMap<>();
+        c.put("Original pages", r.original());
+        c.put("Excluded pages", r.excluded());
+        r.elfExcluded().ifPresent(n -> c.put("Excluded pages in ELF format", n));
+        for (PageCounter k : PageCounter.values()) {
+            c.put(k.label(), r.counts().get(k));
+        }
+        c.put("Remaining pages", r.remaining());
+        if (r.elfExcluded().isPresent()) {
+            c.put("Remaining pages in ELF format", r.remainingInFormat());
+        }
+        c.put("Memory Hole", r.memoryHole());
+        c.put("Total pages", r.maxMapnr());
+        return c;
+    }
+}

@@ -33,7 +33,8 @@ public final class HtmlRunReport {
         return new ReportModel(title, subtitle, map, hashes, counts(r), r.timingsMs(), failures);
     }
 
-    private static Map<String, Long> counts(FilterResult r) {
+    /** The report's figures under makedumpfile's names, in its order (also verify's page). */
+    public static Map<String, Long> counts(FilterResult r) {
         Map<String, Long> c = new LinkedHashMap<>();
         c.put("Original pages", r.original());
         c.put("Excluded pages", r.excluded());

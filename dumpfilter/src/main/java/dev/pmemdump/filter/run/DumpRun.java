@@ -18,27 +18,32 @@ final class DumpRun {
     private DumpRun() {}
 
     static FilterResult run(DumpRequest req, Console console) throws IOException {
-        Timings timings = new Timings();
         long started = System.nanoTime();
         try (DumpInput input = DumpInput.open(req.vmcore())) {
-            int level = req.dumpLevel() | input.storedDumpLevel();
-            PageSource source = input.source();
-            ExclusionLedger ledger = req.reports().html().isPresent() ? ExclusionLedger.recording()
-                    : ExclusionLedger.counting();
-            LoadTable.print(console, input);
-            PmemSetup pmem = PmemSetup.of(input, req.pmem(), console);
-            PageDecision decision = PageDecision.of(input, level, pmem.policy(), ledger);
-            timings.lap("open", started);
-            Written w = switch (req.format()) {
-                case OutputFormat.Elf e -> ElfOutput.write(source, decision, req.target(), console, timings);
-                case OutputFormat.Kdump k -> KdumpOutput.write(source, decision, k.codec(), req.threads(),
-                        req.target(), console, timings);
-            };
-            Optional<List<ReportModel.Span>> map = ledger.spans().map((SpanRecorder spans) -> spans.map(
-                    source.present(), source.readable(), pmem.policy().metadata(), pmem.policy().userdata(),
-                    source.pageSize()));
-            return new FilterResult(level, source.maxMapnr(), input.memoryHole(), ledger.counts(), w.elfExcluded(),
-                    w.writeBytes(), pmem.hashes(), w.outputs(), timings.snapshot(), map);
+            return run(req, input, console, started);
         }
+    }
+
+    /** On an input already opened (the caller closes it); {@code started} begins the "open" phase. */
+    static FilterResult run(DumpRequest req, DumpInput input, Console console, long started) throws IOException {
+        Timings timings = new Timings();
+        int level = req.dumpLevel() | input.storedDumpLevel();
+        PageSource source = input.source();
+        ExclusionLedger ledger = req.reports().html().isPresent() ? ExclusionLedger.recording()
+                : ExclusionLedger.counting();
+        LoadTable.print(console, input);
+        PmemSetup pmem = PmemSetup.of(input, req.pmem(), console);
+        PageDecision decision = PageDecision.of(input, level, pmem.policy(), ledger);
+        timings.lap("open", started);
+        Written w = switch (req.format()) {
+            case OutputFormat.Elf e -> ElfOutput.write(source, decision, req.target(), console, timings);
+            case OutputFormat.Kdump k -> KdumpOutput.write(source, decision, k.codec(), req.threads(),
+                    req.target(), console, timings);
+        };
+        Optional<List<ReportModel.Span>> map = ledger.spans().map((SpanRecorder spans) -> spans.map(
+                source.present(), source.readable(), pmem.policy().metadata(), pmem.policy().userdata(),
+                source.pageSize()));
+        return new FilterResult(level, source.maxMapnr(), input.memoryHole(), ledger.counts(), w.elfExcluded(),
+                w.writeBytes(), pmem.hashes(), w.outputs(), timings.snapshot(), map);
     }
 }

@@ -35,6 +35,14 @@ public final class Filter {
         };
     }
 
+    /**
+     * Runs {@code request} on {@code input}, which must be {@code request.vmcore()} opened; the caller
+     * closes it. For callers that filter one vmcore several times (verification) and open it once.
+     */
+    public static FilterResult run(DumpRequest request, DumpInput input, Console console) throws IOException {
+        return RunEnd.finish(request, DumpRun.run(request, input, console, System.nanoTime()), console);
+    }
+
     private static FilterResult dmesg(DmesgRequest req, Console console) throws IOException {
         try (DumpInput input = DumpInput.open(req.vmcore())) {
             byte[] log = PrintkRing.read(input.vmcoreinfo(), input.kernel()).getBytes(StandardCharsets.ISO_8859_1);

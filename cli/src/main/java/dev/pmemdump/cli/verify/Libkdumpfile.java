@@ -18,18 +18,33 @@ import java.util.concurrent.TimeUnit;
 final class Libkdumpfile {
     private static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final long TIMEOUT_SECONDS = 600;
-    /** Prints, per "start-end" pfn argument (hex), the sha256 of the range's pages or "missing N". */
+    /**
+     * Prints, per "start-end" pfn argument (hex), the sha256 of the range's pages, a page it cannot
+     * read hashed as zeros, and how many those were.
+     */
     private static final String SCRIPT = """
             import hashlib, sys, kdumpfile
-            k = kdumpfile.kdumpfile(sys.argv[1]); ps = int(sys.argv[2])
+            k = kdumpfile.kdumpfile(sys.argv[1]); ps = int(sys.argv[2]); zero = bytes(ps)
             for arg in sys.argv[3:]:
                 s, e = (int(x, 16) for x in arg.split('-'))
                 h = hashlib.sha256(); missing = 0
                 for pfn in range(s, e):
                     try: h.update(k.read(kdumpfile.KDUMP_MACHPHYSADDR, pfn * ps, ps))
-                    except Exception: missing += 1
-                print(h.hexdigest() if missing == 0 else 'missing %d' % missing)
+                    except Exception: h.update(zero); missing += 1
+                print(h.hexdigest(), missing)
             """;
+
+    /**
+     * What libkdumpfile read of one range: the sha256 with unreadable pages as zeros, and how many
+     * those were. In ELF output they are the zero pages -d 1 left past p_filesz (libkdumpfile does
+     * not read them as zeros, as tools that follow the ELF rule do).
+     */
+    record Reading(String sha256, long unreadable) {
+        @Override
+        public String toString() {
+            return sha256 + (unreadable == 0 ? "" : " (" + unreadable + " unreadable page(s) as zeros)");
+        }
+    }
 
     private Libkdumpfile() {}
 
@@ -50,8 +65,8 @@ final class Libkdumpfile {
         }
     }
 
-    /** Per metadata range of the manifest, what libkdumpfile reads of it in {@code dump}: a sha256 or "missing N". */
-    List<String> sha256(Path dump, long pageSize, List<Manifest.MetadataRange> ranges) throws IOException {
+    /** Per metadata range of the manifest, what libkdumpfile reads of it in {@code dump}. */
+    List<Reading> sha256(Path dump, long pageSize, List<Manifest.MetadataRange> ranges) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(PYTHON.toString(), "-c", SCRIPT, dump.toString(),
                 Long.toString(pageSize)));
         for (Manifest.MetadataRange r : ranges) {
@@ -69,7 +84,12 @@ final class Libkdumpfile {
                 throw new IOException("libkdumpfile failed on " + dump + " (exit " + p.exitValue() + "): "
                         + String.join(" | ", lines));
             }
-            return lines;
+            List<Reading> out = new ArrayList<>();
+            for (String l : lines) {
+                String[] f = l.trim().split(" ");
+                out.add(new Reading(f[0], Long.parseLong(f[1])));
+            }
+            return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while reading " + dump + " with libkdumpfile", e);

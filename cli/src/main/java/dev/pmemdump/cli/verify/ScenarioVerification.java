@@ -55,7 +55,7 @@ final class ScenarioVerification {
             if (ourCounts == null || f == dropFormat) {
                 ourCounts = RamCountCheck.ram(filtered.result(), vmcore.metadataZeroPages());
             }
-            List<String> independent = null;
+            List<Libkdumpfile.Reading> independent = null;
             if (f == dropFormat && run.libkdumpfile != null) {
                 t0 = System.nanoTime();
                 independent = run.libkdumpfile.sha256(filtered.dump(), m.pageSize(), m.pmemMetadata());
@@ -63,7 +63,7 @@ final class ScenarioVerification {
             }
             try (DumpScan scan = DumpScan.open(filtered.dump())) {
                 t0 = System.nanoTime();
-                MetadataHashCheck.run(log, scope, m, scan, filtered.result(), independent);
+                MetadataHashCheck.run(log, scope, m, scan, filtered.result(), independent, f == DumpFormat.ELF);
                 CanaryCheck.run(log, scope, m, scan, false, f == DumpFormat.ELF);
                 run.times.add("read back and hash", t0);
                 if (f == dropFormat) {

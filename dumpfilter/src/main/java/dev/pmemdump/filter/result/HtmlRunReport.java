@@ -1,6 +1,5 @@
 package dev.pmemdump.filter.result;
 
-import dev.pmemdump.filter.level.PageCounter;
 import dev.pmemdump.filter.report.ReportModel;
 import dev.pmemdump.filter.report.SpanKind;
 
@@ -36,18 +35,9 @@ public final class HtmlRunReport {
     /** The report's figures under makedumpfile's names, in its order (also verify's page). */
     public static Map<String, Long> counts(FilterResult r) {
         Map<String, Long> c = new LinkedHashMap<>();
-        c.put("Original pages", r.original());
-        c.put("Excluded pages", r.excluded());
-        r.elfExcluded().ifPresent(n -> c.put("Excluded pages in ELF format", n));
-        for (PageCounter k : PageCounter.values()) {
-            c.put(k.label(), r.counts().get(k));
+        for (ReportFigures.Figure f : ReportFigures.of(r)) {
+            c.put(f.label(), f.value());
         }
-        c.put("Remaining pages", r.remaining());
-        if (r.elfExcluded().isPresent()) {
-            c.put("Remaining pages in ELF format", r.remainingInFormat());
-        }
-        c.put("Memory Hole", r.memoryHole());
-        c.put("Total pages", r.maxMapnr());
         return c;
     }
 }

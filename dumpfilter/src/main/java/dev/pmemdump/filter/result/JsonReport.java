@@ -3,7 +3,6 @@ package dev.pmemdump.filter.result;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.pmemdump.filter.level.PageCounter;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -15,18 +14,9 @@ public final class JsonReport {
 
     public static byte[] of(FilterResult r) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("original_pages", r.original());
-        m.put("excluded_pages", r.excluded());
-        r.elfExcluded().ifPresent(n -> m.put("excluded_pages_elf", n));
-        for (PageCounter c : PageCounter.values()) {
-            m.put(c.jsonKey(), r.counts().get(c));
+        for (ReportFigures.Figure f : ReportFigures.of(r)) {
+            m.put(f.jsonKey(), f.value());
         }
-        m.put("remaining_pages", r.remaining());
-        if (r.elfExcluded().isPresent()) {
-            m.put("remaining_pages_elf", r.remainingInFormat());
-        }
-        m.put("memory_hole", r.memoryHole());
-        m.put("total_pages", r.maxMapnr());
         m.put("write_bytes", r.writeBytes());
         m.put("pmem_metadata_ranges", r.metadataHashes().stream().map(h -> new JsonRange(h.pfns().start(),
                 h.pfns().end(), h.sha256(), h.location().key())).toList());

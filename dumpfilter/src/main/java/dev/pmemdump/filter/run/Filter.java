@@ -13,7 +13,6 @@ import dev.pmemdump.filter.result.FilterResult;
 import dev.pmemdump.io.AtomicOutput;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -46,20 +45,14 @@ public final class Filter {
     private static FilterResult dmesg(DmesgRequest req, Console console) throws IOException {
         try (DumpInput input = DumpInput.open(req.vmcore())) {
             byte[] log = PrintkRing.read(input.vmcoreinfo(), input.kernel()).getBytes(StandardCharsets.ISO_8859_1);
-            try (AtomicOutput ao = AtomicOutput.create(req.logfile())) {
-                ByteBuffer b = ByteBuffer.wrap(log);
-                while (b.hasRemaining()) {
-                    ao.channel().write(b);
-                }
-                ao.commit();
-            }
+            OutputTarget.write(req.logfile(), log);
         }
         console.msg("\nThe dmesg log is saved to " + req.logfile() + ".\n");
         return FilterResult.outputsOnly(List.of(req.logfile().toString()));
     }
 
     private static FilterResult rearrange(RearrangeRequest req, Console console) throws IOException {
-        try (AtomicOutput ao = AtomicOutput.create(req.output())) {
+        try (AtomicOutput ao = OutputTarget.create(req.output())) {
             new FlattenedReader("stdin", req.flattened()).rebuild(new FileSink(ao.channel()));
             ao.commit();
         }

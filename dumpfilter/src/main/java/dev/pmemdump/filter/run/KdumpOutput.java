@@ -56,7 +56,7 @@ final class KdumpOutput {
         long bytes = 0;
         try {
             for (int i = 0; i < parts.size(); i++) {
-                AtomicOutput ao = AtomicOutput.create(parts.get(i));
+                AtomicOutput ao = OutputTarget.create(parts.get(i));
                 outs.add(ao);
                 FileSink sink = new FileSink(ao.channel());
                 KdumpWriter.Options o = new KdumpWriter.Options(base.dumpLevel(), base.codec(), base.threads(), true,

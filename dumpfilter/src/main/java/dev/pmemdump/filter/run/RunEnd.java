@@ -8,11 +8,10 @@ import dev.pmemdump.filter.result.FilterResult;
 import dev.pmemdump.filter.result.HtmlRunReport;
 import dev.pmemdump.filter.result.JsonReport;
 import dev.pmemdump.filter.result.PrintedReport;
-import dev.pmemdump.io.AtomicOutput;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -34,8 +33,8 @@ final class RunEnd {
             };
             String subtitle = in + " to " + out + ": -d " + result.dumpLevel() + ", " + req.format().describe()
                     + (req.target() instanceof DumpTarget.Flattened ? ", flattened" : "");
-            HtmlReport.write(HtmlRunReport.of("pmemdump makedumpfile " + in, subtitle, result),
-                    req.reports().html().get());
+            OutputTarget.write(req.reports().html().get(), HtmlReport.render(HtmlRunReport.of(
+                    "pmemdump makedumpfile " + in, subtitle, result)).getBytes(StandardCharsets.UTF_8));
         }
         return finish(result, req.reports().json(), console);
     }
@@ -53,10 +52,7 @@ final class RunEnd {
             rep.flush();
         }
         if (json.isPresent()) {
-            try (AtomicOutput ao = AtomicOutput.create(json.get())) {
-                ao.channel().write(ByteBuffer.wrap(JsonReport.of(result)));
-                ao.commit();
-            }
+            OutputTarget.write(json.get(), JsonReport.of(result));
         }
         console.msg(saved(result.outputs()));
         return result;

@@ -63,19 +63,25 @@ final class VerificationRun {
                 long t0 = System.nanoTime();
                 Manifest manifest = ImageBuilder.build(s, dir, Progress.silent());
                 times.add("build scenario", t0);
+                t0 = System.nanoTime();
                 try (ScenarioVmcore vmcore = ScenarioVmcore.open(dir.resolve(ImageBuilder.VMCORE), manifest)) {
+                    times.add("open vmcore", t0);
                     if (cases.contains(build)) {
                         new ScenarioVerification(this, build, seed, manifest, vmcore, dir).check(this::wantsMap);
                     }
                     for (DumpCase c : cases) {
                         if (c.negativeControl() && c.filtered() == build) {
+                            long t1 = System.nanoTime();
                             NegativeControl.run(log, c + " seed " + seed + " (negative control)", manifest, vmcore,
                                     dir, upstream);
+                            times.add("negative control", t1);
                         }
                     }
                 }
                 if (!keepBuilds) {
+                    t0 = System.nanoTime();
                     deleteTree(dir);        // a build is ~1 GiB of disk: keep one at a time
+                    times.add("delete build", t0);
                 }
                 progress.update(++done, steps);
             }

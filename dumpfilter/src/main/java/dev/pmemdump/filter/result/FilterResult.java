@@ -3,6 +3,8 @@ package dev.pmemdump.filter.result;
 import dev.pmemdump.filter.level.PageCounts;
 import dev.pmemdump.filter.report.ReportModel;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,7 +37,7 @@ public record FilterResult(int dumpLevel, long maxMapnr, long memoryHole, PageCo
         Objects.requireNonNull(elfExcluded);
         metadataHashes = List.copyOf(metadataHashes);
         outputs = List.copyOf(outputs);
-        timingsMs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(timingsMs));
+        timingsMs = Collections.unmodifiableMap(new LinkedHashMap<>(timingsMs));   // keeps the phases' order
         map = map.map(List::copyOf);
     }
 

@@ -39,7 +39,19 @@ public final class ExpectedReport {
     }
 
     @JsonPropertyOrder({"zero", "nonPrivateCache", "privateCache", "user", "free"})
-    public record Counts(long zero, long nonPrivateCache, long privateCache, long user, long free) {}
+    public record Counts(long zero, long nonPrivateCache, long privateCache, long user, long free) {
+        /** The counter named by its field (the manifest's JSON key), for code that iterates the counters. */
+        public long get(String field) {
+            return switch (field) {
+                case "zero" -> zero;
+                case "nonPrivateCache" -> nonPrivateCache;
+                case "privateCache" -> privateCache;
+                case "user" -> user;
+                case "free" -> free;
+                default -> throw new IllegalArgumentException("no expected count '" + field + "'");
+            };
+        }
+    }
 
     /**
      * Both ways of counting, and {@code ramOnly}: each pfn once over the RAM PT_LOADs alone, what a

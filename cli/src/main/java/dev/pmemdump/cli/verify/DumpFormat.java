@@ -1,21 +1,33 @@
 package dev.pmemdump.cli.verify;
 
+import dev.pmemdump.filter.kdump.PageCodec;
+import dev.pmemdump.filter.request.OutputFormat;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The output formats of the filter, with the makedumpfile options that select each. */
+/** The output formats of the filter checked by verify; {@link #FLAT} is LZO through a flattened stream and -R. */
 enum DumpFormat {
-    ELF("-E"), ZLIB("-c"), LZO("-l"), SNAPPY("-p"), ZSTD("-z"), FLAT("-l", "-F");
+    ELF(OutputFormat.ELF, false), ZLIB(OutputFormat.kdump(PageCodec.ZLIB), false),
+    LZO(OutputFormat.kdump(PageCodec.LZO), false), SNAPPY(OutputFormat.kdump(PageCodec.SNAPPY), false),
+    ZSTD(OutputFormat.kdump(PageCodec.ZSTD), false), FLAT(OutputFormat.kdump(PageCodec.LZO), true);
 
-    private final List<String> options;
+    private final OutputFormat output;
+    private final boolean flattened;
 
-    DumpFormat(String... options) {
-        this.options = List.of(options);
+    DumpFormat(OutputFormat output, boolean flattened) {
+        this.output = output;
+        this.flattened = flattened;
     }
 
-    List<String> options() {
-        return options;
+    OutputFormat output() {
+        return output;
+    }
+
+    /** Written as a flattened stream (-F), then rebuilt (-R). */
+    boolean flattened() {
+        return flattened;
     }
 
     String label() {

@@ -1,70 +1,64 @@
 package dev.pmemdump.cli.verify;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pmemdump.filter.cli.MakedumpfileCommand;
-import picocli.CommandLine;
+import dev.pmemdump.filter.request.DumpRequest;
+import dev.pmemdump.filter.request.DumpTarget;
+import dev.pmemdump.filter.request.PmemSources;
+import dev.pmemdump.filter.request.RearrangeRequest;
+import dev.pmemdump.filter.request.Reports;
+import dev.pmemdump.filter.result.FilterResult;
+import dev.pmemdump.filter.run.Console;
+import dev.pmemdump.filter.run.Filter;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * One in-process run of {@code pmemdump makedumpfile}, through the same command line a kdump
- * script would type, with its JSON report read back.
+ * One run of the filter as a library on a scenario's vmcore (opened once for all runs), with its
+ * typed result; -F output is rebuilt with -R, as a kdump script's pipe would.
  *
- * @param exitCode makedumpfile's exit status
- * @param dump     the dumpfile written (rebuilt from the flattened stream for -F)
- * @param report   the --json-report figures
- * @param messages what the command printed
+ * @param dump    the dumpfile written (rebuilt from the flattened stream for -F)
+ * @param result  what the filter reports, or null when it failed
+ * @param failure the filter's one-line error, or null
  */
-record FilterRun(int exitCode, Path dump, JsonNode report, String messages) {
+record FilterRun(Path dump, FilterResult result, String failure) {
 
-    static FilterRun run(Path vmcore, DumpFormat format, int dumpLevel, Path outDir) throws IOException {
+    static FilterRun run(ScenarioVmcore vmcore, DumpFormat format, int dumpLevel, Path outDir) throws IOException {
         String base = format.label() + "-d" + dumpLevel;
         Path dump = outDir.resolve(base + ".dump");
-        Path json = outDir.resolve(base + ".json");
-        List<String> argv = new ArrayList<>(format.options());
-        argv.addAll(List.of("-d", Integer.toString(dumpLevel), "--json-report", json.toString()));
-        StringWriter text = new StringWriter();
-        int rc;
-        if (format == DumpFormat.FLAT) {
+        try {
+            if (!format.flattened()) {
+                return new FilterRun(dump, filter(vmcore, format, dumpLevel, new DumpTarget.File(dump)), null);
+            }
             Path flat = outDir.resolve(base + ".flat");
-            argv.add(vmcore.toString());
-            try (OutputStream os = Files.newOutputStream(flat)) {
-                rc = execute(argv, InputStream.nullInputStream(), os, text);
-            }
-            if (rc == 0) {
-                try (InputStream is = Files.newInputStream(flat)) {
-                    rc = execute(List.of("-R", dump.toString()), is, OutputStream.nullOutputStream(), text);
+            try {
+                FilterResult result;
+                try (OutputStream os = Files.newOutputStream(flat)) {
+                    result = filter(vmcore, format, dumpLevel, new DumpTarget.Flattened(os));
                 }
+                try (InputStream is = Files.newInputStream(flat)) {
+                    Filter.run(new RearrangeRequest(is, dump), Console.silent());
+                }
+                return new FilterRun(dump, result, null);
+            } finally {
+                Files.deleteIfExists(flat);
             }
-            Files.deleteIfExists(flat);
-        } else {
-            argv.add(vmcore.toString());
-            argv.add(dump.toString());
-            rc = execute(argv, new ByteArrayInputStream(new byte[0]), OutputStream.nullOutputStream(), text);
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | UnsupportedOperationException e) {
+            return new FilterRun(dump, null, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        JsonNode report = rc == 0 && Files.exists(json) ? new ObjectMapper().readTree(json.toFile()) : null;
-        return new FilterRun(rc, dump, report, text.toString());
     }
 
-    private static int execute(List<String> argv, InputStream in, OutputStream out, StringWriter text) {
-        CommandLine cl = new CommandLine(new MakedumpfileCommand(in, out));
-        PrintWriter pw = new PrintWriter(text, true);
-        cl.setOut(pw);
-        cl.setErr(pw);
-        return cl.execute(argv.toArray(String[]::new));
+    private static FilterResult filter(ScenarioVmcore vmcore, DumpFormat format, int dumpLevel, DumpTarget target)
+            throws IOException {
+        DumpRequest request = new DumpRequest(vmcore.path(), dumpLevel, format.output(), target, 0, PmemSources.NONE,
+                Reports.NONE);
+        return Filter.run(request, vmcore.input(), Console.silent());
     }
 
-    long count(String key) {
-        return report.path(key).asLong(-1);
+    boolean completed() {
+        return result != null;
     }
 }

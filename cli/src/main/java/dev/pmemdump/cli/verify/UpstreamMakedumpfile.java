@@ -1,12 +1,15 @@
 package dev.pmemdump.cli.verify;
 
+import dev.pmemdump.filter.level.PageCounter;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +22,10 @@ import java.util.regex.Pattern;
  * makedumpfile keeps of pmem.
  */
 final class UpstreamMakedumpfile {
-    private static final Pattern COUNT = Pattern.compile("^\\s*(Pages filled with zero|Non-private cache pages"
-            + "|Private cache pages|User process data pages|Free pages)\\s*:\\s*0x([0-9a-fA-F]+)", Pattern.MULTILINE);
+    /** A counter line of the printed report, by makedumpfile's label (the counters it prints). */
+    private static final Pattern COUNT = Pattern.compile("^\\s*(" + String.join("|", Arrays.stream(PageCounter.values())
+            .filter(PageCounter::upstream).map(c -> Pattern.quote(c.label())).toList())
+            + ")\\s*:\\s*0x([0-9a-fA-F]+)", Pattern.MULTILINE);
 
     private final Path tool;
 
@@ -39,8 +44,8 @@ final class UpstreamMakedumpfile {
         return null;
     }
 
-    /** Result of one run: exit status, printed report, and the counts parsed from it. */
-    record Run(int exitCode, String output, Map<String, Long> counts) {}
+    /** Result of one run: exit status, printed report, and the counts read from it by label. */
+    record Run(int exitCode, String output, Map<PageCounter, Long> counts) {}
 
     Run run(Path vmcore, Path dump, String... options) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(tool.toString()));
@@ -65,11 +70,15 @@ final class UpstreamMakedumpfile {
         }
     }
 
-    static Map<String, Long> counts(String report) {
-        Map<String, Long> m = new LinkedHashMap<>();
+    static Map<PageCounter, Long> counts(String report) {
+        Map<PageCounter, Long> m = new EnumMap<>(PageCounter.class);
         Matcher x = COUNT.matcher(report);
         while (x.find()) {
-            m.put(x.group(1), Long.parseUnsignedLong(x.group(2), 16));
+            for (PageCounter c : PageCounter.values()) {
+                if (c.label().equals(x.group(1))) {
+                    m.put(c, Long.parseUnsignedLong(x.group(2), 16));
+                }
+            }
         }
         return m;
     }

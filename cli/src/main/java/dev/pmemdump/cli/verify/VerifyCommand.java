@@ -82,7 +82,8 @@ public final class VerifyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         boolean temporary = workDir == null;
         Path work = temporary ? Files.createTempDirectory("pmemdump-verify") : Files.createDirectories(workDir);
-        VerificationRun run = new VerificationRun(scenario, cases, seeds, formats, work, upstream,
+        Libkdumpfile libkdumpfile = Libkdumpfile.find();
+        VerificationRun run = new VerificationRun(scenario, cases, seeds, formats, work, upstream, libkdumpfile,
                 Progress.onTerminal("Verifying"));
         run.keepBuilds = !temporary;
         long t0 = System.nanoTime();
@@ -93,23 +94,27 @@ public final class VerifyCommand implements Callable<Integer> {
                 VerificationRun.deleteTree(work);
             }
         }
-        run.timingsMs.put("total", (System.nanoTime() - t0) / 1e6);
-        List<Check> failed = run.checks.stream().filter(c -> !c.passed()).toList();
+        run.times.ms.put("total", (System.nanoTime() - t0) / 1e6);
+        List<Check> checks = run.checks();
+        List<Check> failed = run.log.failed();
         if (upstream == null && !noMakedumpfile) {
             err.println("verify: makedumpfile is not installed: the comparison with makedumpfile 1.7.2 was skipped");
+        }
+        if (libkdumpfile == null) {
+            err.println("verify: python3-libkdumpfile is not installed: metadata was read back by pmemdump's reader alone");
         }
         HtmlReport.write(model(run, failed, cases, formats), html);
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("passed", failed.isEmpty());
-            doc.put("checks", run.checks);
-            doc.put("timings_ms", run.timingsMs);
+            doc.put("checks", checks);
+            doc.put("timings_ms", run.times.ms);
             doc.put("html_report", html.toString());
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
         } else {
-            printTable(out, run.checks);
-            out.printf("%n%d checks, %d failed; %.1f s; report: %s%n", run.checks.size(), failed.size(),
-                    run.timingsMs.get("total") / 1000, html);
+            printTable(out, checks);
+            out.printf("%n%d checks, %d failed; %.1f s; report: %s%n", checks.size(), failed.size(),
+                    run.times.ms.get("total") / 1000, html);
         }
         for (Check c : failed) {
             err.println("verify: MISMATCH " + c.scope() + ": " + c.name() + ": " + c.detail());
@@ -134,12 +139,13 @@ public final class VerifyCommand implements Callable<Integer> {
         for (Check c : failed) {
             failures.add(c.scope() + ": " + c.name() + ": " + c.detail());
         }
-        Map<String, Long> counts = new LinkedHashMap<>(run.mapCounts);
-        counts.put("checks passed", (long) (run.checks.size() - failed.size()));
+        VerifyMap map = run.map;
+        Map<String, Long> counts = new LinkedHashMap<>(map == null ? Map.of() : map.counts());
+        counts.put("checks passed", (long) (run.checks().size() - failed.size()));
         counts.put("checks failed", (long) failed.size());
         String subtitle = "cases " + cases + ", seeds 1.." + seeds + ", formats "
-                + formats.stream().map(DumpFormat::label).toList() + (run.mapTitle == null ? "" : "; map: " + run.mapTitle);
-        return new ReportModel("pmemdump verify", subtitle,
-                run.mapSpans == null ? List.of() : List.of(run.mapSpans), run.mapHashes, counts, run.timingsMs, failures);
+                + formats.stream().map(DumpFormat::label).toList() + (map == null ? "" : "; map: " + map.title());
+        return new ReportModel("pmemdump verify", subtitle, map == null ? List.of() : map.spans(),
+                map == null ? List.of() : map.hashes(), counts, run.times.ms, failures);
     }
 }

@@ -29,17 +29,17 @@ class VerificationRunTest {
 
     private VerificationRun caseD() {
         return new VerificationRun(Scenario.defaultScenario(), List.of(DumpCase.D), 1, List.of(DumpFormat.ELF), dir,
-                null, Progress.silent());
+                null, Libkdumpfile.find(), Progress.silent());
     }
 
     @Test
     void honestDumpPasses() throws IOException {
         VerificationRun run = caseD();
         run.run();
-        List<Check> failed = run.checks.stream().filter(c -> !c.passed()).toList();
+        List<Check> failed = run.checks().stream().filter(c -> !c.passed()).toList();
         assertTrue(failed.isEmpty(), () -> "unexpected failures: " + failed);
-        assertTrue(run.checks.stream().anyMatch(c -> c.name().startsWith("metadata range 0 sha256")),
-                "no metadata range was checked: " + run.checks);
+        assertTrue(run.checks().stream().anyMatch(c -> c.name().startsWith("metadata range 0 sha256")),
+                "no metadata range was checked: " + run.checks());
     }
 
     @Test
@@ -51,7 +51,7 @@ class VerificationRunTest {
             overwrite(dump, paddr, new byte[] {(byte) 0xde, (byte) 0xad});
         };
         run.run();
-        List<Check> failed = run.checks.stream().filter(c -> !c.passed()).toList();
+        List<Check> failed = run.checks().stream().filter(c -> !c.passed()).toList();
         assertEquals(1, failed.size(), () -> "failures: " + failed);
         assertEquals("metadata range 0 sha256", failed.get(0).name());
     }
@@ -65,7 +65,7 @@ class VerificationRunTest {
             overwrite(dump, firstKeptAddress(dump) + 8, pmemCanary.text().getBytes(StandardCharsets.US_ASCII));
         };
         run.run();
-        List<Check> failed = run.checks.stream().filter(c -> !c.passed()).toList();
+        List<Check> failed = run.checks().stream().filter(c -> !c.passed()).toList();
         assertTrue(failed.stream().anyMatch(c -> c.name().contains("canary absent: ")), () -> "failures: " + failed);
     }
 

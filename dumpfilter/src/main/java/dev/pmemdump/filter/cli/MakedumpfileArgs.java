@@ -1,12 +1,25 @@
 package dev.pmemdump.filter.cli;
 
-import dev.pmemdump.filter.DumpLevel;
+import dev.pmemdump.filter.level.DumpLevel;
 import dev.pmemdump.filter.cli.MakedumpfileArgs.InvalidCommandLine.Kind;
 import dev.pmemdump.filter.kdump.PageCodec;
+import dev.pmemdump.filter.level.MessageLevel;
+import dev.pmemdump.filter.request.DmesgRequest;
+import dev.pmemdump.filter.request.DumpRequest;
+import dev.pmemdump.filter.request.DumpTarget;
+import dev.pmemdump.filter.request.FilterRequest;
+import dev.pmemdump.filter.request.MinidumpRequest;
+import dev.pmemdump.filter.request.OutputFormat;
+import dev.pmemdump.filter.request.PmemSources;
+import dev.pmemdump.filter.request.RearrangeRequest;
+import dev.pmemdump.filter.request.Reports;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * makedumpfile 1.7.2's command line, parsed and checked as it does (getopt_long in {@link Getopt},
@@ -37,12 +50,12 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
                                Tuning tuning, Extensions extensions, List<String> operands) {
 
     /** Message-level bits (makedumpfile print_info.h). */
-    public static final int ML_PROGRESS = 0x01;
-    public static final int ML_COMMON = 0x02;
-    public static final int ML_ERROR = 0x04;
-    public static final int ML_DEBUG = 0x08;
-    public static final int ML_REPORT = 0x10;
-    public static final int DEFAULT_MESSAGE_LEVEL = ML_PROGRESS | ML_COMMON | ML_ERROR;
+    public static final int ML_PROGRESS = MessageLevel.PROGRESS;
+    public static final int ML_COMMON = MessageLevel.COMMON;
+    public static final int ML_ERROR = MessageLevel.ERROR;
+    public static final int ML_DEBUG = MessageLevel.DEBUG;
+    public static final int ML_REPORT = MessageLevel.REPORT;
+    public static final int DEFAULT_MESSAGE_LEVEL = MessageLevel.DEFAULT;
     private static final int MAX_MESSAGE_LEVEL = 31;
     /** makedumpfile's DEFAULT_SPLITBLOCK_SIZE. */
     public static final long DEFAULT_SPLITBLOCK_SIZE = 1L << 30;
@@ -135,6 +148,36 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
             in.add(Path.of(iomem()));
         }
         return in;
+    }
+
+    /**
+     * The run this command line asks for. {@code stdin} feeds -R, {@code stdout} takes -F's stream.
+     *
+     * @throws UnsupportedOperationException for --mem-usage, which this build does not offer
+     * @throws IllegalArgumentException      for a --pmem-infoblock PHYS that is not a number
+     */
+    public FilterRequest toRequest(InputStream stdin, OutputStream stdout) {
+        if (rearrange()) {
+            return new RearrangeRequest(stdin, Path.of(operands.get(0)));
+        }
+        if (dumpDmesg()) {
+            return new DmesgRequest(Path.of(operands.get(0)), Path.of(operands.get(1)));
+        }
+        if (memUsage()) {
+            throw new UnsupportedOperationException("--mem-usage is not available in this build");
+        }
+        Path vmcore = Path.of(operands.get(0));
+        PmemSources pmem = new PmemSources(pmemInfoblocks().stream().map(PmemSources.Infoblock::parse).toList(),
+                Optional.ofNullable(iomem()).map(Path::of));
+        Optional<Path> json = Optional.ofNullable(jsonReport()).map(Path::of);
+        if (regions() != null) {
+            return new MinidumpRequest(vmcore, regions(), Path.of(operands.get(1)), pmem, json);
+        }
+        DumpTarget target = flatten ? new DumpTarget.Flattened(stdout) : split
+                ? new DumpTarget.Split(operands.subList(1, operands.size()).stream().map(Path::of).toList())
+                : new DumpTarget.File(Path.of(operands.get(1)));
+        return new DumpRequest(vmcore, dumpLevel(), elf ? OutputFormat.ELF : OutputFormat.kdump(codec), target,
+                threads(), pmem, new Reports(json, Optional.ofNullable(htmlReport()).map(Path::of)));
     }
 
     /** Files this run writes (standard output not counted): the dumpfile(s) or log, the reports. */

@@ -1,7 +1,7 @@
 package dev.pmemdump.filter.cli;
 
-import dev.pmemdump.filter.Console;
-import dev.pmemdump.filter.DumpFilter;
+import dev.pmemdump.filter.run.Console;
+import dev.pmemdump.filter.run.Filter;
 import dev.pmemdump.io.InputFiles;
 import dev.pmemdump.io.OutputRules;
 import dev.pmemdump.io.OutputSet;
@@ -102,7 +102,7 @@ public final class MakedumpfileCommand implements Callable<Integer> {
         OutputRules rules = OutputRules.of(args.force(), "-f").notOver(args.inputs());
         try (OutputSet outputs = new OutputSet(rules)) {
             checkFiles(args, rules);
-            new DumpFilter(args, console, stdin, stdout, outputs).run();
+            Filter.run(args.toRequest(stdin, stdout), console, outputs);
             outputs.commit();
         } catch (FileAlreadyExistsException e) {
             console.error("check_dump_file: Can't open the dump file (" + e.getFile() + "). File exists\n");

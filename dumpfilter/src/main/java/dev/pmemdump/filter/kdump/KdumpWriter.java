@@ -1,6 +1,6 @@
 package dev.pmemdump.filter.kdump;
 
-import dev.pmemdump.filter.DumpLevel;
+import dev.pmemdump.filter.level.DumpLevel;
 import dev.pmemdump.filter.page.CrashInfo;
 import dev.pmemdump.filter.page.DumpSink;
 import dev.pmemdump.filter.page.PageBitmap;

@@ -1,6 +1,6 @@
 package dev.pmemdump.filter.minidump;
 
-import dev.pmemdump.filter.pmem.PmemPolicy;
+import dev.pmemdump.io.Range;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.MemParse;
 import dev.pmemdump.vmcore.VmcoreInfo;
@@ -25,7 +25,7 @@ public final class Regions {
 
     private Regions() {}
 
-    public static List<Region> parse(String spec, VmcoreInfo vi, KernelMemory kmem, List<PmemPolicy.PfnRange> metadata,
+    public static List<Region> parse(String spec, VmcoreInfo vi, KernelMemory kmem, List<Range> metadata,
                                      long pageSize, long pageOffset) throws CorruptInputException {
         Map<Long, Region> byStart = new LinkedHashMap<>();
         for (String item : spec.split(",")) {
@@ -42,9 +42,9 @@ public final class Regions {
                     }
                 }
             } else if (it.equals("pmem-metadata")) {
-                for (PmemPolicy.PfnRange r : metadata) {
+                for (Range r : metadata) {
                     long pa = r.start() * pageSize;
-                    byStart.putIfAbsent(pa, new Region("pmem-metadata", pa, r.pages() * pageSize, pageOffset + pa));
+                    byStart.putIfAbsent(pa, new Region("pmem-metadata", pa, r.length() * pageSize, pageOffset + pa));
                 }
             } else if (it.startsWith("sym:")) {
                 String[] p = it.split(":");
@@ -53,8 +53,8 @@ public final class Regions {
                         : vi.has("SIZE(" + name + ")") ? vi.size(name) : pageSize;
                 addVirtual(byStart, name, vi.symbol(name), size, kmem, false);
             } else {
-                long[] r = physical(it);
-                byStart.putIfAbsent(r[0], new Region(it, r[0], r[1] - r[0], pageOffset + r[0]));
+                Range r = physical(it);
+                byStart.putIfAbsent(r.start(), new Region(it, r.start(), r.length(), pageOffset + r.start()));
             }
         }
         List<Region> out = new ArrayList<>(byStart.values());
@@ -87,7 +87,7 @@ public final class Regions {
         }
     }
 
-    private static long[] physical(String item) {
+    private static Range physical(String item) {
         int dash = item.indexOf('-');
         int plus = item.indexOf('+');
         try {
@@ -95,13 +95,13 @@ public final class Regions {
                 long s = Long.decode(item.substring(0, dash));
                 long e = Long.decode(item.substring(dash + 1));
                 if (e > s && s >= 0) {
-                    return new long[]{s, e};
+                    return new Range(s, e);
                 }
             } else if (plus > 0) {
                 long s = Long.decode(item.substring(0, plus));
                 long n = MemParse.parse(item.substring(plus + 1));
                 if (n > 0 && s >= 0 && s <= Long.MAX_VALUE - n) {
-                    return new long[]{s, s + n};
+                    return Range.ofLength(s, n);
                 }
             }
         } catch (NumberFormatException ignored) {

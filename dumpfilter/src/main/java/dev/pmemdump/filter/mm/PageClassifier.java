@@ -1,9 +1,9 @@
 package dev.pmemdump.filter.mm;
 
-import dev.pmemdump.filter.DumpLevel;
-import dev.pmemdump.filter.FilterReport;
+import dev.pmemdump.filter.level.DumpLevel;
+import dev.pmemdump.filter.ledger.ExclusionLedger;
+import dev.pmemdump.filter.level.PageCounter;
 import dev.pmemdump.filter.page.PageBitmap;
-import dev.pmemdump.filter.report.SpanKind;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.vmcore.xlat.KernelMemory;
 
@@ -52,26 +52,26 @@ public final class PageClassifier {
      * The rest of a block that ran past the end of a cycle: makedumpfile excludes it at the start of
      * the next cycle of the same PT_LOAD and counts it there.
      */
-    public record Carry(Counter counter, long from, long to) {
+    public record Carry(PageCounter counter, long from, long to) {
         public static final Carry NONE = new Carry(null, 0, 0);
     }
 
     /**
-     * Clears the excluded pfns of {@code [cycleStart, cycleEnd)} in {@code dumpable} and counts them.
+     * Clears the excluded pfns of {@code [cycleStart, cycleEnd)} in {@code dumpable}, telling the ledger.
      *
      * @param consider pfns to look at (in a PT_LOAD and not already decided)
      * @param carry    what the previous cycle of the same run left over, or {@link Carry#NONE}
      * @return what this cycle leaves over for the next one
      */
     public Carry classify(long cycleStart, long cycleEnd, PageBitmap consider, PageBitmap dumpable,
-                          FilterReport counts, Carry carry) throws CorruptInputException {
+                          ExclusionLedger ledger, Carry carry) throws CorruptInputException {
         if ((dumpLevel & DumpLevel.EXCLUDE_FREE) != 0 && !pf.canFindBuddies()) {
             throw new CorruptInputException(kmem.physical().name(), -1,
                     "exclude_free_page: Can't get necessary symbols for excluding free pages.");
         }
         Carry left = Carry.NONE;
         if (carry.counter() != null && carry.from() < carry.to()) {
-            left = exclude(carry.counter(), carry.from(), carry.to(), cycleEnd, dumpable, counts);
+            left = exclude(carry.counter(), carry.from(), carry.to(), cycleEnd, dumpable, ledger);
         }
         long ps = pf.pageStructSize();
         byte[] window = new byte[(int) (PGMM_CACHED * ps)];
@@ -116,66 +116,40 @@ public final class PageClassifier {
                     }
                 }
                 long nrPages = 1L << order;
-                Counter counter;
+                PageCounter counter;
                 if ((head & 1) != 0) {
                     continue; // a compound tail: its head decided for it
                 } else if ((dumpLevel & DumpLevel.EXCLUDE_FREE) != 0 && pf.isBuddy(flags, mapcount)) {
                     nrPages = priv >= 0 && priv < 63 ? 1L << priv : Long.MAX_VALUE / 2;
-                    counter = Counter.FREE;
+                    counter = PageCounter.FREE;
                 } else if ((dumpLevel & DumpLevel.EXCLUDE_CACHE) != 0 && pf.isCache(flags) && !pf.isPrivate(flags)
                         && !PageFlags.isAnon(mapping)) {
-                    counter = Counter.CACHE;
+                    counter = PageCounter.CACHE;
                 } else if ((dumpLevel & DumpLevel.EXCLUDE_CACHE_PRI) != 0 && pf.isCache(flags)
                         && !PageFlags.isAnon(mapping)) {
-                    counter = pf.isPrivate(flags) ? Counter.CACHE_PRIVATE : Counter.CACHE;
+                    counter = pf.isPrivate(flags) ? PageCounter.CACHE_PRIVATE : PageCounter.CACHE;
                 } else if ((dumpLevel & DumpLevel.EXCLUDE_USER_DATA) != 0
                         && (PageFlags.isAnon(mapping) || pf.isHugetlb(dtor))) {
-                    counter = Counter.USER;
+                    counter = PageCounter.USER;
                 } else if (pf.isHwpoison(flags)) {
-                    counter = Counter.HWPOISON;
+                    counter = PageCounter.HWPOISON;
                 } else if (pf.isOffline(flags, mapcount)) {
-                    counter = Counter.OFFLINE;
+                    counter = PageCounter.OFFLINE;
                 } else {
                     continue;
                 }
-                left = exclude(counter, pfn, pfn + nrPages, cycleEnd, dumpable, counts);
+                left = exclude(counter, pfn, pfn + nrPages, cycleEnd, dumpable, ledger);
                 pfn = Math.min(pfn + nrPages, cycleEnd) - 1;
             }
         }
         return left;
     }
 
-    private static Carry exclude(Counter counter, long from, long to, long cycleEnd, PageBitmap dumpable,
-                                 FilterReport counts) {
+    private static Carry exclude(PageCounter counter, long from, long to, long cycleEnd, PageBitmap dumpable,
+                                 ExclusionLedger ledger) {
         long stop = Math.min(to, cycleEnd);
-        counter.add(counts, stop - from);
-        if (counts.spans != null) {
-            counts.spans.add(from, stop, counter.kind);
-        }
+        ledger.exclude(from, stop, counter);
         dumpable.clearRange(from, stop);
         return to > cycleEnd ? new Carry(counter, cycleEnd, to) : Carry.NONE;
-    }
-
-    /** The report counter a page class adds to, and its colour on the HTML report's map. */
-    public enum Counter {
-        FREE(SpanKind.RAM_FREE), CACHE(SpanKind.RAM_CACHE), CACHE_PRIVATE(SpanKind.RAM_CACHE_PRIVATE),
-        USER(SpanKind.RAM_USER), HWPOISON(SpanKind.RAM_HWPOISON), OFFLINE(SpanKind.RAM_OFFLINE);
-
-        private final SpanKind kind;
-
-        Counter(SpanKind kind) {
-            this.kind = kind;
-        }
-
-        void add(FilterReport r, long n) {
-            switch (this) {
-                case FREE -> r.free += n;
-                case CACHE -> r.cache += n;
-                case CACHE_PRIVATE -> r.cachePrivate += n;
-                case USER -> r.user += n;
-                case HWPOISON -> r.hwpoison += n;
-                case OFFLINE -> r.offline += n;
-            }
-        }
     }
 }

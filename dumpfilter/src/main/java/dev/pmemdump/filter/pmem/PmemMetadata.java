@@ -1,8 +1,6 @@
 package dev.pmemdump.filter.pmem;
 
 import dev.pmemdump.io.Range;
-
-import dev.pmemdump.filter.pmem.PmemPolicy.PfnRange;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.io.Ranges;
@@ -51,14 +49,14 @@ public final class PmemMetadata {
      * The on-device metadata ranges and which source gave them, and the pfns of each namespace whose
      * memmap lives in RAM (case C, from the info blocks whatever the source of the device ranges).
      */
-    public record Found(String source, List<PfnRange> ranges, List<PfnRange> memmapInRam) {}
+    public record Found(String source, List<Range> ranges, List<Range> memmapInRam) {}
 
     /**
      * What one pfn info block says of its namespace at {@code start}: where the namespace ends, its
      * pgmap pfns {@code [SUBSECTION_ALIGN_DOWN(PHYS_PFN(start + start_pad)), + data pfns)}, and, for
      * memmap on the device, its metadata pfns (null for memmap in RAM).
      */
-    record Described(long end, PfnRange pfns, PfnRange onDevice) {}
+    record Described(long end, Range pfns, Range onDevice) {}
 
     /** A namespace image or device and the physical address where the namespace starts. */
     public record InfoblockSource(Path path, long physicalStart) {}
@@ -70,7 +68,7 @@ public final class PmemMetadata {
      * @param infoblocks {@code --pmem-infoblock} sources (may be empty)
      * @param iomem      an iomem listing, or null
      */
-    public static Found find(VmcoreInfo vi, KernelMemory kernel, PhysicalMemory physical, List<long[]> pmemLoads,
+    public static Found find(VmcoreInfo vi, KernelMemory kernel, PhysicalMemory physical, List<Range> pmemLoads,
                              List<InfoblockSource> infoblocks, Iomem iomem, long pageSize) throws IOException {
         List<Described> described = new ArrayList<>();
         for (InfoblockSource src : infoblocks) {
@@ -79,17 +77,17 @@ public final class PmemMetadata {
                     endOf(pmemLoads, src.physicalStart()), pageSize).ifPresent(described::add);
         }
         if (infoblocks.isEmpty()) {
-            for (long[] load : pmemLoads) {
+            for (Range load : pmemLoads) {
                 described.addAll(chain(physical, load, pageSize));
             }
         }
-        List<PfnRange> inRam = described.stream().filter(d -> d.onDevice() == null).map(Described::pfns).toList();
-        List<PfnRange> onDevice = described.stream().map(Described::onDevice).filter(r -> r != null).toList();
+        List<Range> inRam = described.stream().filter(d -> d.onDevice() == null).map(Described::pfns).toList();
+        List<Range> onDevice = described.stream().map(Described::onDevice).filter(r -> r != null).toList();
         Optional<List<DevmMemmapList.Entry>> devm = DevmMemmapList.restore(vi, kernel);
         if (devm.isPresent()) {
-            List<PfnRange> r = new ArrayList<>();
+            List<Range> r = new ArrayList<>();
             for (DevmMemmapList.Entry e : devm.get()) {
-                r.add(new PfnRange(e.startPfn(), e.endPfn()));
+                r.add(pfns(e.startPfn(), e.endPfn()));
             }
             return new Found("devm_memmap_vmcore list", r, inRam);
         }
@@ -100,9 +98,9 @@ public final class PmemMetadata {
             return new Found("pmem info blocks in the pmem PT_LOADs", onDevice, inRam);
         }
         if (iomem != null) {
-            List<PfnRange> r = new ArrayList<>();
+            List<Range> r = new ArrayList<>();
             for (Resource res : iomem.named(DEVICE_BACKED_VMEMMAP)) {
-                r.add(new PfnRange(res.start() / pageSize, (res.range().end() + pageSize - 1) / pageSize));
+                r.add(pfns(res.start() / pageSize, (res.range().end() + pageSize - 1) / pageSize));
             }
             if (!r.isEmpty()) {
                 return new Found("Device Backed Vmemmap in " + iomem.source(), r, inRam);
@@ -116,17 +114,17 @@ public final class PmemMetadata {
      * allocates them: each info block says where its namespace ends and so where the next one's
      * block is. Stops at the first namespace without a block (raw, or free space).
      */
-    static List<Described> chain(PhysicalMemory physical, long[] load, long pageSize) throws CorruptInputException {
+    static List<Described> chain(PhysicalMemory physical, Range load, long pageSize) throws CorruptInputException {
         List<Described> out = new ArrayList<>();
-        long ns = load[0];
-        while (ns < load[1]) {
+        long ns = load.start();
+        while (ns < load.end()) {
             long at = ns + PfnInfoBlock.NAMESPACE_OFFSET;
-            if (at + INFO_BLOCK_SIZE > load[1]) {
+            if (at + INFO_BLOCK_SIZE > load.end()) {
                 break;
             }
             MemorySegment block = MemorySegment.ofArray(physical.read(at, INFO_BLOCK_SIZE));
             Optional<Described> d = describe(physical.name() + " (physical 0x" + Long.toHexString(at) + ")", at,
-                    block, ns, load[1], pageSize);
+                    block, ns, load.end(), pageSize);
             if (d.isEmpty() || d.get().end() <= ns) {
                 break;
             }
@@ -154,15 +152,20 @@ public final class PmemMetadata {
         // npfns past the PT_LOAD: the kernel truncates it to the namespace (nd_pfn_validate()).
         dataEnd = Math.min(dataEnd, end);
         nsEnd = Math.min(nsEnd, end);
-        PfnRange pfns = new PfnRange(meta.start(), dataEnd / pageSize);
+        Range pfns = pfns(meta.start(), dataEnd / pageSize);
         return Optional.of(new Described(nsEnd, pfns,
-                sb.mode() == PfnInfoBlock.MODE_PMEM ? new PfnRange(meta.start(), meta.end()) : null));
+                sb.mode() == PfnInfoBlock.MODE_PMEM ? pfns(meta.start(), meta.end()) : null));
     }
 
-    private static long endOf(List<long[]> pmemLoads, long start) {
-        for (long[] l : pmemLoads) {
-            if (start >= l[0] && start < l[1]) {
-                return l[1];
+    /** {@code [start, end)} from figures read off the media; inverted ones are empty (and so ignored). */
+    private static Range pfns(long start, long end) {
+        return new Range(start, Math.max(start, end));
+    }
+
+    private static long endOf(List<Range> pmemLoads, long start) {
+        for (Range l : pmemLoads) {
+            if (l.contains(start)) {
+                return l.end();
             }
         }
         throw new IllegalArgumentException("--pmem-infoblock: physical 0x" + Long.toHexString(start)
@@ -192,7 +195,7 @@ public final class PmemMetadata {
     }
 
     /** Bytes of one metadata range as read from the dump input, for the RFC's sha256 line. */
-    public static String sha256(PhysicalMemory memory, PfnRange r, long pageSize) throws CorruptInputException {
+    public static String sha256(PhysicalMemory memory, Range r, long pageSize) throws CorruptInputException {
         try {
             java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
             byte[] page = new byte[(int) pageSize];

@@ -1,7 +1,7 @@
 package dev.pmemdump.filter.pmem;
 
 import dev.pmemdump.filter.mm.MemMap;
-import dev.pmemdump.filter.pmem.PmemPolicy.PfnRange;
+import dev.pmemdump.io.Range;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.vmcore.xlat.AddressTranslation;
 import dev.pmemdump.vmcore.xlat.NotMappedException;
@@ -26,9 +26,9 @@ public final class RamMemmap {
      * @param pmem       pfns of the pmem PT_LOADs
      * @param structPage {@code sizeof(struct page)}
      */
-    public static List<PfnRange> pages(AddressTranslation xlat, MemMap memMap, long structPage, PfnRange namespace,
-                                       List<PfnRange> pmem, long pageSize) throws CorruptInputException {
-        List<PfnRange> out = new ArrayList<>();
+    public static List<Range> pages(AddressTranslation xlat, MemMap memMap, long structPage, Range namespace,
+                                       List<Range> pmem, long pageSize) throws CorruptInputException {
+        List<Range> out = new ArrayList<>();
         for (MemMap.Section s : memMap.sections()) {
             long a = Math.max(namespace.start(), s.pfnStart());
             long b = Math.min(namespace.end(), s.pfnEnd());
@@ -51,7 +51,7 @@ public final class RamMemmap {
                     AddressTranslation.Mapping m = xlat.translate(va);
                     chunk = Math.min(m.bytesToPageEnd(), hi - va);
                     long pfn = m.physicalAddress() / pageSize;
-                    PfnRange phys = new PfnRange(pfn, pfn + chunk / pageSize);
+                    Range phys = new Range(pfn, pfn + chunk / pageSize);
                     if (!overlaps(phys, pmem)) {
                         append(out, phys);
                     }
@@ -65,13 +65,13 @@ public final class RamMemmap {
     }
 
     /** True if every struct page overlapping vmemmap page {@code va} is of a pmem pfn in section {@code s}. */
-    static boolean onlyPmem(MemMap.Section s, long va, long pageSize, long structPage, List<PfnRange> pmem) {
+    static boolean onlyPmem(MemMap.Section s, long va, long pageSize, long structPage, List<Range> pmem) {
         long first = s.pfnStart() + Math.floorDiv(va - s.memMap(), structPage);
         long end = s.pfnStart() + Math.ceilDiv(va + pageSize - s.memMap(), structPage);
         if (first < s.pfnStart() || end > s.pfnEnd()) {
             return false;
         }
-        for (PfnRange p : pmem) {
+        for (Range p : pmem) {
             if (p.start() <= first && end <= p.end()) {
                 return true;
             }
@@ -79,8 +79,8 @@ public final class RamMemmap {
         return false;
     }
 
-    private static boolean overlaps(PfnRange r, List<PfnRange> ranges) {
-        for (PfnRange p : ranges) {
+    private static boolean overlaps(Range r, List<Range> ranges) {
+        for (Range p : ranges) {
             if (r.start() < p.end() && p.start() < r.end()) {
                 return true;
             }
@@ -88,9 +88,9 @@ public final class RamMemmap {
         return false;
     }
 
-    private static void append(List<PfnRange> out, PfnRange r) {
+    private static void append(List<Range> out, Range r) {
         if (!out.isEmpty() && out.get(out.size() - 1).end() == r.start()) {
-            out.set(out.size() - 1, new PfnRange(out.get(out.size() - 1).start(), r.end()));
+            out.set(out.size() - 1, new Range(out.get(out.size() - 1).start(), r.end()));
         } else {
             out.add(r);
         }

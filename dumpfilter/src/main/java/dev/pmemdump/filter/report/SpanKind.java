@@ -1,5 +1,7 @@
 package dev.pmemdump.filter.report;
 
+import dev.pmemdump.filter.level.PageCounter;
+
 /** What a stretch of physical address space is, and what the dump did with it; one colour each. */
 public enum SpanKind {
     HOLE("#ffffff", "hole (no memory)"),
@@ -32,5 +34,20 @@ public enum SpanKind {
 
     public String legend() {
         return legend;
+    }
+
+    /** How the map draws pages excluded under {@code counter}. */
+    public static SpanKind excluded(PageCounter counter) {
+        return switch (counter) {
+            case ZERO -> RAM_ZERO;
+            case CACHE -> RAM_CACHE;
+            case CACHE_PRIVATE -> RAM_CACHE_PRIVATE;
+            case USER -> RAM_USER;
+            case FREE -> RAM_FREE;
+            case HWPOISON -> RAM_HWPOISON;
+            case OFFLINE -> RAM_OFFLINE;
+            case PMEM_METADATA -> PMEM_METADATA_DROPPED;
+            case PMEM_USERDATA -> PMEM_USERDATA_EXCLUDED;
+        };
     }
 }

@@ -1,8 +1,7 @@
 package dev.pmemdump.filter.report;
 
-import dev.pmemdump.filter.DumpLevel;
 import dev.pmemdump.filter.page.PageBitmap;
-import dev.pmemdump.filter.pmem.PmemPolicy;
+import dev.pmemdump.io.Range;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,7 +10,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Why each page left the dump, recorded by the step that excluded it, as pfn spans {@code [from, to)}
+ * Why each page left the dump, as the {@code ExclusionLedger} was told it, as pfn spans {@code [from, to)}
  * of one {@link SpanKind}. Only a run with {@code --html-report} has one. A span that continues the
  * previous one with the same kind extends it, so a buddy block, a cycle's zero pages in a row or a
  * pmem range is one entry; the spans live in parallel arrays, not one object per page.
@@ -50,42 +49,15 @@ public final class SpanRecorder {
     }
 
     /**
-     * Records what {@link PmemPolicy#apply} is about to clear in {@code [from, to)}: the pfns of its
-     * user data ranges, and of its metadata ranges when the level has 0x20, that are still set in
-     * {@code dumpable}. Call it just before {@code apply}, with the same arguments.
-     */
-    public void addPmem(PmemPolicy pmem, long from, long to, int dumpLevel, PageBitmap dumpable) {
-        for (PmemPolicy.PfnRange r : pmem.userdata()) {
-            addSetRuns(dumpable, Math.max(from, r.start()), Math.min(to, r.end()), SpanKind.PMEM_USERDATA_EXCLUDED);
-        }
-        if ((dumpLevel & DumpLevel.EXCLUDE_PMEM_META) != 0) {
-            for (PmemPolicy.PfnRange r : pmem.metadata()) {
-                addSetRuns(dumpable, Math.max(from, r.start()), Math.min(to, r.end()), SpanKind.PMEM_METADATA_DROPPED);
-            }
-        }
-        // Case C: the memmap of map=mem namespaces is RAM, dropped under the same bit.
-        for (PmemPolicy.PfnRange r : pmem.droppedRam(dumpLevel)) {
-            addSetRuns(dumpable, Math.max(from, r.start()), Math.min(to, r.end()), SpanKind.PMEM_METADATA_DROPPED);
-        }
-    }
-
-    private void addSetRuns(PageBitmap bits, long from, long to, SpanKind kind) {
-        for (long p = bits.nextSet(from); p >= 0 && p < to; p = bits.nextSet(p)) {
-            long e = Math.min(to, bits.nextClear(p));
-            add(p, e, kind);
-            p = e;
-        }
-    }
-
-    /**
      * The address map in bytes, ascending and without overlap. Recorded spans come first (where two
      * overlap the earlier record wins: makedumpfile's -E decides a kernel-text pfn once per PT_LOAD
      * holding it); between them, pfns still {@code readable} were kept (as pmem metadata, as pmem user
      * data, which would be a leak, or as RAM), pfns {@code present} but not readable were dropped by
      * the filter that wrote the input, and the rest are holes, left out of the map.
      */
-    public List<ReportModel.Span> map(PageBitmap present, PageBitmap readable, PmemPolicy pmem, long pageSize) {
-        MapBuilder b = new MapBuilder(present, readable, keptKinds(pmem), pageSize);
+    public List<ReportModel.Span> map(PageBitmap present, PageBitmap readable, List<Range> pmemMetadata,
+                                      List<Range> pmemUserdata, long pageSize) {
+        MapBuilder b = new MapBuilder(present, readable, keptKinds(pmemMetadata, pmemUserdata), pageSize);
         long cursor = 0;
         for (int i : ascending()) {
             long s = Math.max(starts[i], cursor);
@@ -116,10 +88,10 @@ public final class SpanRecorder {
     /** A kept pfn's kind by range, ascending: pmem metadata and user data; RAM elsewhere. */
     private record Kept(long start, long end, SpanKind kind) {}
 
-    private static List<Kept> keptKinds(PmemPolicy pmem) {
+    private static List<Kept> keptKinds(List<Range> metadata, List<Range> userdata) {
         List<Kept> out = new ArrayList<>();
-        pmem.metadata().forEach(r -> out.add(new Kept(r.start(), r.end(), SpanKind.PMEM_METADATA_KEPT)));
-        pmem.userdata().forEach(r -> out.add(new Kept(r.start(), r.end(), SpanKind.PMEM_USERDATA_KEPT)));
+        metadata.forEach(r -> out.add(new Kept(r.start(), r.end(), SpanKind.PMEM_METADATA_KEPT)));
+        userdata.forEach(r -> out.add(new Kept(r.start(), r.end(), SpanKind.PMEM_USERDATA_KEPT)));
         out.sort(Comparator.comparingLong(Kept::start));
         return out;
     }

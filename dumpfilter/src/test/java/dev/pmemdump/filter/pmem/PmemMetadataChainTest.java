@@ -1,6 +1,6 @@
 package dev.pmemdump.filter.pmem;
 
-import dev.pmemdump.filter.pmem.PmemPolicy.PfnRange;
+import dev.pmemdump.io.Range;
 import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.pmem.MapLocation;
 import dev.pmemdump.pmem.Mode;
@@ -37,16 +37,16 @@ class PmemMetadataChainTest {
             made.add(r.create(NamespaceSpec.of(Mode.FSDAX).withSize(32L << 20).withMap(MapLocation.MEM)));
             made.add(r.create(NamespaceSpec.of(Mode.DEVDAX).withSize(32L << 20).withMap(MapLocation.DEV)));
             FlatPhysicalMemory phys = new FlatPhysicalMemory("r.img", img.segment().asSlice(0, SIZE), BASE);
-            List<PmemMetadata.Described> got = PmemMetadata.chain(phys, new long[] {BASE, BASE + SIZE}, 4096);
+            List<PmemMetadata.Described> got = PmemMetadata.chain(phys, new Range(BASE, BASE + SIZE), 4096);
             assertEquals(3, got.size());
             for (int i = 0; i < 3; i++) {
                 Namespace ns = made.get(i);
                 long start = BASE + ns.offset();
                 PmemMetadata.Described d = got.get(i);
                 assertEquals(start + ns.rawSize(), d.end(), ns.dev());
-                assertEquals(new PfnRange(start >>> 12, (start + ns.rawSize() - ns.pfn().endTrunc()) >>> 12), d.pfns());
+                assertEquals(new Range(start >>> 12, (start + ns.rawSize() - ns.pfn().endTrunc()) >>> 12), d.pfns());
                 if (ns.map() == MapLocation.DEV) {
-                    assertEquals(new PfnRange(start >>> 12, (start + ns.pfn().dataOff()) >>> 12), d.onDevice());
+                    assertEquals(new Range(start >>> 12, (start + ns.pfn().dataOff()) >>> 12), d.onDevice());
                 } else {
                     assertNull(d.onDevice(), ns.dev());
                 }

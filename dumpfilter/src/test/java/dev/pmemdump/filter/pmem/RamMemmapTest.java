@@ -1,7 +1,7 @@
 package dev.pmemdump.filter.pmem;
 
 import dev.pmemdump.filter.mm.MemMap;
-import dev.pmemdump.filter.pmem.PmemPolicy.PfnRange;
+import dev.pmemdump.io.Range;
 import dev.pmemdump.vmcore.xlat.AddressTranslation;
 import dev.pmemdump.vmcore.xlat.NotMappedException;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ class RamMemmapTest {
     static final MemMap SECTIONS = MemMap.of(List.of(new MemMap.Section(0, 32768, VB),
             new MemMap.Section(32768, 65536, VB + 32768 * 64), new MemMap.Section(65536, 98304, 0)));
     /** pmem from pfn 33000 (not a multiple of 64: its first vmemmap page also holds RAM's struct pages). */
-    static final List<PfnRange> PMEM = List.of(new PfnRange(33000, 65536));
+    static final List<Range> PMEM = List.of(new Range(33000, 65536));
 
     /** Page tables as a map of virtual page starts to {physical, page size}. */
     static AddressTranslation tables(Map<Long, long[]> maps) {
@@ -43,8 +43,8 @@ class RamMemmapTest {
         // page 0x203000 holds pfns 32960..33023, 40 of them RAM: kept. Pages 0x204000..0x213000 (16)
         // hold only pmem pfns (the last one pfns 33984..34047, all pmem).
         AddressTranslation xlat = tables(Map.of(VB + 0x200000, new long[] {0x40000000L, 2L << 20}));
-        List<PfnRange> got = RamMemmap.pages(xlat, SECTIONS, 64, new PfnRange(33000, 34000), PMEM, PS);
-        assertEquals(List.of(new PfnRange(0x40004, 0x40014)), got);
+        List<Range> got = RamMemmap.pages(xlat, SECTIONS, 64, new Range(33000, 34000), PMEM, PS);
+        assertEquals(List.of(new Range(0x40004, 0x40014)), got);
     }
 
     @Test
@@ -55,32 +55,32 @@ class RamMemmapTest {
                 VB + 0x272000, new long[] {0x500000L, PS},       // pfns 40064..40127 -> RAM pfn 0x500
                 VB + 0x273000, new long[] {33500L * PS, PS}));   // pfns 40128..40191 -> on the device
         // VB + 0x274000 (pfns 40192..40255) is not mapped
-        List<PfnRange> got = RamMemmap.pages(xlat, SECTIONS, 64, new PfnRange(40000, 40256), PMEM, PS);
-        assertEquals(List.of(new PfnRange(0x700, 0x701), new PfnRange(0x500, 0x501)), got);
+        List<Range> got = RamMemmap.pages(xlat, SECTIONS, 64, new Range(40000, 40256), PMEM, PS);
+        assertEquals(List.of(new Range(0x700, 0x701), new Range(0x500, 0x501)), got);
     }
 
     @Test
     void lastPageSharedWithRamAfterPmemStays() throws Exception {
-        List<PfnRange> pmem = List.of(new PfnRange(32768, 32800)); // pmem ends inside the first page
+        List<Range> pmem = List.of(new Range(32768, 32800)); // pmem ends inside the first page
         AddressTranslation xlat = tables(Map.of(VB + 0x200000, new long[] {0x40000000L, 2L << 20}));
-        assertEquals(List.of(), RamMemmap.pages(xlat, SECTIONS, 64, new PfnRange(32768, 32800), pmem, PS));
+        assertEquals(List.of(), RamMemmap.pages(xlat, SECTIONS, 64, new Range(32768, 32800), pmem, PS));
         // an absent section (no mem_map) gives nothing
-        assertEquals(List.of(), RamMemmap.pages(xlat, SECTIONS, 64, new PfnRange(65536, 66000),
-                List.of(new PfnRange(65536, 98304)), PS));
+        assertEquals(List.of(), RamMemmap.pages(xlat, SECTIONS, 64, new Range(65536, 66000),
+                List.of(new Range(65536, 98304)), PS));
     }
 
     @Test
     void policyDropsRamMetadataOnlyWithBit0x20AndCountsIt() {
-        PmemPolicy policy = new PmemPolicy(PMEM, List.of(), List.of(new PfnRange(0x500, 0x510)));
+        PmemPolicy policy = new PmemPolicy(PMEM, List.of(), List.of(new Range(0x500, 0x510)));
         dev.pmemdump.filter.page.PageBitmap bits = new dev.pmemdump.filter.page.PageBitmap(65536);
         bits.setRange(0, 65536);
-        dev.pmemdump.filter.FilterReport counts = new dev.pmemdump.filter.FilterReport();
+        dev.pmemdump.filter.ledger.ExclusionLedger counts = dev.pmemdump.filter.ledger.ExclusionLedger.counting();
         policy.apply(0, 65536, 31, bits, counts);
-        assertEquals(0, counts.pmemMetadata);
+        assertEquals(0, counts.count(dev.pmemdump.filter.level.PageCounter.PMEM_METADATA));
         assertEquals(16, bits.cardinality(0x500, 0x510));
         policy.apply(0, 65536, 63, bits, counts);
-        assertEquals(16, counts.pmemMetadata);
+        assertEquals(16, counts.count(dev.pmemdump.filter.level.PageCounter.PMEM_METADATA));
         assertEquals(0, bits.cardinality(0x500, 0x510));
-        assertEquals(65536 - 33000, counts.pmemUserdata); // the second pass found them cleared
+        assertEquals(65536 - 33000, counts.count(dev.pmemdump.filter.level.PageCounter.PMEM_USERDATA)); // the second pass found them cleared
     }
 }

@@ -1,9 +1,10 @@
 package dev.pmemdump.filter.report;
 
-import dev.pmemdump.filter.DumpLevel;
-import dev.pmemdump.filter.FilterReport;
+import dev.pmemdump.filter.level.DumpLevel;
+import dev.pmemdump.filter.ledger.ExclusionLedger;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.filter.pmem.PmemPolicy;
+import dev.pmemdump.io.Range;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -30,7 +31,7 @@ class SpanRecorderTest {
         rec.add(10, 12, SpanKind.RAM_FREE);
         rec.add(12, 16, SpanKind.RAM_FREE); // continues the previous span
         rec.add(20, 21, SpanKind.RAM_ZERO);
-        List<ReportModel.Span> map = rec.map(present, readable, new PmemPolicy(List.of(), List.of()), PS);
+        List<ReportModel.Span> map = rec.map(present, readable, List.of(), List.of(), PS);
         assertEquals(List.of(span(0, 10, SpanKind.RAM_KEPT), span(10, 16, SpanKind.RAM_FREE),
                 span(16, 20, SpanKind.RAM_KEPT), span(20, 21, SpanKind.RAM_ZERO), span(21, 40, SpanKind.RAM_KEPT),
                 span(50, 60, SpanKind.RAM_KEPT), span(60, 70, SpanKind.RAM_EXCLUDED),
@@ -44,7 +45,7 @@ class SpanRecorderTest {
         SpanRecorder rec = new SpanRecorder();
         rec.add(30, 40, SpanKind.RAM_USER);  // a later PT_LOAD recorded first ...
         rec.add(0, 35, SpanKind.RAM_FREE);   // ... then the one holding it, from its start
-        List<ReportModel.Span> map = rec.map(present, present, new PmemPolicy(List.of(), List.of()), PS);
+        List<ReportModel.Span> map = rec.map(present, present, List.of(), List.of(), PS);
         assertEquals(List.of(span(0, 35, SpanKind.RAM_FREE), span(35, 40, SpanKind.RAM_USER),
                 span(40, 64, SpanKind.RAM_KEPT)), map);
     }
@@ -52,25 +53,24 @@ class SpanRecorderTest {
     @Test
     void pmemRangesAsTheyWereCleared() {
         // pmem 100-200 with metadata 100-110; at -d 63 the policy clears all of it
-        PmemPolicy pmem = new PmemPolicy(List.of(new PmemPolicy.PfnRange(100, 200)),
-                List.of(new PmemPolicy.PfnRange(100, 110)));
+        PmemPolicy pmem = new PmemPolicy(List.of(new Range(100, 200)), List.of(new Range(100, 110)));
         PageBitmap present = new PageBitmap(200);
         present.setRange(0, 200);
         for (int level : new int[]{31, 63}) {
             PageBitmap dumpable = present.copy();
-            SpanRecorder rec = new SpanRecorder();
+            ExclusionLedger ledger = ExclusionLedger.recording();
             // recorded in two cycles, as -E does
-            rec.addPmem(pmem, 0, 150, level, dumpable);
-            pmem.apply(0, 150, level, dumpable, new FilterReport());
-            rec.addPmem(pmem, 150, 200, level, dumpable);
-            List<ReportModel.Span> map = rec.map(present, present, pmem, PS);
+            pmem.apply(0, 150, level, dumpable, ledger);
+            pmem.apply(150, 200, level, dumpable, ledger);
+            List<ReportModel.Span> map = ledger.spans().orElseThrow().map(present, present, pmem.metadata(),
+                    pmem.userdata(), PS);
             SpanKind meta = (level & DumpLevel.EXCLUDE_PMEM_META) != 0 ? SpanKind.PMEM_METADATA_DROPPED
                     : SpanKind.PMEM_METADATA_KEPT;
             assertEquals(List.of(span(0, 100, SpanKind.RAM_KEPT), span(100, 110, meta),
                     span(110, 200, SpanKind.PMEM_USERDATA_EXCLUDED)), map, "level " + level);
         }
         // nothing recorded: user data left in the dump shows as a leak
-        List<ReportModel.Span> leak = new SpanRecorder().map(present, present, pmem, PS);
+        List<ReportModel.Span> leak = new SpanRecorder().map(present, present, pmem.metadata(), pmem.userdata(), PS);
         assertEquals(span(110, 200, SpanKind.PMEM_USERDATA_KEPT), leak.get(2));
     }
 

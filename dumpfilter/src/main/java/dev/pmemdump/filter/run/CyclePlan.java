@@ -1,4 +1,6 @@
-package dev.pmemdump.filter;
+package dev.pmemdump.filter.run;
+
+import dev.pmemdump.io.Range;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +27,10 @@ public record CyclePlan(long maxMapnr, long pfnCyclic) {
     }
 
     /** The cycles {@code [start, end)} over the pfns {@code [startPfn, endPfn)} of one PT_LOAD. */
-    public List<long[]> cycles(long startPfn, long endPfn) {
-        List<long[]> out = new ArrayList<>();
+    public List<Range> cycles(long startPfn, long endPfn) {
+        List<Range> out = new ArrayList<>();
         for (long s = startPfn & -BITS_PER_BYTE; s < endPfn; s += pfnCyclic) {
-            out.add(new long[]{s, Math.min(s + pfnCyclic, endPfn)});
+            out.add(new Range(s, Math.min(s + pfnCyclic, endPfn)));
         }
         return out;
     }

@@ -1,8 +1,10 @@
-package dev.pmemdump.filter;
+package dev.pmemdump.filter.run;
 
-import dev.pmemdump.filter.cli.MakedumpfileArgs;
+import dev.pmemdump.filter.level.MessageLevel;
+import dev.pmemdump.io.Progress;
 
 import java.io.PrintWriter;
+import java.io.Writer;
 
 /**
  * makedumpfile's message levels: common, debug and report messages go to standard output, or to
@@ -19,23 +21,29 @@ public final class Console {
         this.level = level;
     }
 
+    /** A console that prints nothing: for callers that only want the run's result. */
+    public static Console silent() {
+        PrintWriter none = new PrintWriter(Writer.nullWriter());
+        return new Console(none, none, 0, false);
+    }
+
     public boolean enabled(int bit) {
         return (level & bit) != 0;
     }
 
     /** Common message (level bit 2). */
     public void msg(String text) {
-        print(MakedumpfileArgs.ML_COMMON, text);
+        print(MessageLevel.COMMON, text);
     }
 
     /** Debug message (level bit 8). */
     public void debug(String text) {
-        print(MakedumpfileArgs.ML_DEBUG, text);
+        print(MessageLevel.DEBUG, text);
     }
 
     /** Error message (level bit 4). */
     public void error(String text) {
-        if (enabled(MakedumpfileArgs.ML_ERROR)) {
+        if (enabled(MessageLevel.ERROR)) {
             err.print(text);
             err.flush();
         }
@@ -43,11 +51,12 @@ public final class Console {
 
     /** Where report lines go, or null when the report bit is off. */
     public PrintWriter report() {
-        return enabled(MakedumpfileArgs.ML_REPORT) ? info : null;
+        return enabled(MessageLevel.REPORT) ? info : null;
     }
 
-    public boolean progress() {
-        return enabled(MakedumpfileArgs.ML_PROGRESS);
+    /** The "Copying data" progress, shown only at the progress level (and only on a terminal). */
+    public Progress copyProgress() {
+        return enabled(MessageLevel.PROGRESS) ? Progress.onTerminal("Copying data") : Progress.silent();
     }
 
     private void print(int bit, String text) {

@@ -1,4 +1,4 @@
-package dev.pmemdump.filter;
+package dev.pmemdump.filter.level;
 
 /** makedumpfile's -d bits (dump-formats.md 4.1) plus the RFC's pmem metadata bit (rfc.md 3c). */
 public final class DumpLevel {

@@ -1,0 +1,35 @@
+package dev.pmemdump.filter.request;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Filter a vmcore into a dump: makedumpfile's main mode.
+ *
+ * @param vmcore    the ELF /proc/vmcore (or a copy) or a kdump-compressed dump to filter again
+ * @param dumpLevel the -d value (0-63); a kdump input's stored level is ORed in
+ * @param format    ELF or kdump-compressed with a page codec
+ * @param target    one file, split parts, or a flattened stream
+ * @param threads   compression threads (0 or 1: in the writing thread)
+ * @param pmem      where pmem metadata is described besides the vmcore
+ * @param reports   the report files wanted
+ */
+public record DumpRequest(Path vmcore, int dumpLevel, OutputFormat format, DumpTarget target, int threads,
+                          PmemSources pmem, Reports reports) implements FilterRequest {
+    public DumpRequest {
+        Objects.requireNonNull(vmcore);
+        Objects.requireNonNull(format);
+        Objects.requireNonNull(target);
+        Objects.requireNonNull(pmem);
+        Objects.requireNonNull(reports);
+        if (format instanceof OutputFormat.Elf && target instanceof DumpTarget.Split) {
+            throw new IllegalArgumentException("--split needs kdump-compressed output");
+        }
+    }
+
+    /** A plain run: one file, no hints, no reports. */
+    public static DumpRequest of(Path vmcore, int dumpLevel, OutputFormat format, Path dumpfile) {
+        return new DumpRequest(vmcore, dumpLevel, format, new DumpTarget.File(dumpfile), 0, PmemSources.NONE,
+                Reports.NONE);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.pmemdump.filter.request;
+
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/** Where a filtered dump goes. */
+public sealed interface DumpTarget permits DumpTarget.File, DumpTarget.Split, DumpTarget.Flattened {
+
+    /** One dumpfile, written under a temporary name and renamed when complete. */
+    record File(Path path) implements DumpTarget {
+        public File {
+            Objects.requireNonNull(path);
+        }
+    }
+
+    /** --split: kdump-compressed parts, each an equal share of the dumped pages. */
+    record Split(List<Path> parts) implements DumpTarget {
+        public Split {
+            parts = List.copyOf(parts);
+            if (parts.size() < 2) {
+                throw new IllegalArgumentException("--split needs at least two dumpfiles");
+            }
+        }
+    }
+
+    /** -F: a flattened stream (standard output for the command line). */
+    record Flattened(OutputStream out) implements DumpTarget {
+        public Flattened {
+            Objects.requireNonNull(out);
+        }
+    }
+}

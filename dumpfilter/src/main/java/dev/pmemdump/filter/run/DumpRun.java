@@ -1,0 +1,50 @@
+package dev.pmemdump.filter.run;
+
+import dev.pmemdump.filter.DumpInput;
+import dev.pmemdump.filter.ledger.ExclusionLedger;
+import dev.pmemdump.filter.page.PageSource;
+import dev.pmemdump.filter.report.ReportModel;
+import dev.pmemdump.filter.report.SpanRecorder;
+import dev.pmemdump.filter.request.DumpRequest;
+import dev.pmemdump.filter.request.OutputFormat;
+import dev.pmemdump.filter.result.FilterResult;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/** makedumpfile's main mode as a pipeline: open input, pmem policy, classification, writer. */
+final class DumpRun {
+    private DumpRun() {}
+
+    static FilterResult run(DumpRequest req, Console console, OutputTarget out) throws IOException {
+        long started = System.nanoTime();
+        try (DumpInput input = DumpInput.open(req.vmcore())) {
+            return run(req, input, console, started, out);
+        }
+    }
+
+    /** On an input already opened (the caller closes it); {@code started} begins the "open" phase. */
+    static FilterResult run(DumpRequest req, DumpInput input, Console console, long started, OutputTarget out)
+            throws IOException {
+        Timings timings = new Timings();
+        int level = req.dumpLevel() | input.storedDumpLevel();
+        PageSource source = input.source();
+        ExclusionLedger ledger = req.reports().html().isPresent() ? ExclusionLedger.recording()
+                : ExclusionLedger.counting();
+        LoadTable.print(console, input);
+        PmemSetup pmem = PmemSetup.of(input, req.pmem(), console);
+        PageDecision decision = PageDecision.of(input, level, pmem.policy(), ledger);
+        timings.lap("open", started);
+        Written w = switch (req.format()) {
+            case OutputFormat.Elf e -> ElfOutput.write(source, decision, req.target(), console, timings, out);
+            case OutputFormat.Kdump k -> KdumpOutput.write(source, decision, k.codec(), req.threads(),
+                    req.target(), console, timings, out);
+        };
+        Optional<List<ReportModel.Span>> map = ledger.spans().map((SpanRecorder spans) -> spans.map(
+                source.present(), source.readable(), pmem.policy().metadata(), pmem.policy().userdata(),
+                source.pageSize()));
+        return new FilterResult(level, source.maxMapnr(), input.memoryHole(), ledger.counts(), w.elfExcluded(),
+                w.writeBytes(), pmem.hashes(), w.outputs(), timings.snapshot(), map);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.pmemdump.filter.run;
+
+import dev.pmemdump.filter.elf.ElfDumpWriter;
+import dev.pmemdump.filter.elf.ElfPageSource;
+import dev.pmemdump.filter.elf.ElfSegments;
+import dev.pmemdump.filter.mm.PageClassifier;
+import dev.pmemdump.filter.page.PageBitmap;
+import dev.pmemdump.filter.page.PageSource;
+import dev.pmemdump.filter.request.DumpTarget;
+import dev.pmemdump.io.Range;
+import dev.pmemdump.vmcore.elf.ProgramHeader;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * ELF output (-E). When makedumpfile's bitmaps cover all pfns in one cycle it decides every pfn once;
+ * otherwise it decides each PT_LOAD on its own, cycle by cycle, so a page in two PT_LOADs (kernel
+ * text inside RAM) is classified and counted once per PT_LOAD (see {@link CyclePlan}).
+ */
+final class ElfOutput {
+    private ElfOutput() {}
+
+    static Written write(PageSource source, PageDecision decision, DumpTarget target, Console console,
+                         Timings timings, OutputTarget out) throws IOException {
+        if (!(source instanceof ElfPageSource elf)) {
+            throw new IllegalArgumentException("-E needs an ELF vmcore as input");
+        }
+        long ps = elf.pageSize();
+        long max = elf.maxMapnr();
+        PageBitmap present = elf.present();
+        PageBitmap pmemPages = new PageBitmap(max);
+        decision.pmem().markPmem(pmemPages);
+        CyclePlan cycles = CyclePlan.of(max);
+        PageBitmap whole = null;
+        long started = System.nanoTime();
+        if (cycles.oneCycle()) {
+            whole = present.copy();
+            decision.decideWithZero(0, max, whole, PageClassifier.Carry.NONE);
+        }
+        timings.lap("classify", started);
+        List<ElfSegments.Segment> segments = new ArrayList<>();
+        for (ProgramHeader ph : elf.core().loads()) {
+            Range pfns = Range.ofLength(ph.paddr(), ph.memsz()).scaleOut(ps);
+            PageBitmap dumpable = whole;
+            if (dumpable == null) {
+                dumpable = new PageBitmap(max);
+                PageClassifier.Carry carry = PageClassifier.Carry.NONE;
+                for (Range c : cycles.cycles(pfns.start(), pfns.end())) {
+                    dumpable.setRange(c.start(), c.end());
+                    dumpable.and(present);
+                    long cycle = System.nanoTime();
+                    carry = decision.decideWithZero(c.start(), c.end(), dumpable, carry);
+                    timings.lap("classify", cycle);
+                }
+            }
+            segments.addAll(ElfSegments.plan(ph, pfns.start(), pfns.end(), dumpable, pmemPages));
+        }
+        long excluded = ElfSegments.excludedPages(segments);
+        byte[] notes = elf.crashInfo().notes();
+        List<ProgramHeader> phdrs = ElfDumpWriter.programHeaders(notes, segments, ps);
+        started = System.nanoTime();
+        OutputTarget.Body body = sink -> ElfDumpWriter.write(elf.core().machine(), notes, phdrs, elf.physical(), sink,
+                console.copyProgress());
+        Written w = switch (target) {
+            case DumpTarget.Flattened f -> new Written(OutputTarget.flattened(f.out(), body), List.of(Written.STDOUT),
+                    OptionalLong.of(excluded));
+            case DumpTarget.File f -> new Written(out.file(f.path(), body), List.of(f.path().toString()),
+                    OptionalLong.of(excluded));
+            case DumpTarget.Split s -> throw new IllegalArgumentException("--split cannot be used with -E");
+        };
+        timings.lap("write", started);
+        return w;
+    }
+}

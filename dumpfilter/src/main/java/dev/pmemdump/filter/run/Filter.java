@@ -1,0 +1,84 @@
+package dev.pmemdump.filter.run;
+
+import dev.pmemdump.filter.DumpInput;
+import dev.pmemdump.filter.dmesg.PrintkRing;
+import dev.pmemdump.filter.flat.FlattenedReader;
+import dev.pmemdump.filter.page.FileSink;
+import dev.pmemdump.filter.request.DmesgRequest;
+import dev.pmemdump.filter.request.DumpRequest;
+import dev.pmemdump.filter.request.FilterRequest;
+import dev.pmemdump.filter.request.MinidumpRequest;
+import dev.pmemdump.filter.request.RearrangeRequest;
+import dev.pmemdump.filter.result.FilterResult;
+import dev.pmemdump.io.AtomicOutput;
+import dev.pmemdump.io.OutputRules;
+import dev.pmemdump.io.OutputSet;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The filter as a library: runs one {@link FilterRequest}, writes the report files it asks for and
+ * returns the {@link FilterResult}. Messages go to the {@link Console} at makedumpfile's levels
+ * ({@link Console#silent()} for none). Failures are thrown; the command line turns them into
+ * makedumpfile's message and exit status.
+ */
+public final class Filter {
+    private Filter() {}
+
+    /** Runs {@code request}, replacing existing output files (a library caller's choice), all or none. */
+    public static FilterResult run(FilterRequest request, Console console) throws IOException {
+        try (OutputSet outputs = new OutputSet(OutputRules.REPLACE)) {
+            FilterResult result = run(request, console, outputs);
+            outputs.commit();
+            return result;
+        }
+    }
+
+    /**
+     * Runs {@code request} creating every output file in {@code outputs}; the caller commits the set
+     * once the run succeeded (and may add its own files to it first).
+     */
+    public static FilterResult run(FilterRequest request, Console console, OutputSet outputs) throws IOException {
+        OutputTarget out = new OutputTarget(outputs);
+        return switch (request) {
+            case DumpRequest d -> RunEnd.finish(d, DumpRun.run(d, console, out), console, out);
+            case MinidumpRequest m -> RunEnd.finish(m, MinidumpRun.run(m, console, out), console, out);
+            case DmesgRequest d -> dmesg(d, console, out);
+            case RearrangeRequest r -> rearrange(r, console, out);
+        };
+    }
+
+    /**
+     * Runs {@code request} on {@code input}, which must be {@code request.vmcore()} opened; the caller
+     * closes it. For callers that filter one vmcore several times (verification) and open it once.
+     */
+    public static FilterResult run(DumpRequest request, DumpInput input, Console console) throws IOException {
+        try (OutputSet outputs = new OutputSet(OutputRules.REPLACE)) {
+            OutputTarget out = new OutputTarget(outputs);
+            FilterResult result = RunEnd.finish(request, DumpRun.run(request, input, console, System.nanoTime(), out),
+                    console, out);
+            outputs.commit();
+            return result;
+        }
+    }
+
+    private static FilterResult dmesg(DmesgRequest req, Console console, OutputTarget out) throws IOException {
+        try (DumpInput input = DumpInput.open(req.vmcore())) {
+            byte[] log = PrintkRing.read(input.vmcoreinfo(), input.kernel()).getBytes(StandardCharsets.ISO_8859_1);
+            out.write(req.logfile(), log);
+        }
+        console.msg("\nThe dmesg log is saved to " + req.logfile() + ".\n");
+        return FilterResult.outputsOnly(List.of(req.logfile().toString()));
+    }
+
+    private static FilterResult rearrange(RearrangeRequest req, Console console, OutputTarget out) throws IOException {
+        try (AtomicOutput ao = out.create(req.output())) {
+            new FlattenedReader("stdin", req.flattened()).rebuild(new FileSink(ao.channel()));
+            ao.commit();
+        }
+        console.msg("\nThe dumpfile is saved to " + req.output() + ".\n");
+        return FilterResult.outputsOnly(List.of(req.output().toString()));
+    }
+}

@@ -1,0 +1,97 @@
+package dev.pmemdump.filter.run;
+
+import dev.pmemdump.filter.kdump.KdumpWriter;
+import dev.pmemdump.filter.kdump.PageCodec;
+import dev.pmemdump.filter.level.PageCounter;
+import dev.pmemdump.filter.mm.PageClassifier;
+import dev.pmemdump.filter.page.FileSink;
+import dev.pmemdump.filter.page.PageBitmap;
+import dev.pmemdump.filter.page.PageSource;
+import dev.pmemdump.filter.request.DumpTarget;
+import dev.pmemdump.io.AtomicOutput;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * kdump-compressed output: all pfns decided in one pass, then written to one file, split parts or a
+ * flattened stream. Zero pages are found as they are written (-d 1 shares one zero page).
+ */
+final class KdumpOutput {
+    private KdumpOutput() {}
+
+    static Written write(PageSource source, PageDecision decision, PageCodec codec, int threads, DumpTarget target,
+                         Console console, Timings timings, OutputTarget out) throws IOException {
+        PageBitmap present = source.present();
+        PageBitmap dumpable = source.readable();
+        long started = System.nanoTime();
+        decision.decide(0, source.maxMapnr(), dumpable, PageClassifier.Carry.NONE);
+        started = timings.lap("classify", started);
+        KdumpWriter.Options whole = KdumpWriter.Options.whole(decision.level(), codec, threads);
+        Written w = switch (target) {
+            case DumpTarget.Flattened f -> new Written(OutputTarget.flattened(f.out(),
+                    sink -> writer(source, whole, decision).write(present, dumpable, sink, console.copyProgress())),
+                    List.of(Written.STDOUT), OptionalLong.empty());
+            case DumpTarget.File f -> new Written(out.file(f.path(),
+                    sink -> writer(source, whole, decision).write(present, dumpable, sink, console.copyProgress())),
+                    List.of(f.path().toString()), OptionalLong.empty());
+            case DumpTarget.Split s -> split(source, whole, present, dumpable, s.parts(), decision, console, out);
+        };
+        timings.lap("write", started);
+        return w;
+    }
+
+    /** The writer tells the ledger each page it stores as the shared zero page. */
+    private static KdumpWriter writer(PageSource source, KdumpWriter.Options options, PageDecision decision) {
+        return new KdumpWriter(source, options, pfn -> decision.ledger().exclude(pfn, pfn + 1, PageCounter.ZERO));
+    }
+
+    private static Written split(PageSource source, KdumpWriter.Options base, PageBitmap present, PageBitmap dumpable,
+                                 List<Path> parts, PageDecision decision, Console console, OutputTarget out)
+            throws IOException {
+        long[] bounds = bounds(dumpable, parts.size(), source.maxMapnr());
+        List<AtomicOutput> outs = new ArrayList<>();
+        long bytes = 0;
+        try {
+            for (int i = 0; i < parts.size(); i++) {
+                AtomicOutput ao = out.create(parts.get(i));
+                outs.add(ao);
+                FileSink sink = new FileSink(ao.channel());
+                KdumpWriter.Options o = new KdumpWriter.Options(base.dumpLevel(), base.codec(), base.threads(), true,
+                        bounds[i], bounds[i + 1]);
+                writer(source, o, decision).write(present, dumpable, sink, console.copyProgress());
+                bytes += sink.bytesWritten();
+            }
+            for (AtomicOutput ao : outs) {
+                ao.commit();
+            }
+        } finally {
+            for (AtomicOutput ao : outs) {
+                ao.close();
+            }
+        }
+        return new Written(bytes, parts.stream().map(Path::toString).toList(), OptionalLong.empty());
+    }
+
+    /** Part boundaries: each part gets an equal share of the dumped pages; a part ends where the next begins. */
+    private static long[] bounds(PageBitmap dumpable, int parts, long maxMapnr) {
+        long total = dumpable.cardinality();
+        long[] bounds = new long[parts + 1];
+        bounds[parts] = maxMapnr;
+        long seen = 0;
+        int part = 1;
+        for (long pfn = dumpable.nextSet(0); pfn >= 0 && part < parts; pfn = dumpable.nextSet(pfn + 1)) {
+            while (part < parts && seen >= total * part / parts) {
+                bounds[part++] = pfn;
+            }
+            seen++;
+        }
+        while (part < parts) {
+            bounds[part++] = maxMapnr;
+        }
+        return bounds;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.pmemdump.filter.run;
+
+import dev.pmemdump.filter.DumpInput;
+import dev.pmemdump.filter.ledger.ExclusionLedger;
+import dev.pmemdump.filter.level.DumpLevel;
+import dev.pmemdump.filter.level.PageCounter;
+import dev.pmemdump.filter.mm.MemMap;
+import dev.pmemdump.filter.mm.PageClassifier;
+import dev.pmemdump.filter.mm.PageFlags;
+import dev.pmemdump.filter.page.PageBitmap;
+import dev.pmemdump.filter.page.PageSource;
+import dev.pmemdump.filter.pmem.PmemPolicy;
+import dev.pmemdump.io.Range;
+
+import java.io.IOException;
+
+/**
+ * Which pages of a pfn range stay in the dump, in makedumpfile's order: pmem by ranges (never read),
+ * then the struct-page classes, then (ELF output) zero pages among what is left. Every exclusion
+ * goes through the {@link ExclusionLedger}.
+ */
+final class PageDecision {
+    private final PageSource source;
+    private final int level;
+    private final PmemPolicy pmem;
+    private final PageClassifier classifier;
+    private final PageBitmap consider;
+    private final ExclusionLedger ledger;
+
+    private PageDecision(PageSource source, int level, PmemPolicy pmem, PageClassifier classifier,
+                         ExclusionLedger ledger) {
+        this.source = source;
+        this.level = level;
+        this.pmem = pmem;
+        this.classifier = classifier;
+        this.consider = classifier == null ? null : scanned(source, pmem, level);
+        this.ledger = ledger;
+    }
+
+    /** Reads the memmap only when the level or VMCOREINFO makes makedumpfile scan struct pages. */
+    static PageDecision of(DumpInput input, int level, PmemPolicy pmem, ExclusionLedger ledger) throws IOException {
+        PageFlags flags = PageFlags.of(input.vmcoreinfo());
+        PageSource source = input.source();
+        PageClassifier classifier = null;
+        if (new PageClassifier(input.kernel(), null, flags, level).needed()) {
+            MemMap memMap = MemMap.read(input.vmcoreinfo(), input.kernel(), source.maxMapnr(), source.pageSize(),
+                    input.pageOffset());
+            classifier = new PageClassifier(input.kernel(), memMap, flags, level);
+        }
+        return new PageDecision(source, level, pmem, classifier, ledger);
+    }
+
+    int level() {
+        return level;
+    }
+
+    PmemPolicy pmem() {
+        return pmem;
+    }
+
+    ExclusionLedger ledger() {
+        return ledger;
+    }
+
+    /**
+     * Pfns the struct-page scan looks at: all memory, not pmem (pmem is decided by ranges). For a
+     * kdump input that includes pages an earlier run dropped: makedumpfile counts them again.
+     */
+    private static PageBitmap scanned(PageSource source, PmemPolicy pmem, int level) {
+        PageBitmap consider = source.present();
+        for (Range r : pmem.pmem()) {
+            consider.clearRange(r.start(), r.end());
+        }
+        for (Range r : pmem.droppedRam(level)) {
+            consider.clearRange(r.start(), Math.min(r.end(), consider.size()));
+        }
+        return consider;
+    }
+
+    /** pmem, then struct pages, over {@code [from, to)}; returns what a block left for the next cycle. */
+    PageClassifier.Carry decide(long from, long to, PageBitmap dumpable, PageClassifier.Carry carry)
+            throws IOException {
+        pmem.apply(from, to, level, dumpable, ledger);
+        return classifier == null ? carry : classifier.classify(from, to, consider, dumpable, ledger, carry);
+    }
+
+    /** As {@link #decide}, then the zero pages left, as makedumpfile does for ELF output in each cycle. */
+    PageClassifier.Carry decideWithZero(long from, long to, PageBitmap dumpable, PageClassifier.Carry carry)
+            throws IOException {
+        PageClassifier.Carry left = decide(from, to, dumpable, carry);
+        if ((level & DumpLevel.EXCLUDE_ZERO) != 0) {
+            byte[] page = new byte[source.pageSize()];
+            for (long pfn = dumpable.nextSet(from); pfn >= 0 && pfn < to; pfn = dumpable.nextSet(pfn + 1)) {
+                source.read(pfn, page);
+                if (isZero(page)) {
+                    dumpable.clear(pfn);
+                    ledger.exclude(pfn, pfn + 1, PageCounter.ZERO);
+                }
+            }
+        }
+        return left;
+    }
+
+    private static boolean isZero(byte[] p) {
+        for (byte b : p) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

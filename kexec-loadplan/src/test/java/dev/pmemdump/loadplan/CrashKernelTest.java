@@ -1,6 +1,7 @@
 package dev.pmemdump.loadplan;
 
 import dev.pmemdump.testing.Fixtures;
+import dev.pmemdump.testing.FixtureTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+@FixtureTest
 class CrashKernelTest {
     private static final long M = 1L << 20;
     private static final long G = 1L << 30;

@@ -2,6 +2,7 @@ package dev.pmemdump.loadplan;
 
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.vmcore.VmcoreInfo;
+import dev.pmemdump.testing.FixtureTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The acceptance test: the kexec_file_load plan built from the first kernel's recorded /proc/iomem
  * has the PT_LOADs readelf shows in the vmcore that kernel really produced.
  */
+@FixtureTest
 class LoadPlanFixtureTest {
     static final String DIR = "linux-6.1-qemu/kdump-file/";
     /**

@@ -2,6 +2,7 @@ package dev.pmemdump.pmem;
 
 import dev.pmemdump.io.Bytes;
 import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Hand-computed and reference-model vectors (pmem-formats.md, pfn_sb_ref.py). */
+@UnitTest
 class FormatVectorsTest {
     static final long MiB = Bytes.MiB, GiB = Bytes.GiB;
 

@@ -1,5 +1,7 @@
 package dev.pmemdump.pmem.dax;
 
+import dev.pmemdump.testing.UnitTest;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * say so and fall back; stores through the native mapping reach the file after force(); sysfs
  * geometry parsing of device-dax.
  */
+@UnitTest
 class DaxMappingTest {
     @Test
     void mapSyncFallsBackOnNonDaxFileSystems(@TempDir Path dir) throws IOException {

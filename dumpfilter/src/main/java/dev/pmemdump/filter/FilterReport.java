@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * The page counts of one filtering run, printed as makedumpfile 1.7.2's {@code print_report()}
- * does (dump-formats.md 4.5) with the RFC's two pmem lines, and as JSON.
+ * does (docs/dump-formats.md §4.5) with the RFC's two pmem lines, and as JSON.
  *
  * <p>{@code memoryHole} follows makedumpfile: max_mapnr minus the pages of every PT_LOAD, so pages
  * of the kernel-text PT_LOAD, which overlap a RAM PT_LOAD, count twice in "Original pages".

@@ -140,7 +140,7 @@ class LoadPlanTest {
 
     @Test
     void tableMatchesTheRfcsMakedumpfileDebugOutput() {
-        // From the RFC's makedumpfile commit message (rfc.md section 3a), without the "dump_Elf_load: " prefix.
+        // From the RFC's makedumpfile commit message (docs/rfc.md §3a), without the "dump_Elf_load: " prefix.
         String expected = ""
                 + "               phys_start         phys_end       virt_start         virt_end  is_pmem\n"
                 + "LOAD[ 0]         6b800000         6e42c000 ffffffffbcc00000 ffffffffbf82c000    false\n"

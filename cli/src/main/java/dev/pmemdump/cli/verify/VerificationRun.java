@@ -173,7 +173,7 @@ final class VerificationRun {
     /**
      * Canaries the manifest says -d 31 keeps must be there (positive control); all others must not,
      * except RAM ones in ELF output: like makedumpfile, -E writes runs of fewer than 256 excluded
-     * pages as data (dump-formats.md 3.5). pmem user data is never written in any format.
+     * pages as data (docs/dump-formats.md §3.5). pmem user data is never written in any format.
      */
     private void checkCanaries(String scope, Manifest m, DumpScan scan, boolean metadataDropped, boolean elf)
             throws IOException {

@@ -207,7 +207,7 @@ class ElfCoreWriterTest {
     /**
      * fadump's boot-memory copy: the PT_LOAD's data comes from the copy at an address (p_offset) that is
      * not page aligned in the same way as its p_paddr. The capture kernel rounds on the source
-     * (dump-formats.md 1.4: {@code paddr = phdr_ptr->p_offset}), so the data sits 0x20 into its page.
+     * (docs/dump-formats.md §1.4: {@code paddr = phdr_ptr->p_offset}), so the data sits 0x20 into its page.
      */
     @Test
     void segmentsAreRoundedOnTheirSourceNotPaddr(@TempDir Path tmp) throws Exception {

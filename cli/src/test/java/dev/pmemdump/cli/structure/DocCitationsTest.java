@@ -65,14 +65,11 @@ class DocCitationsTest {
         assertEquals(List.of(), broken);
     }
 
-    /** Java sources of every module and the Markdown notes outside docs/ itself. */
+    /** Java sources and Markdown notes (USAGE.md, API-NOTES.md) of every module, and the README. */
     private static List<Path> sources() {
         List<Path> files = new ArrayList<>();
         Path root = ProjectTree.root();
         files.add(root.resolve("README.md"));
-        if (Files.isRegularFile(root.resolve("API-NOTES.md"))) {
-            files.add(root.resolve("API-NOTES.md"));
-        }
         for (String module : ProjectTree.modules()) {
             files.addAll(ProjectTree.files(root.resolve(module).resolve("src"), ".java"));
             for (Path md : ProjectTree.files(root.resolve(module), ".md")) {

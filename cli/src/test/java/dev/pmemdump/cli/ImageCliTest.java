@@ -3,6 +3,7 @@ package dev.pmemdump.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.pmemdump.images.Scenario;
+import dev.pmemdump.testing.UnitTest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@UnitTest
 class ImageCliTest {
     @TempDir
     Path dir;

@@ -1,12 +1,12 @@
 package dev.pmemdump.cli;
 
+import dev.pmemdump.testing.OracleTest;
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.testing.Tools;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * kdump-tools snippet and inside an initramfs built by dracut with the shipped module. Needs the
  * packaged jar (run after {@code mvn package}; the integration-test phase is), about two minutes.
  */
-@Tag("oracle")
+@OracleTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InstallTest {
     static final long MIB = 1L << 20;

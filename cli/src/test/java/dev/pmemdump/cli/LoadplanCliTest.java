@@ -6,6 +6,7 @@ import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.vmcore.elf.ElfCore;
 import dev.pmemdump.vmcore.elf.ElfMachine;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
+import dev.pmemdump.testing.FixtureTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@FixtureTest
 class LoadplanCliTest {
     private static final String DIR = "linux-6.1-qemu/kdump-file/";
 

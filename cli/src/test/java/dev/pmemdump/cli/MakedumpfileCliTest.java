@@ -2,6 +2,7 @@ package dev.pmemdump.cli;
 
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.testing.Tools;
+import dev.pmemdump.testing.OracleTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code pmemdump makedumpfile} against the real makedumpfile 1.7.2: the same command lines give
  * the same exit codes, messages and files.
  */
+@OracleTest
 class MakedumpfileCliTest {
     @TempDir
     static Path dir;

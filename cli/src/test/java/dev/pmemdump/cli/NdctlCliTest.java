@@ -1,6 +1,7 @@
 package dev.pmemdump.cli;
 
 import dev.pmemdump.testing.Fixtures;
+import dev.pmemdump.testing.FixtureTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code pmemdump ndctl ...} through the real entry point: output, one-line errors, exit codes. */
+@FixtureTest
 class NdctlCliTest {
     record Run(int exit, String out, String err) {}
 

@@ -15,6 +15,7 @@ import dev.pmemdump.vmcore.elf.ElfMachine;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
 import dev.pmemdump.vmcore.xlat.FlatPhysicalMemory;
 import dev.pmemdump.vmcore.xlat.X86_64Translation;
+import dev.pmemdump.testing.FixtureTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@FixtureTest
 class VmcoreinfoCliTest {
     static final String DIR = "linux-6.1-qemu/kdump-file/";
     static Path vmcore;

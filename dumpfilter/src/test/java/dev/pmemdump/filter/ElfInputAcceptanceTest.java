@@ -7,6 +7,8 @@ import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.testing.Tools;
 import dev.pmemdump.vmcore.elf.ElfCore;
 import dev.pmemdump.vmcore.elf.ElfPhysicalMemory;
+import dev.pmemdump.testing.FixtureTest;
+import dev.pmemdump.testing.OracleTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Acceptance on the real 6.1 vmcore: the counts of makedumpfile 1.7.2's recorded reports, its
  * recorded output hashes, and page-by-page equality with what the installed makedumpfile writes.
  */
+@FixtureTest
 class ElfInputAcceptanceTest {
     static final String DIR = "linux-6.1-qemu/kdump-file/host-analysis/";
 
@@ -89,6 +92,7 @@ class ElfInputAcceptanceTest {
         assertEquals(recorded, KdumpFormatTest.sha256(out));
     }
 
+    @OracleTest
     @Test
     void elfOutputHoldsTheSamePagesAsMakedumpfiles() throws IOException {
         Path ours = dir.resolve("ours-E1.elf");
@@ -121,6 +125,7 @@ class ElfInputAcceptanceTest {
         }
     }
 
+    @OracleTest
     @Test
     void kdumpOutputKeepsMakedumpfilesPages() throws IOException {
         Path ours = dir.resolve("ours-c31.kdump");
@@ -135,6 +140,7 @@ class ElfInputAcceptanceTest {
         }
     }
 
+    @OracleTest
     @Test
     void makedumpfileAndDrgnReadOurLzoDump() throws IOException {
         Path ours = dir.resolve("ours-l31.kdump");
@@ -219,6 +225,7 @@ class ElfInputAcceptanceTest {
         assertTrue(!java.nio.file.Files.exists(out));
     }
 
+    @OracleTest
     @Test
     void splitFilesReassembleWithMakedumpfile() throws IOException {
         Path s1 = dir.resolve("split1");

@@ -13,6 +13,8 @@ import dev.pmemdump.images.Scenario;
 import dev.pmemdump.io.MemParse;
 import dev.pmemdump.io.Progress;
 import dev.pmemdump.testing.Fixtures;
+import dev.pmemdump.testing.FixtureTest;
+import dev.pmemdump.testing.OracleTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code data-bytes}) equals the report's counters, the written dump's bitmaps and, on a built
  * scenario, the manifest's page classes and pmem metadata; the page renders in headless Chromium.
  */
+@FixtureTest
 class HtmlReportRunTest {
     private static final Pattern LEGEND = Pattern.compile("data-kind=\"([A-Z_]+)\" data-bytes=\"(\\d+)\"");
     private static final long PAGE = 4096;
@@ -158,6 +161,7 @@ class HtmlReportRunTest {
      * -d 63 dropped, page for page as the manifest says; pmem user data is drawn excluded exactly as
      * counted; the RAM classes equal the manifest's; the page renders with those colours.
      */
+    @OracleTest
     @ParameterizedTest
     @ValueSource(ints = {31, 63})
     void scenarioPmemMatchesManifest(int level) throws IOException {

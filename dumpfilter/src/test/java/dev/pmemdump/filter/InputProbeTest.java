@@ -1,5 +1,6 @@
 package dev.pmemdump.filter;
 
+import dev.pmemdump.testing.UnitTest;
 import dev.pmemdump.testing.Outputs;
 import dev.pmemdump.filter.elf.ElfProbe;
 import dev.pmemdump.filter.flat.FlattenedProbe;
@@ -49,6 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * truncated or with a corrupted header (mine but broken, the error naming file and offset). The ELF core
  * is written by the vmcoreinfo module's writer; the kdump-compressed file by the filter's writer from it.
  */
+@UnitTest
 class InputProbeTest {
     static final long TEXT_VA = 0xffffffff81000000L;
     static final long TEXT_PA = 0x1000000;

@@ -11,6 +11,7 @@ import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.Progress;
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.testing.Tools;
+import dev.pmemdump.testing.OracleTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 6.1 vmcore: makedumpfile's own -l output is the input, and every file we write must be read back
  * page for page by us, by libkdumpfile and (zlib, lzo) by makedumpfile itself.
  */
+@OracleTest
 class KdumpFormatTest {
     static final String VMCORE = "linux-6.1-qemu/kdump-file/vmcore.raw.zst";
     /** sha256 of makedumpfile -l -d 31 on the fixture, from host-analysis/outputs-sha256.txt. */

@@ -1,5 +1,6 @@
 package dev.pmemdump.filter;
 
+import dev.pmemdump.testing.OracleTest;
 import dev.pmemdump.filter.kdump.Lzo1x1Compressor;
 import dev.pmemdump.filter.kdump.PageCodec;
 import dev.pmemdump.testing.Fixtures;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * vmcore at -d 31 and -d 0, plus hand-worked streams and round trips through an independent
  * decompressor (aircompressor).
  */
+@OracleTest
 class LzoByteIdentityTest {
 
     @Test

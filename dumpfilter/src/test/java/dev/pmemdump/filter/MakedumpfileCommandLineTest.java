@@ -1,8 +1,8 @@
 package dev.pmemdump.filter;
 
+import dev.pmemdump.testing.OracleTest;
 import dev.pmemdump.filter.cli.MakedumpfileArgs;
 import dev.pmemdump.testing.Tools;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * command lines carry --check-params (mkdumprd's check: nothing is read) or fail while parsing,
  * so no vmcore is needed; filter runs are compared elsewhere.
  */
-@Tag("oracle")
+@OracleTest
 class MakedumpfileCommandLineTest {
     @TempDir
     static Path dir;

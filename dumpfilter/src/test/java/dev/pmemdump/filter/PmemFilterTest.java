@@ -17,6 +17,7 @@ import dev.pmemdump.vmcore.elf.ElfCoreWriter;
 import dev.pmemdump.vmcore.elf.ElfPhysicalMemory;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
 import dev.pmemdump.vmcore.xlat.PhysicalMemory;
+import dev.pmemdump.testing.FixtureTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 32 MiB legacy pmem region made by the pmem-layout module (fsdax, memmap on the device for case D,
  * in RAM for case C), its user data filled with a canary.
  */
+@FixtureTest
 class PmemFilterTest {
     static final long PMEM_BASE = 0x1_0000_0000L;
     static final long PMEM_SIZE = 32L << 20;

@@ -6,6 +6,7 @@ import dev.pmemdump.images.Manifest;
 import dev.pmemdump.images.Scenario;
 import dev.pmemdump.io.Progress;
 import dev.pmemdump.testing.Tools;
+import dev.pmemdump.testing.OracleTest;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * vmcores, and on pmem vmcores (cases C and D) the manifest's panic-time metadata hashes, the exact
  * metadata page count dropped by -d 63 and no canary of pmem user data in any output.
  */
+@OracleTest
 class ScenarioAcceptanceTest {
     @TempDir
     Path dir;

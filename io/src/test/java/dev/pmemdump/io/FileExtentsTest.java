@@ -1,5 +1,7 @@
 package dev.pmemdump.io;
 
+import dev.pmemdump.testing.UnitTest;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@UnitTest
 class FileExtentsTest {
     private static final long MIB = 1L << 20;
     private static final long A = 8 * MIB, B = 40 * MIB, BLOCK = 4096;

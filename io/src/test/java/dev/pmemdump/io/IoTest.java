@@ -1,5 +1,7 @@
 package dev.pmemdump.io;
 
+import dev.pmemdump.testing.UnitTest;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+@UnitTest
 class IoTest {
     @TempDir
     Path dir;

@@ -1,5 +1,6 @@
 package dev.pmemdump.io;
 
+import dev.pmemdump.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The libc binding against the kernel itself: errno, statx, mmap ownership, fallocate, unshare + mount. */
+@UnitTest
 class LibcTest {
     @TempDir
     Path dir;

@@ -1,5 +1,6 @@
 package dev.pmemdump.io;
 
+import dev.pmemdump.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Issue items 1-3: what an output may replace, and all-or-nothing for several. */
+@UnitTest
 class OutputRulesTest {
     private static final OutputRules NO_FORCE = OutputRules.of(false, "-f");
     private static final OutputRules FORCE = OutputRules.of(true, "-f");

@@ -1,5 +1,6 @@
 package dev.pmemdump.io;
 
+import dev.pmemdump.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Issue items 3 and 10: a signalled run leaves no temp file; a SIGKILLed one's temp is cleaned by the next run. */
+@UnitTest
 class OutputSignalTest {
     @TempDir
     Path dir;

@@ -1,5 +1,7 @@
 package dev.pmemdump.io;
 
+import dev.pmemdump.testing.UnitTest;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -9,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@UnitTest
 class RangeTest {
     @Test
     void inclusiveNotationConvertsAtTheEdge() {

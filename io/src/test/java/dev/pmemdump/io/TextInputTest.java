@@ -1,5 +1,6 @@
 package dev.pmemdump.io;
 
+import dev.pmemdump.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Issue items 5 and 7: bounded, strict text inputs; directories and FIFOs named, never blocking. */
+@UnitTest
 class TextInputTest {
     @TempDir
     Path dir;

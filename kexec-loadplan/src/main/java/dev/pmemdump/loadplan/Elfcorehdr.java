@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The elfcorehdr as bytes: the ELF header and program headers a loader places in crash memory for
- * the capture kernel (dump-formats.md 1.2), encoded by the vmcoreinfo module's {@link ElfCoreWriter}.
+ * the capture kernel (docs/dump-formats.md §1.2), encoded by the vmcoreinfo module's {@link ElfCoreWriter}.
  * Every {@code p_offset} is a physical address: where the capture kernel finds the bytes.
  */
 public final class Elfcorehdr {

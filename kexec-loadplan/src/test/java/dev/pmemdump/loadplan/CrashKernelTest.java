@@ -4,6 +4,7 @@ import dev.pmemdump.vmcore.iomem.Iomem;
 import dev.pmemdump.io.Range;
 
 import dev.pmemdump.testing.Fixtures;
+import dev.pmemdump.testing.FixtureTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+@FixtureTest
 class CrashKernelTest {
     private static final long M = 1L << 20;
     private static final long G = 1L << 30;

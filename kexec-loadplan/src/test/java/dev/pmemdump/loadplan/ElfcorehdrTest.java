@@ -13,6 +13,8 @@ import dev.pmemdump.vmcore.VmcoreInfoNote;
 import dev.pmemdump.vmcore.elf.ElfMachine;
 import dev.pmemdump.vmcore.elf.NoteSegment;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
+import dev.pmemdump.testing.FixtureTest;
+import dev.pmemdump.testing.OracleTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,12 +30,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@FixtureTest
 class ElfcorehdrTest {
 
     private static LoadPlan fixturePlan(PlanOptions o) throws Exception {
         return LoadPlan.build(Iomem.parse("34-iomem.txt", Fixtures.text(LoadPlanTest.KDUMP_IOMEM)), o);
     }
 
+    @OracleTest
     @Test
     void readelfReadsTheElfcorehdrWithoutWarnings(@TempDir Path tmp) throws Exception {
         Path readelf = Tools.require("readelf");
@@ -98,6 +102,7 @@ class ElfcorehdrTest {
      * /proc/vmcore-shaped sparse file of the plan (the layout the capture kernel gives it) lets
      * objdump read the segments and show PF_DEV.
      */
+    @OracleTest
     @Test
     void objdumpShowsPfDevOnTheCaptureKernelsView(@TempDir Path tmp) throws Exception {
         Path objdump = Tools.require("objdump");

@@ -1,5 +1,6 @@
 package dev.pmemdump.loadplan;
 
+import dev.pmemdump.testing.FixtureTest;
 import dev.pmemdump.loadplan.cli.LoadplanCommand;
 import dev.pmemdump.testing.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the log shows kexec reading from sysfs, VMCOREINFO (from the vmcore's note) and the kernel text
  * size and direct-map base kexec read from /proc/kcore (also in the log).
  */
+@FixtureTest
 class KexecToolsElfcorehdrTest {
     static final String DIR = "linux-6.1-qemu-pmem-kdump/k3-load-pfdev-nohole-192M/";
     private static final Pattern PHDR = Pattern.compile("(?m)^(Elf header|vmcoreinfo header|Kernel text Elf header): "

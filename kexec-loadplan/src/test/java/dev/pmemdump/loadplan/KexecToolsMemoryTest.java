@@ -1,5 +1,6 @@
 package dev.pmemdump.loadplan;
 
+import dev.pmemdump.testing.UnitTest;
 import dev.pmemdump.io.Range;
 import dev.pmemdump.vmcore.iomem.Iomem;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@UnitTest
 class KexecToolsMemoryTest {
 
     private static final Range CRASH = Range.ofInclusive(0x20000000, 0x27ffffff);

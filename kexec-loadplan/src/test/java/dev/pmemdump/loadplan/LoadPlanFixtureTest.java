@@ -5,6 +5,7 @@ import dev.pmemdump.io.Range;
 
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.vmcore.VmcoreInfo;
+import dev.pmemdump.testing.FixtureTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The acceptance test: the kexec_file_load plan built from the first kernel's recorded /proc/iomem
  * has the PT_LOADs readelf shows in the vmcore that kernel really produced.
  */
+@FixtureTest
 class LoadPlanFixtureTest {
     static final String DIR = "linux-6.1-qemu/kdump-file/";
     /**

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.vmcore.VmcoreInfo;
+import dev.pmemdump.testing.FixtureTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@FixtureTest
 class LoadPlanTest {
     static final String KDUMP_IOMEM = "linux-6.1-qemu/kdump-file/first-kernel/34-iomem.txt";
 
@@ -144,7 +146,7 @@ class LoadPlanTest {
 
     @Test
     void tableMatchesTheRfcsMakedumpfileDebugOutput() {
-        // From the RFC's makedumpfile commit message (rfc.md section 3a), without the "dump_Elf_load: " prefix.
+        // From the RFC's makedumpfile commit message (docs/rfc.md §3a), without the "dump_Elf_load: " prefix.
         String expected = ""
                 + "               phys_start         phys_end       virt_start         virt_end  is_pmem\n"
                 + "LOAD[ 0]         6b800000         6e42c000 ffffffffbcc00000 ffffffffbf82c000    false\n"

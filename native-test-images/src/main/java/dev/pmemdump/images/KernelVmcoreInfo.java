@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The VMCOREINFO text of the scenario's kernel: every key the real 6.1.0-56-amd64 kernel emits
  * (fixtures/.../VMCOREINFO.txt), in its order, with this first kernel's symbol addresses, phys_base
- * and KERNELOFFSET, so makedumpfile 1.7.2 finds all it uses (dump-formats.md §4.5: the minimal 15
+ * and KERNELOFFSET, so makedumpfile 1.7.2 finds all it uses (docs/dump-formats.md §4.5: the minimal 15
  * keys and the 19 for identical filtering are all among them).
  */
 final class KernelVmcoreInfo {

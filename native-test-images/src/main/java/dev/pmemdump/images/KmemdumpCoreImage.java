@@ -21,7 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The kmemdump RFC's coreimage (dump-formats.md §5.1): a small ELF holding only registered regions,
+ * The kmemdump RFC's coreimage (docs/dump-formats.md §5.1): a small ELF holding only registered regions,
  * laid out as the concatenation of the regions its backend saved. Region 1 is the ELF header with
  * room for 201 program headers, then the notes ("CORE" prstatus with zero registers, "CORE"
  * prpsinfo, the VMCOREINFO note header); region 2 is the VMCOREINFO text, completing that note; each

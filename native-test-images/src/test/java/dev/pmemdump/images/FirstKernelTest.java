@@ -1,5 +1,7 @@
 package dev.pmemdump.images;
 
+import dev.pmemdump.testing.UnitTest;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@UnitTest
 class FirstKernelTest {
     @TempDir
     Path dir;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.vmcore.VmcoreInfo;
+import dev.pmemdump.testing.FixtureTest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The scenario kernel's VMCOREINFO against the real 6.1.0-56-amd64 one. */
+@FixtureTest
 class KernelVmcoreInfoTest {
     @TempDir
     Path dir;

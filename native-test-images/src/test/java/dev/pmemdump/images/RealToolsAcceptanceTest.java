@@ -7,6 +7,7 @@ import dev.pmemdump.io.Progress;
 import dev.pmemdump.testing.Tools;
 import dev.pmemdump.vmcore.elf.ElfCore;
 import dev.pmemdump.vmcore.elf.ElfPhysicalMemory;
+import dev.pmemdump.testing.OracleTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -30,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * whose sha256 the manifest gives, and libkdumpfile reads VMCOREINFO and memory equal to the images.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@OracleTest
 class RealToolsAcceptanceTest {
     static final List<String> LABELS = List.of("Pages filled with zero", "Non-private cache pages",
             "Private cache pages", "User process data pages", "Free pages");

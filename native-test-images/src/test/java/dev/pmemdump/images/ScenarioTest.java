@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.pmemdump.vmcore.iomem.Iomem;
 import dev.pmemdump.vmcore.iomem.Resource;
+import dev.pmemdump.testing.UnitTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@UnitTest
 class ScenarioTest {
     @TempDir
     Path dir;

@@ -1,6 +1,6 @@
 /**
  * Linux persistent-memory regions and namespaces on image files, byte-exact with the kernel's
- * drivers/nvdimm (reference: pmem-formats.md).
+ * drivers/nvdimm (reference: docs/pmem-formats.md).
  *
  * <ul>
  * <li>{@link dev.pmemdump.pmem.Region}: one region of an image ({@link dev.pmemdump.pmem.RegionLayout}:

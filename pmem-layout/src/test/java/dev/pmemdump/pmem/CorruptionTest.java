@@ -3,6 +3,7 @@ package dev.pmemdump.pmem;
 import dev.pmemdump.io.Bytes;
 import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.pmem.cli.Ndctl;
+import dev.pmemdump.testing.UnitTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Each kind of damage gives one line naming the file and the offset, a non-zero exit, and leaves
  * the image byte-for-byte as it was, for a reading command and for a writing one.
  */
+@UnitTest
 class CorruptionTest {
     static final long MiB = Bytes.MiB;
     static final long LSA = 64 * MiB;

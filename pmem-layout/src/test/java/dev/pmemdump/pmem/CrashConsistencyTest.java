@@ -1,5 +1,6 @@
 package dev.pmemdump.pmem;
 
+import dev.pmemdump.testing.UnitTest;
 import dev.pmemdump.io.Libc;
 import dev.pmemdump.io.LibcException;
 import dev.pmemdump.io.MappedImage;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * shows the old or the new set of namespaces with their personalities (mode, map, info block uuid,
  * sector size), nothing in between.
  */
+@UnitTest
 class CrashConsistencyTest {
     private static final long MiB = 1 << 20;
 

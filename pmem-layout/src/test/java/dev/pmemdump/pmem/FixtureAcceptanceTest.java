@@ -3,6 +3,7 @@ package dev.pmemdump.pmem;
 import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.pmem.cli.Ndctl;
 import dev.pmemdump.testing.Fixtures;
+import dev.pmemdump.testing.FixtureTest;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The real-kernel fixtures: pmemdump must see what Linux 6.1 and ndctl 76 saw. */
+@FixtureTest
 class FixtureAcceptanceTest {
     static final String V11 = "linux-6.1-qemu/nvdimm-labels-v1.1/";
     static final String E820 = "linux-6.1-qemu/legacy-e820/";

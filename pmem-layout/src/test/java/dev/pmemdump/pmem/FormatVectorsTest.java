@@ -2,6 +2,7 @@ package dev.pmemdump.pmem;
 
 import dev.pmemdump.io.Bytes;
 import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -13,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Hand-computed and reference-model vectors (pmem-formats.md, pfn_sb_ref.py). */
+/** Hand-computed and reference-model vectors (docs/pmem-formats.md §1.4, §1.9). */
+@UnitTest
 class FormatVectorsTest {
     static final long MiB = Bytes.MiB, GiB = Bytes.GiB;
 
@@ -33,7 +35,7 @@ class FormatVectorsTest {
         assertEquals(0xFFFFFFFF00000000L, Fletcher64.of(words(0xFFFFFFFF, 1)));
     }
 
-    /** pfn_sb_ref.py: 128 MiB at 4 GiB, --map=dev, uuid 42e1d574-..., parent zero, align 2M. */
+    /** Golden block (docs/pmem-formats.md §1.9): 128 MiB at 4 GiB, --map=dev, uuid 42e1d574-..., align 2M. */
     @Test
     void goldenPfnInfoBlock() throws Exception {
         PfnInfoBlock.Placement p = PfnInfoBlock.place(0x100000000L, 128 * MiB, PfnInfoBlock.MODE_PMEM, 2 * MiB);
@@ -48,7 +50,7 @@ class FormatVectorsTest {
         assertNull(PfnInfoBlock.read("golden", 0x1000, b, PfnInfoBlock.DAX_SIG, Uuids.NULL, 0x100000000L, 128 * MiB));
     }
 
-    /** Worked numbers of pmem-formats.md 1.9 (verified there against real ndctl output). */
+    /** Worked numbers of docs/pmem-formats.md §1.9 (verified there against real ndctl output). */
     @Test
     void placementTable() {
         long start = 0x100000000L;
@@ -133,7 +135,7 @@ class FormatVectorsTest {
         assertTrue(e.getMessage().contains("resource start misaligned"), e.getMessage());
     }
 
-    /** GUIDs are mixed-endian on media (pmem-formats.md 2.3 byte strings). */
+    /** GUIDs are mixed-endian on media (docs/pmem-formats.md §2.3 byte strings). */
     @Test
     void guidByteOrder() {
         MemorySegment s = MemorySegment.ofArray(new byte[16]);

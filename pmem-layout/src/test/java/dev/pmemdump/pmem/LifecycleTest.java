@@ -4,6 +4,7 @@ import dev.pmemdump.io.Bytes;
 import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.pmem.cli.Ndctl;
 import dev.pmemdump.testing.Fixtures;
+import dev.pmemdump.testing.FixtureTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Create, list, destroy, re-create and reconfigure through the library API. */
+@FixtureTest
 class LifecycleTest {
     static final long MiB = Bytes.MiB;
 

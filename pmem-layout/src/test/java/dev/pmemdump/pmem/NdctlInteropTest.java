@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pmemdump.io.Bytes;
 import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.testing.Tools;
+import dev.pmemdump.testing.OracleTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The real ndctl 76 as the oracle for info blocks: what {@code ndctl write-infoblock} writes we
  * write byte for byte, and what we write {@code ndctl read-infoblock} reads back field by field.
  */
+@OracleTest
 class NdctlInteropTest {
     static final long MiB = Bytes.MiB;
 

@@ -7,6 +7,7 @@ import dev.pmemdump.io.Bytes;
 import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.pmem.cli.Ndctl;
 import dev.pmemdump.testing.Fixtures;
+import dev.pmemdump.testing.FixtureTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * 512 MiB image must put everything where Linux 6.1 put it: same index blocks, same slots, same
  * label fields, same info-block fields; only uuids (and checksums that cover them) differ.
  */
+@FixtureTest
 class ReplayCreationTest {
     static final String V11 = "linux-6.1-qemu/nvdimm-labels-v1.1/";
     static final String[] CREATES = {"10-create-fsdax-dev-128M.json", "11-create-fsdax-mem-64M.json",

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The VMCOREINFO text (dump-formats.md §1.5): {@code KEY=VALUE} lines in the order the kernel
+ * The VMCOREINFO text (docs/dump-formats.md §1.5): {@code KEY=VALUE} lines in the order the kernel
  * printed them, unknown keys included, so {@link #text()} gives back the parsed bytes exactly.
  * Typed accessors read the kernel's formats ({@code SYMBOL} hex without 0x, {@code NUMBER} signed
  * decimal, ...) and fail with an error naming the missing or malformed key; when several lines carry

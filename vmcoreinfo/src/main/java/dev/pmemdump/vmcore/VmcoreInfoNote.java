@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * The VMCOREINFO ELF note: name {@code VMCOREINFO}, type 0, descriptor the exact text without a NUL
- * (dump-formats.md §1.3).
+ * (docs/dump-formats.md §1.3).
  */
 public final class VmcoreInfoNote {
     private VmcoreInfoNote() {}

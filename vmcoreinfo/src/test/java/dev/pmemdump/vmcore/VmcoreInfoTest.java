@@ -2,6 +2,7 @@ package dev.pmemdump.vmcore;
 
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.testing.Fixtures;
+import dev.pmemdump.testing.FixtureTest;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@FixtureTest
 class VmcoreInfoTest {
     static final String FIXTURE = "linux-6.1-qemu/kdump-file/host-analysis/VMCOREINFO.txt";
 

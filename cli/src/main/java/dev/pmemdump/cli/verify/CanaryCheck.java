@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Canaries the manifest says -d 31 keeps must be there (positive control); all others must not,
  * except RAM ones in ELF output: like makedumpfile, -E writes runs of fewer than 256 excluded pages
- * as data (dump-formats.md 3.5). pmem user data is never written in any format.
+ * as data (docs/dump-formats.md §3.5). pmem user data is never written in any format.
  */
 final class CanaryCheck {
     private CanaryCheck() {}

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The RFC's four cases (rfc.md 3d): where the memmap of the pmem namespaces lives (RAM for
+ * The RFC's four cases (docs/rfc.md §3d): where the memmap of the pmem namespaces lives (RAM for
  * {@code --map=mem}, the device for {@code --map=dev}) and whether the dump keeps all of pmem (A, B:
  * what upstream makedumpfile does with pmem PT_LOADs, run only as negative controls) or only the
  * metadata (C, D: pmemdump's job).

@@ -1,5 +1,6 @@
 package dev.pmemdump.cli.safety;
 
+import dev.pmemdump.testing.UnitTest;
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.testing.Outputs;
 import dev.pmemdump.vmcore.elf.ElfCoreWriter;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Issue items 5-7: bounded text inputs and command-line sizes, FIFOs and directories named. */
+@UnitTest
 class InputBoundsCliTest {
     static final String IOMEM = "linux-6.1-qemu/kdump-file/first-kernel/34-iomem.txt";
 

@@ -1,5 +1,6 @@
 package dev.pmemdump.cli.safety;
 
+import dev.pmemdump.testing.OracleTest;
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.testing.Tools;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Issue items 1-3 on the command line: devices kept, force required, inputs never outputs, all or nothing. */
+@OracleTest
 class OutputSafetyCliTest {
     @TempDir
     static Path shared;

@@ -1,5 +1,6 @@
 package dev.pmemdump.cli.safety;
 
+import dev.pmemdump.testing.UnitTest;
 import dev.pmemdump.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Issue item 4: a failed write to standard output is an error with a non-zero exit, for every verb that prints. */
+@UnitTest
 class StdoutErrorCliTest {
     @TempDir
     Path dir;

@@ -6,6 +6,7 @@ import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.io.Progress;
 import dev.pmemdump.vmcore.elf.ElfCore;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
+import dev.pmemdump.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * The verification run must pass on an honest dump and fail, naming the mismatch, when one metadata
  * page of the dump is corrupted or a pmem canary is planted in it.
  */
+@UnitTest
 class VerificationRunTest {
     @TempDir
     Path dir;

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How makedumpfile -E cuts one input PT_LOAD into output PT_LOADs (dump-formats.md 3.5): a run of
+ * How makedumpfile -E cuts one input PT_LOAD into output PT_LOADs (docs/dump-formats.md §3.5): a run of
  * at least 256 excluded pages ends a segment, whose memsz covers the run while its filesz stops at
  * the last kept page; shorter runs are written as data. Excluded pages at the end of the PT_LOAD
  * are never written.

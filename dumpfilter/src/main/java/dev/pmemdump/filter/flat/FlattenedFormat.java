@@ -3,7 +3,7 @@ package dev.pmemdump.filter.flat;
 import java.nio.charset.StandardCharsets;
 
 /**
- * makedumpfile's flattened stream (-F), dump-formats.md 3.4: a 4096-byte header
+ * makedumpfile's flattened stream (-F), docs/dump-formats.md §3.4: a 4096-byte header
  * ({@code "makedumpfile"} NUL-padded to 16 bytes, type 1 and version 1 as big-endian i64), then
  * records {@code (offset BE i64, size BE i64, size bytes)}, ended by {@code (-1, -1)}.
  */

@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 /**
  * {@code struct disk_dump_header} (block 0) and {@code struct kdump_sub_header} (block 1) of a
- * kdump-compressed dump, header_version 6, x86_64 sizes (dump-formats.md 3.1).
+ * kdump-compressed dump, header_version 6, x86_64 sizes (docs/dump-formats.md §3.1).
  *
  * @param utsname        the crashed kernel's {@code struct new_utsname}, 390 bytes
  * @param timestamp      seconds (tv_sec; tv_usec is written as 0)

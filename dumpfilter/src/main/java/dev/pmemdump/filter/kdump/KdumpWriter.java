@@ -19,7 +19,7 @@ import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 
 /**
- * Writes a kdump-compressed dump (dump-formats.md 3.2): header block, sub header with the notes,
+ * Writes a kdump-compressed dump (docs/dump-formats.md §3.2): header block, sub header with the notes,
  * both bitmaps, the page_desc table, then the page data in pfn order, starting with one shared
  * zero page when zero pages are excluded. A page is stored compressed only when that makes it
  * smaller than a page; otherwise raw with flags 0.

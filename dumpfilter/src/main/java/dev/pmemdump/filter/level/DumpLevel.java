@@ -1,6 +1,6 @@
 package dev.pmemdump.filter.level;
 
-/** makedumpfile's -d bits (dump-formats.md 4.1) plus the RFC's pmem metadata bit (rfc.md 3c). */
+/** makedumpfile's -d bits (docs/dump-formats.md §4.1) plus the RFC's pmem metadata bit (docs/rfc.md §3c). */
 public final class DumpLevel {
     private DumpLevel() {}
 

@@ -3,7 +3,7 @@ package dev.pmemdump.filter.level;
 import java.util.Optional;
 
 /**
- * One line of makedumpfile 1.7.2's report under "Excluded pages" (dump-formats.md 4.5) with the RFC's
+ * One line of makedumpfile 1.7.2's report under "Excluded pages" (docs/dump-formats.md §4.5) with the RFC's
  * two pmem lines, in print order: the label it prints, the key of {@code --json-report}, and the
  * field of the scenario manifest's expected counts that predicts it (only the five counters a
  * scenario plants pages for). The one definition that the printed, JSON and HTML reports, the

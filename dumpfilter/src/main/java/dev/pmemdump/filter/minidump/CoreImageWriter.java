@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes a minidump in the shape of the kmemdump coreimage (dump-formats.md 5.1): program headers,
+ * Writes a minidump in the shape of the kmemdump coreimage (docs/dump-formats.md §5.1): program headers,
  * the notes, then each region's bytes back to back with no page alignment; every PT_LOAD has
  * {@code p_filesz = p_memsz = ALIGN(size, 4)} and flags RW. The notes are the input's (CPU
  * registers and VMCOREINFO), so the file opens in the same tools as a vmcore.

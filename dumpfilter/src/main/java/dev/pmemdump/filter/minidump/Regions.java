@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The named regions a kmemdump-style minidump keeps (dump-formats.md 5.1), from a {@code --regions}
+ * The named regions a kmemdump-style minidump keeps (docs/dump-formats.md §5.1), from a {@code --regions}
  * list: {@code vmcoreinfo} (the page holding each VMCOREINFO symbol), {@code pmem-metadata},
  * {@code sym:NAME[:SIZE]} (SIZE defaults to VMCOREINFO's SIZE(NAME), else one page) and physical
  * ranges {@code START-END} or {@code START+SIZE}. Each region is one physically contiguous run.

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Where the {@code struct page} of each pfn lies: the SPARSEMEM_EXTREME {@code mem_section} walk of
- * makedumpfile (dump-formats.md 4.3). One entry per memory section, like makedumpfile's
+ * makedumpfile (docs/dump-formats.md §4.3). One entry per memory section, like makedumpfile's
  * {@code mem_map_data}; sections that are absent have no mem_map.
  */
 public final class MemMap {

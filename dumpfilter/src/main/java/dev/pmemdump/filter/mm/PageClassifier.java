@@ -13,7 +13,7 @@ import java.nio.ByteOrder;
 
 /**
  * Decides from each {@code struct page} whether makedumpfile 1.7.2 would drop the page, in its order
- * (dump-formats.md 4.2): compound tails skipped, then free (buddy) blocks, non-private and private
+ * (docs/dump-formats.md §4.2): compound tails skipped, then free (buddy) blocks, non-private and private
  * cache, user data (anonymous or hugetlb), hwpoison, offline. A match excludes the whole block
  * (buddy order or compound order), clipped to the end of the cycle, and counts every excluded pfn.
  *

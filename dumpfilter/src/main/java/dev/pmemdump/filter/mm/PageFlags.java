@@ -8,7 +8,7 @@ import java.util.OptionalLong;
 /**
  * What makedumpfile 1.7.2 needs to know about {@code struct page} and its flag bits, taken from
  * VMCOREINFO with makedumpfile's defaults for keys an old kernel does not export
- * (dump-formats.md 4.2, 4.5). A value that is absent and has no default is {@code NOT_FOUND}.
+ * (docs/dump-formats.md §4.2, §4.5). A value that is absent and has no default is {@code NOT_FOUND}.
  */
 public record PageFlags(long pageStructSize, long offFlags, long offMapping, long offMapcount, long offPrivate,
                         long offCompoundHead, long offCompoundOrder, long offCompoundDtor, long pgLru,

@@ -41,7 +41,7 @@ import java.util.Optional;
 public final class PmemMetadata {
     /** iomem name of the altmap region in the 2024 redesign. */
     public static final String DEVICE_BACKED_VMEMMAP = "Device Backed Vmemmap";
-    /** pfn_sb.parent_uuid: after the 16-byte signature and the 16-byte uuid (pmem-formats.md). */
+    /** pfn_sb.parent_uuid: after the 16-byte signature and the 16-byte uuid (docs/pmem-formats.md §1.2). */
     private static final int PARENT_UUID_OFFSET = 32;
     private static final int INFO_BLOCK_SIZE = 4096;
 

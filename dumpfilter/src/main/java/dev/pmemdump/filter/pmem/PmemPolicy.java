@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The RFC's pmem rule done right (rfc.md 3): every page of a pmem PT_LOAD is excluded as user data
+ * The RFC's pmem rule done right (docs/rfc.md §3): every page of a pmem PT_LOAD is excluded as user data
  * unless it lies in a metadata range, whatever the other dump-level bits; metadata pages are kept
  * unless bit 0x20 is set. Ranges are half-open pfn ranges, so the last metadata page is metadata
  * (the v3 off-by-one is not repeated). Metadata in RAM (case C: the vmemmap pages of

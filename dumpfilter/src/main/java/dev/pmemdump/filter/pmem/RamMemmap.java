@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Case C (rfc.md 3d, {@code --map=mem}): the RAM pages holding the struct pages of a namespace's pfns.
+ * Case C (docs/rfc.md §3d, {@code --map=mem}): the RAM pages holding the struct pages of a namespace's pfns.
  * The struct page of each pfn is found through {@code mem_section}, its physical page through the
  * page tables. A page is metadata only if every struct page in it belongs to a pmem pfn, so a vmemmap
  * page shared with RAM pfns' struct pages stays RAM. Work is per page-table mapping of the

@@ -5,7 +5,7 @@ import dev.pmemdump.filter.level.PageCounter;
 import java.io.PrintWriter;
 
 /**
- * makedumpfile 1.7.2's {@code print_report()} (dump-formats.md 4.5) of a {@link FilterResult}, with
+ * makedumpfile 1.7.2's {@code print_report()} (docs/dump-formats.md §4.5) of a {@link FilterResult}, with
  * the RFC's two pmem lines: from "Original pages" to "Write bytes".
  */
 public final class PrintedReport {

@@ -1,5 +1,6 @@
 package dev.pmemdump.filter.ledger;
 
+import dev.pmemdump.testing.UnitTest;
 import dev.pmemdump.filter.level.PageCounter;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.filter.report.ReportModel;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Hand-computed: what the ledger counts is what it draws, and a range rule counts a pfn once. */
+@UnitTest
 class ExclusionLedgerTest {
     private static final long PS = 4096;
 

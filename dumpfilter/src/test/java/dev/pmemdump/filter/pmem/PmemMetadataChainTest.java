@@ -9,6 +9,7 @@ import dev.pmemdump.pmem.NamespaceSpec;
 import dev.pmemdump.pmem.Region;
 import dev.pmemdump.pmem.RegionLayout;
 import dev.pmemdump.vmcore.xlat.FlatPhysicalMemory;
+import dev.pmemdump.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** Info blocks followed namespace after namespace in one pmem PT_LOAD, against pmem-layout's namespaces. */
+@UnitTest
 class PmemMetadataChainTest {
     static final long BASE = 0x1_0000_0000L;
     static final long SIZE = 256L << 20;

@@ -4,6 +4,7 @@ import dev.pmemdump.filter.mm.MemMap;
 import dev.pmemdump.io.Range;
 import dev.pmemdump.vmcore.xlat.AddressTranslation;
 import dev.pmemdump.vmcore.xlat.NotMappedException;
+import dev.pmemdump.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Case C memmap pages from hand-computed vmemmap addresses: struct pages of 64 bytes at
  * {@code VB + pfn * 64}, sections of 32768 pfns, 4 KiB pages (64 struct pages each).
  */
+@UnitTest
 class RamMemmapTest {
     static final long VB = 0xffffea0000000000L;
     static final long PS = 4096;

@@ -1,5 +1,8 @@
 package dev.pmemdump.filter.report;
 
+import dev.pmemdump.testing.OracleTest;
+import dev.pmemdump.testing.UnitTest;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +16,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+@UnitTest
 class HtmlReportTest {
     @TempDir
     Path dir;
@@ -62,6 +66,7 @@ class HtmlReportTest {
     }
 
     /** Renders the page in real headless Chromium: the script ran, and the map's colours are on screen. */
+    @OracleTest
     @Test
     void rendersInHeadlessChromium() throws IOException {
         Chromium chromium = new Chromium(dir);

@@ -5,6 +5,7 @@ import dev.pmemdump.filter.ledger.ExclusionLedger;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.filter.pmem.PmemPolicy;
 import dev.pmemdump.io.Range;
+import dev.pmemdump.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Hand-computed maps: recorded spans, what is left between them, holes, overlaps. */
+@UnitTest
 class SpanRecorderTest {
     private static final long PS = 4096;
 

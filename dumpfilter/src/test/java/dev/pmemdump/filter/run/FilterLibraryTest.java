@@ -1,5 +1,6 @@
 package dev.pmemdump.filter.run;
 
+import dev.pmemdump.testing.FixtureTest;
 import dev.pmemdump.filter.kdump.PageCodec;
 import dev.pmemdump.filter.level.PageCounter;
 import dev.pmemdump.filter.request.DumpRequest;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * typed result holds the figures makedumpfile 1.7.2 printed for the same run (matched by label), and
  * its -E -d 31 file is makedumpfile's recorded one.
  */
+@FixtureTest
 class FilterLibraryTest {
     private static final String DIR = "linux-6.1-qemu/kdump-file/host-analysis/";
 

@@ -2,7 +2,7 @@ package dev.pmemdump.loadplan.cli;
 
 import dev.pmemdump.loadplan.stock.KexecArguments;
 import dev.pmemdump.loadplan.stock.Lockdown;
-import dev.pmemdump.loadplan.stock.PmemParameter;
+import dev.pmemdump.vmcore.iomem.PmemParameter;
 import dev.pmemdump.loadplan.stock.RelabelledIomem;
 import dev.pmemdump.loadplan.stock.StockKernelLoad;
 import picocli.CommandLine.Command;

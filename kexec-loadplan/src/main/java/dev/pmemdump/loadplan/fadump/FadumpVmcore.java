@@ -16,7 +16,7 @@ import java.util.OptionalLong;
 
 /**
  * The program headers of a fadump elfcorehdr, from which the capture kernel makes /proc/vmcore
- * (dump-formats.md 5.2). One PT_NOTE for all CPUs' notes (built in the capture kernel from the
+ * (docs/dump-formats.md §5.2). One PT_NOTE for all CPUs' notes (built in the capture kernel from the
  * firmware's register save area), one for VMCOREINFO (relocated into the boot-memory copy when it
  * lies in boot memory), a PT_LOAD for the boot memory whose data comes from the copy while its
  * physical and virtual addresses stay those of low memory, and PT_LOADs for the rest of RAM without

@@ -1,5 +1,6 @@
 package dev.pmemdump.loadplan.stock;
 
+import dev.pmemdump.vmcore.iomem.PmemParameter;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -8,6 +8,8 @@ import dev.pmemdump.testing.Tools;
 import dev.pmemdump.vmcore.elf.ElfCore;
 import dev.pmemdump.vmcore.elf.ElfMachine;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
+import dev.pmemdump.testing.OracleTest;
+import dev.pmemdump.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * fadump: Add documentation for firmware-assisted dump" (Message-ID
  * 20120216111414.4733.67540.stgit@mars): a 2 GiB system, 256 MiB boot memory.
  */
+@UnitTest
 class FadumpTest {
     private static final long M = 1L << 20;
     private static final long G = 1L << 30;
@@ -107,6 +110,7 @@ class FadumpTest {
                 ProgramHeader.load(7, 0x20000 + 0x10010000, 0xc000000010000000L, 0x10000000, 0x5ffb0000)), phdrs);
     }
 
+    @OracleTest
     @Test
     void elfcorehdrInBothByteOrders(@TempDir Path tmp) throws Exception {
         Path readelf = Tools.require("readelf");

@@ -1,5 +1,7 @@
 package dev.pmemdump.loadplan.stock;
 
+import dev.pmemdump.testing.UnitTest;
+import dev.pmemdump.vmcore.iomem.PmemParameter;
 import dev.pmemdump.io.Range;
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@UnitTest
 class KexecArgumentsTest {
     private static final PmemParameter PMEM = new PmemParameter(List.of(Range.ofInclusive(0x100000000L, 0x11ffdffffL)));
 

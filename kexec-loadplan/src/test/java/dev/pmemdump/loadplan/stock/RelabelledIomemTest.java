@@ -1,5 +1,6 @@
 package dev.pmemdump.loadplan.stock;
 
+import dev.pmemdump.testing.FixtureTest;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.Range;
 import dev.pmemdump.testing.Fixtures;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@FixtureTest
 class RelabelledIomemTest {
     private static final String K3 = "linux-6.1-qemu-pmem-kdump/k3-load-pfdev-nohole-192M/first-kernel/";
     private static final String HARD = "linux-6.1-qemu-pmem-kdump/stock-load-hard-layouts/first-kernel/";

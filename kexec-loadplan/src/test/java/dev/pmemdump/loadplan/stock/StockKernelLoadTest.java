@@ -1,5 +1,6 @@
 package dev.pmemdump.loadplan.stock;
 
+import dev.pmemdump.testing.OracleTest;
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.testing.Tools;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /** The private mount namespace for real (root and util-linux's unshare), with a stand-in for kexec. */
+@OracleTest
 class StockKernelLoadTest {
     @Test
     void kexecSeesTheRelabelledCopyAndNobodyElseDoes(@TempDir Path dir) throws Exception {

@@ -1,5 +1,6 @@
 package dev.pmemdump.images.kernel;
 
+import dev.pmemdump.testing.QemuTest;
 import dev.pmemdump.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * reset with {@code echo b > /proc/sysrq-trigger} (nothing unmounted, nothing synced). Boot 2: the
  * same listings, exactly. Two TCG boots; about four minutes on a loaded 2-core machine.
  */
+@QemuTest
 class DaxResetTest {
     private static final long MiB = 1 << 20;
     /** One JVM per boot runs all of pmemdump's commands: a JVM start under TCG costs seconds. */

@@ -1,5 +1,8 @@
 package dev.pmemdump.images.kernel;
 
+import dev.pmemdump.testing.QemuTest;
+import dev.pmemdump.testing.UnitTest;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@UnitTest
 class ModuleDepsTest {
     @TempDir
     Path dir;
@@ -43,6 +47,7 @@ class ModuleDepsTest {
         assertTrue(e.getMessage().contains("cycle"), e.getMessage());
     }
 
+    @QemuTest
     @Test
     void theInstalledKernelHasEveryGuestModule() throws IOException {
         KernelInstall kernel = KernelInstall.require();

@@ -1,6 +1,7 @@
 package dev.pmemdump.images.kernel;
 
 import dev.pmemdump.testing.Tools;
+import dev.pmemdump.testing.OracleTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The newc writer against GNU cpio, which unpacks what it wrote. */
+@OracleTest
 class NewcArchiveTest {
     @TempDir
     Path dir;

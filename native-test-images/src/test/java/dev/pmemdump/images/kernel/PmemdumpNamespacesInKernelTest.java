@@ -7,6 +7,7 @@ import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.pmem.Namespace;
 import dev.pmemdump.pmem.Region;
 import dev.pmemdump.pmem.RegionLayout;
+import dev.pmemdump.testing.QemuTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * go the other way round: the guest writes through the kernel's BTT and pmemdump reads it back
  * through its own. One boot per label version.
  */
+@QemuTest
 class PmemdumpNamespacesInKernelTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

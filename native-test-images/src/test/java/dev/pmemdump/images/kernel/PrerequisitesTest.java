@@ -1,6 +1,7 @@
 package dev.pmemdump.images.kernel;
 
 import dev.pmemdump.testing.Tools;
+import dev.pmemdump.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
@@ -8,6 +9,7 @@ import org.opentest4j.TestAbortedException;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@UnitTest
 class PrerequisitesTest {
     @Test
     void aMissingProgramSkipsNamingItsPackageOrFailsWhereToolsAreRequired() {

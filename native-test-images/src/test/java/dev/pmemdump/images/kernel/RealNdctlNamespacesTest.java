@@ -7,6 +7,7 @@ import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.pmem.Namespace;
 import dev.pmemdump.pmem.Region;
 import dev.pmemdump.pmem.RegionLayout;
+import dev.pmemdump.testing.QemuTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * images come back out for the host to check (and, with pmemdump's reader, to read). One boot per
  * label version serves the whole class.
  */
+@QemuTest
 class RealNdctlNamespacesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -1,5 +1,6 @@
 package dev.pmemdump.pmem.cli;
 
+import dev.pmemdump.testing.OracleTest;
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.testing.Tools;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * write-infoblock, list's option checks); the label verbs are checked against a recorded label
  * area and what read-labels recorded for it.
  */
+@OracleTest
 class NdctlVerbsTest {
     private static final String KDUMP = "linux-6.1-qemu/kdump-file/first-kernel/";
     private static final String UUID = "42e1d574-76ac-402c-9132-5436e31528c0";

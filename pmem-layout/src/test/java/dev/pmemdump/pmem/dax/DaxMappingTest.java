@@ -5,6 +5,8 @@ import dev.pmemdump.io.LibcException;
 import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.io.MappedImage.Access;
 import dev.pmemdump.io.MappedImage.Mapping;
+import dev.pmemdump.testing.UnitTest;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * kernel and falls back with one line; a character device is mapped from its sysfs geometry.
  * (A real DAX file and a real /dev/daxX.Y are exercised by the QEMU guest test.)
  */
+@UnitTest
 class DaxMappingTest {
     @TempDir
     Path dir;

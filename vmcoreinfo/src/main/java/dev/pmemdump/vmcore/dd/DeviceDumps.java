@@ -20,7 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Device dumps (vmcoredd, dump-formats.md §2): one {@code LINUX}/{@code NT_VMCOREDD} note per dump,
+ * Device dumps (vmcoredd, docs/dump-formats.md §2): one {@code LINUX}/{@code NT_VMCOREDD} note per dump,
  * whose descriptor is {@code dump_name[44]} then the driver's data, zero-padded so the whole note
  * (with its 20 header bytes) fills whole pages; placed before the other notes.
  */

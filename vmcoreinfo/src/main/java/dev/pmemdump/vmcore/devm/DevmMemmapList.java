@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The pmem RFC v2 list of on-device memmap ranges (rfc.md §1): a {@code struct devm_memmap_vmcore}
+ * The pmem RFC v2 list of on-device memmap ranges (docs/rfc.md §1): a {@code struct devm_memmap_vmcore}
  * head at {@code SYMBOL(devm_memmap_vmcore_head)} and one node per namespace with {@code --map=dev},
  * linked by {@code list_add}, so newest first. {@code start}/{@code end} are page frame numbers of the
  * half-open range {@code [altmap base_pfn, base_pfn + PHYS_PFN(dataoff))}.

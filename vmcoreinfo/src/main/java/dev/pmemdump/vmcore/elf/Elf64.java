@@ -7,7 +7,7 @@ import java.nio.ByteOrder;
 
 /**
  * Field offsets and constants of the ELF64 structures a core file uses (System V gABI, as quoted in
- * dump-formats.md §1.1). Only the layout lives here; {@link ElfCore} and {@link ElfCoreWriter} do
+ * docs/dump-formats.md §1.1). Only the layout lives here; {@link ElfCore} and {@link ElfCoreWriter} do
  * the reading and writing.
  */
 final class Elf64 {

@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes ELF64 cores in the two shapes the crash path uses (dump-formats.md §1.2, §1.4):
+ * Writes ELF64 cores in the two shapes the crash path uses (docs/dump-formats.md §1.2, §1.4):
  * <ul>
  * <li>the kexec <b>elfcorehdr</b>: headers only, {@code p_offset} = physical address, one PT_NOTE per
  *     CPU plus one for VMCOREINFO ({@link #elfcorehdr});</li>
@@ -88,7 +88,7 @@ public final class ElfCoreWriter {
     /**
      * The program headers of the /proc/vmcore built from {@code loads} (elfcorehdr form) and
      * {@code notesSize} bytes of merged notes: the PT_NOTE first, then each PT_LOAD with its file offset.
-     * Like the capture kernel (dump-formats.md 1.4), a segment is page-rounded on its source, the
+     * Like the capture kernel (docs/dump-formats.md §1.4), a segment is page-rounded on its source, the
      * elfcorehdr's {@code p_offset}, over {@code p_memsz}: for fadump's boot-memory copy the source
      * is the copy while {@code p_paddr} stays the low-memory address.
      */

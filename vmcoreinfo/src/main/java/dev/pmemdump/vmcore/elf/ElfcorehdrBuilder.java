@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds the elfcorehdr the first kernel leaves for the capture kernel (dump-formats.md §1.2):
+ * Builds the elfcorehdr the first kernel leaves for the capture kernel (docs/dump-formats.md §1.2):
  * the per-CPU PT_NOTEs, then the VMCOREINFO PT_NOTE, then the PT_LOADs in the order added, every
  * {@code p_offset} a physical address. The notes themselves live in the first kernel's memory at those
  * addresses ({@link #crashNoteBuffer}, {@code VmcoreInfoNote.kernelBuffer}).
@@ -46,7 +46,7 @@ public final class ElfcorehdrBuilder {
         return this;
     }
 
-    /** A persistent-memory range, marked with PF_DEV as the pmem RFC's kexec does (rfc.md §2). */
+    /** A persistent-memory range, marked with PF_DEV as the pmem RFC's kexec does (docs/rfc.md §2). */
     public ElfcorehdrBuilder pmem(long paddr, long size, long pageOffset) {
         loads.add(ProgramHeader.load(ProgramHeader.PF_RWX | ProgramHeader.PF_DEV, paddr, pageOffset + paddr, paddr, size));
         return this;

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Does what the capture kernel does at boot (dump-formats.md §1.4): reads the elfcorehdr the first
+ * Does what the capture kernel does at boot (docs/dump-formats.md §1.4): reads the elfcorehdr the first
  * kernel prepared, gathers the notes its PT_NOTEs point at (each cut at its terminator), puts device
  * dumps first, merges everything into one PT_NOTE and writes /proc/vmcore with the PT_LOAD data
  * taken from physical memory.

@@ -11,7 +11,7 @@ public record ProgramHeader(int type, int flags, long offset, long vaddr, long p
     public static final int PF_X = 0x1;
     public static final int PF_W = 0x2;
     public static final int PF_R = 0x4;
-    /** Marks a PT_LOAD that covers persistent memory (pmem RFC, rfc.md §2). */
+    /** Marks a PT_LOAD that covers persistent memory (pmem RFC, docs/rfc.md §2). */
     public static final int PF_DEV = 0x10;
     public static final int PF_RWX = PF_R | PF_W | PF_X;
 

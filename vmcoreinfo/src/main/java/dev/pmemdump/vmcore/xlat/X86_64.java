@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * The x86_64 layout table (dump-formats.md §1.2, §4.3, §4.4): every fixed fact of the kernel's virtual
+ * The x86_64 layout table (docs/dump-formats.md §1.2, §4.3, §4.4): every fixed fact of the kernel's virtual
  * memory and page tables the project uses, in one place, as drgn keeps one table per architecture.
  * The dump reader, the filter, the kexec load planner and the test-image builder all read them here;
  * what a particular kernel randomised (KASLR bases, phys_base) comes from its dump through

@@ -9,7 +9,7 @@ import java.util.OptionalLong;
 import static dev.pmemdump.vmcore.xlat.X86_64.START_KERNEL_MAP;
 
 /**
- * x86_64 kernel address translation (dump-formats.md §1.2, §4.4): the kernel text map at
+ * x86_64 kernel address translation (docs/dump-formats.md §1.2, §4.4): the kernel text map at
  * {@code __START_KERNEL_map} (pa = va - __START_KERNEL_map + phys_base), the direct map at
  * PAGE_OFFSET when its base is known (page_offset_base moves with KASLR and is not in VMCOREINFO),
  * and a 4- or 5-level page-table walk from {@code SYMBOL(init_top_pgt)} for everything else. The

@@ -9,6 +9,8 @@ import dev.pmemdump.vmcore.elf.Note;
 import dev.pmemdump.vmcore.elf.NoteSegment;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
 import dev.pmemdump.testing.Tools;
+import dev.pmemdump.testing.FixtureTest;
+import dev.pmemdump.testing.OracleTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@FixtureTest
 class DeviceDumpsTest {
 
     @Test
@@ -46,6 +49,7 @@ class DeviceDumpsTest {
         assertTrue(Arrays.equals(new byte[8192 - 5064], Arrays.copyOfRange(enc, 5064, 8192)), "zero padding");
     }
 
+    @OracleTest
     @Test
     void addedDumpsAreListedByReadelfAndExtractBack(@TempDir Path tmp) throws Exception {
         byte[] a = new byte[4000];
@@ -93,6 +97,7 @@ class DeviceDumpsTest {
      * makedumpfile filters the rewritten vmcore exactly as it filters the original (same page counts as
      * host-analysis/makedumpfile-E-d31.txt) and carries the device dump into its output.
      */
+    @OracleTest
     @Test
     void makedumpfileKeepsTheDeviceDump(@TempDir Path tmp) throws Exception {
         Path makedumpfile = Tools.require("makedumpfile");

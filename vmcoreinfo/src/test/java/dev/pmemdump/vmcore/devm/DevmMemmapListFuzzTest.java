@@ -1,5 +1,6 @@
 package dev.pmemdump.vmcore.devm;
 
+import dev.pmemdump.testing.UnitTest;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.vmcore.VmcoreInfo;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * <p>Input: a little-endian u16 text length, the VMCOREINFO text, then physical memory from address 0,
  * seen through the x86-64 direct map and kernel text mapping (phys_base 0).
  */
+@UnitTest
 class DevmMemmapListFuzzTest {
     static final long PAGE_OFFSET = 0xffff888000000000L;
     static final long KERNEL_MAP = 0xffffffff80000000L;

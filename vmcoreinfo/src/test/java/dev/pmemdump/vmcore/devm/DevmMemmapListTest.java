@@ -17,6 +17,7 @@ import dev.pmemdump.vmcore.elf.ProgramHeader;
 import dev.pmemdump.vmcore.xlat.FlatPhysicalMemory;
 import dev.pmemdump.vmcore.xlat.KernelMemory;
 import dev.pmemdump.vmcore.xlat.X86_64Translation;
+import dev.pmemdump.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A synthetic first kernel: 48 MiB of RAM, the head in kernel .data, nodes in the direct map. */
+@UnitTest
 class DevmMemmapListTest {
     static final long PAGE_OFFSET = 0xffff888000000000L;
     static final long HEAD = 0xffffffff825603c0L;          // phys_base 0: physical 0x25603c0

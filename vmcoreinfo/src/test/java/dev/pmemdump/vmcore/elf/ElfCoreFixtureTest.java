@@ -5,6 +5,7 @@ import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.vmcore.VmcoreInfo;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
+import dev.pmemdump.testing.FixtureTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The real 6.1 /proc/vmcore copy from the QEMU fixture, against readelf's view of it. */
+@FixtureTest
 class ElfCoreFixtureTest {
     static final String DIR = "linux-6.1-qemu/kdump-file/";
     static MappedImage image;

@@ -2,6 +2,7 @@ package dev.pmemdump.vmcore.elf;
 
 import dev.pmemdump.io.Bytes;
 import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each kind of damage gets its own named error at the right offset. */
+@UnitTest
 class ElfCoreValidationTest {
     static final Note CPU = new Note("CORE", Note.NT_PRSTATUS, new byte[336]);
     static final Note INFO = new Note("VMCOREINFO", 0, "OSRELEASE=6.1\n".getBytes());

@@ -9,6 +9,8 @@ import dev.pmemdump.vmcore.VmcoreInfo;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
 import dev.pmemdump.vmcore.xlat.FlatPhysicalMemory;
 import dev.pmemdump.vmcore.xlat.PhysicalMemory;
+import dev.pmemdump.testing.FixtureTest;
+import dev.pmemdump.testing.OracleTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A synthetic first kernel: memory with CPU notes, a VMCOREINFO note buffer and an elfcorehdr in the
  * kernel's shape, converted the way the capture kernel does and checked with readelf.
  */
+@FixtureTest
 class ElfCoreWriterTest {
     static final long MEM_SIZE = 16L << 20;
     static final long CPU_NOTES = 0x10000;
@@ -82,6 +85,7 @@ class ElfCoreWriterTest {
         return new FirstKernel(mem, hdr.build(ElfCoreWriter.KERNEL_ELFCOREHDR_ALIGN), notes, loads);
     }
 
+    @OracleTest
     @Test
     void elfcorehdrHasTheKernelsShapeAndReadelfAgrees(@TempDir Path tmp) throws Exception {
         FirstKernel k = firstKernel(2);
@@ -100,6 +104,7 @@ class ElfCoreWriterTest {
         assertEquals(hdr.programHeaders().stream().map(Readelf.Phdr::of).toList(), r.phdrs);
     }
 
+    @OracleTest
     @Test
     void convertedVmcoreReadsBackAndReadelfAgrees(@TempDir Path tmp) throws Exception {
         FirstKernel k = firstKernel(3);
@@ -203,7 +208,7 @@ class ElfCoreWriterTest {
     /**
      * fadump's boot-memory copy: the PT_LOAD's data comes from the copy at an address (p_offset) that is
      * not page aligned in the same way as its p_paddr. The capture kernel rounds on the source
-     * (dump-formats.md 1.4: {@code paddr = phdr_ptr->p_offset}), so the data sits 0x20 into its page.
+     * (docs/dump-formats.md §1.4: {@code paddr = phdr_ptr->p_offset}), so the data sits 0x20 into its page.
      */
     @Test
     void segmentsAreRoundedOnTheirSourceNotPaddr(@TempDir Path tmp) throws Exception {

@@ -9,6 +9,8 @@ import dev.pmemdump.vmcore.VmcoreInfoHints;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
 import dev.pmemdump.vmcore.elf.ElfCore;
 import dev.pmemdump.vmcore.elf.ElfPhysicalMemory;
+import dev.pmemdump.testing.FixtureTest;
+import dev.pmemdump.testing.OracleTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Translation on the real 6.1 (KASLR) vmcore, checked against the kernel's own data and drgn. */
+@FixtureTest
 class X86_64TranslationFixtureTest {
     static MappedImage image;
     static ElfCore core;
@@ -78,6 +81,7 @@ class X86_64TranslationFixtureTest {
     }
 
     /** mem_section -> sections -> vmemmap struct pages, and vmalloc areas, byte for byte as drgn reads them. */
+    @OracleTest
     @Test
     void memSectionVmemmapAndVmallocMatchDrgn() throws Exception {
         List<long[]> reads = new ArrayList<>();

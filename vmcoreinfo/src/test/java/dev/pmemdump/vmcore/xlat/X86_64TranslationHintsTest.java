@@ -1,5 +1,6 @@
 package dev.pmemdump.vmcore.xlat;
 
+import dev.pmemdump.testing.UnitTest;
 import dev.pmemdump.io.Bytes;
 import dev.pmemdump.io.CorruptInputException;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Translation driven by hints built by hand (no VMCOREINFO, no file format): which hint wins, what the
  * mapped ranges give, and the x86_64 table's paging geometry, all against values computed by hand.
  */
+@UnitTest
 class X86_64TranslationHintsTest {
     static final long START = 0xffffffff80000000L;
 

@@ -2,6 +2,7 @@ package dev.pmemdump.vmcore.xlat;
 
 import dev.pmemdump.io.Bytes;
 import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Hand-built page tables, table indices computed by hand from the addresses. */
+@UnitTest
 class X86_64TranslationTest {
     static final long TABLE = 0x63;     // present | rw | accessed | dirty
     static final long HUGE = 0xe3;      // ... | PSE

@@ -1,4 +1,4 @@
-package dev.pmemdump.loadplan.stock;
+package dev.pmemdump.vmcore.iomem;
 
 import dev.pmemdump.io.Range;
 

@@ -1,5 +1,6 @@
-package dev.pmemdump.loadplan.stock;
+package dev.pmemdump.vmcore.iomem;
 
+import dev.pmemdump.testing.UnitTest;
 import dev.pmemdump.io.Range;
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +10,7 @@ import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+@UnitTest
 class PmemParameterTest {
     @Test
     void formatsInclusiveRangesAndReadsThemBack() {

@@ -1,0 +1,86 @@
+package dev.pmemdump.cli.structure;
+
+import dev.pmemdump.testing.Fixtures;
+import dev.pmemdump.testing.FixtureTest;
+import dev.pmemdump.testing.Tools;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * The tool run from the module path (every module's descriptor resolved, native access granted to
+ * the two modules that call native code only) prints exactly what the class-path run prints. This
+ * catches a missing {@code requires}, a package picocli or Jackson cannot reach, or native access
+ * the descriptors forgot, which the class-path tests cannot see.
+ */
+@FixtureTest
+class ModulePathLaunchTest {
+    /** Test-only entries of this test's class path; the rest is the tool and its libraries. */
+    private static final List<String> TEST_ONLY = List.of("test-classes", "-tests.jar", "junit-", "opentest4j",
+            "apiguardian", "surefire");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void verbsPrintTheSameFromTheModulePath() throws IOException {
+        Path vmcore = Fixtures.unzstd("linux-6.1-qemu/kdump-file/vmcore.raw.zst");
+        Path iomem = Fixtures.path("linux-6.1-qemu/nvdimm-labels-v1.1/iomem-after.txt");
+        List<List<String>> verbs = List.of(
+                List.of("--version"),
+                List.of("image", "scenario", "--default"),
+                List.of("vmcoreinfo", "show", vmcore.toString(), "--json"),
+                List.of("notes", "list", vmcore.toString(), "--json"),
+                List.of("loadplan", "--iomem", iomem.toString(), "--crashkernel", "256M", "--json"));
+        for (List<String> verb : verbs) {
+            Tools.Run mp = run(true, verb);
+            Tools.Run cp = run(false, verb);
+            assertEquals(0, mp.exitCode(), () -> verb + " from the module path: " + mp.stderr());
+            assertEquals(cp.stdout(), mp.stdout(), verb.toString());
+            assertFalse(mp.stderr().contains("WARNING"), () -> verb + ": " + mp.stderr());
+        }
+        // One filter run: aircompressor, the JSON report (Jackson on the filter's records), sparse output.
+        Path mpDump = dir.resolve("mp.l31"), cpDump = dir.resolve("cp.l31");
+        Tools.Run mp = run(true, List.of("makedumpfile", "-l", "-d", "31", "--json-report",
+                dir.resolve("mp.json").toString(), vmcore.toString(), mpDump.toString()));
+        Tools.Run cp = run(false, List.of("makedumpfile", "-l", "-d", "31", "--json-report",
+                dir.resolve("cp.json").toString(), vmcore.toString(), cpDump.toString()));
+        assertEquals(0, mp.exitCode(), mp::stderr);
+        assertEquals(cp.exitCode(), mp.exitCode());
+        assertFalse(mp.stderr().contains("WARNING"), mp::stderr);
+        assertArrayEquals(Files.readAllBytes(cpDump), Files.readAllBytes(mpDump));
+        assertEquals(Files.readString(dir.resolve("cp.json")), Files.readString(dir.resolve("mp.json")));
+    }
+
+    private Tools.Run run(boolean modulePath, List<String> args) {
+        List<String> path = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (TEST_ONLY.stream().noneMatch(e::contains)) {
+                path.add(e);
+            }
+        }
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        if (Runtime.version().feature() >= 23) {
+            cmd.add("--sun-misc-unsafe-memory-access=allow"); // aircompressor's codecs, as bin/pmemdump
+        }
+        if (modulePath) {
+            cmd.addAll(List.of("--enable-native-access=dev.pmemdump.io,dev.pmemdump.pmem", "-p",
+                    String.join(File.pathSeparator, path), "-m", "dev.pmemdump.cli/dev.pmemdump.cli.Main"));
+        } else {
+            cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", String.join(File.pathSeparator, path),
+                    "dev.pmemdump.cli.Main"));
+        }
+        cmd.addAll(args);
+        return Tools.run(cmd, dir, 300);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.pmemdump.testing;
+
+import org.junit.jupiter.api.Tag;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Test tier {@code oracle}: Runs a real tool as the oracle (readelf, makedumpfile, crash, drgn,
+ * libkdumpfile, ndctl, chromium, ...). Runs in the integration-test phase ({@code mvn verify});
+ * skipped where the tool is missing unless {@code -Dpmemdump.requireTools=true}.
+ * On a class it tags every test; on a method of a faster class it moves that test to its tier.
+ */
+@Target({ElementType.TYPE, ElementType.METHOD})
+@Retention(RetentionPolicy.RUNTIME)
+@Tag("oracle")
+public @interface OracleTest {}

@@ -155,6 +155,9 @@ public record Scenario(
             s = mapper().readValue(file.toFile(), Scenario.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IllegalArgumentException(file + ": not a scenario: " + e.getOriginalMessage());
+        } catch (java.io.CharConversionException e) {
+            // Jackson guesses UTF-16/32 from the first bytes and reports their misuse outside its own types.
+            throw new IllegalArgumentException(file + ": not a scenario: " + e.getMessage());
         }
         try {
             s.validate();

@@ -160,6 +160,9 @@ public record Scenario(
             s = mapper().readValue(TextInput.read(file, MAX_BYTES, "a scenario"), Scenario.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IllegalArgumentException(file + ": not a scenario: " + e.getOriginalMessage());
+        } catch (java.io.CharConversionException e) {
+            // Jackson guesses UTF-16/32 from the first bytes and reports their misuse outside its own types.
+            throw new IllegalArgumentException(file + ": not a scenario: " + e.getMessage());
         }
         try {
             s.validate();

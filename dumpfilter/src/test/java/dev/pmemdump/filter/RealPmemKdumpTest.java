@@ -196,9 +196,31 @@ class RealPmemKdumpTest {
     void stockKernelKdumpWithTheCaptureCommandLine() throws Exception {
         Truth t = truth(HARD);
         Path cmdline = Files.writeString(dir.resolve("cmdline"), Files.readString(
-                Fixtures.path(HARD + "capture-kernel/c00-cmdline.txt")).trim() + " pmemdump.pmem=0x100000000-0x11ffdffff\n");
+                Fixtures.path(HARD + "capture-kernel/c00-cmdline.txt")).trim()
+                + " pmemdump.pmem=0x100000000-0x11ffdffff pmemdump.ns=0x100000000,0x108000000,0x10c000000,0x10e000000\n");
         filterAndCheckLines(t, "-l", "-d", "31", "--message-level", "31", "--cmdline", cmdline.toString(),
                 t.vmcore().toString(), dir.resolve("d31").toString());
+    }
+
+    /**
+     * Nothing says which PT_LOAD is pmem (no PF_DEV, no iomem, no command line): the pmem is taken for
+     * RAM and its struct pages are read. Those of the raw namespace, in a memory section it shares
+     * with a map=mem namespace, are not mapped: upstream makedumpfile fails the whole dump there
+     * ("Can't read the buffer of struct page"); the pages are kept, counted and named instead.
+     */
+    @Test
+    void unreadableStructPagesAreKeptNotFatal() throws Exception {
+        Truth t = truth(HARD);
+        ElfInputAcceptanceTest.Run run = ElfInputAcceptanceTest.makedumpfile("-l", "-d", "31", "--json-report",
+                dir.resolve("r.json").toString(), t.vmcore().toString(), dir.resolve("out").toString());
+        assertEquals(0, run.code(), run.out() + run.err());
+        // pfns [0x10c000, 0x110000): the raw namespace and the first 32 MiB of the devdax one, in memory
+        // section 0x21, present for fsdax-mem, whose vmemmap is mapped only for fsdax-mem's pfns (a page
+        // table walk with drgn's reads finds it unmapped from 0x10c000 on; the sections above are not present)
+        assertTrue(run.out().contains("pmemdump: kept 0x4000 pages whose struct page could not be read (first: "),
+                run.out());
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("r.json").toFile());
+        assertEquals(0x4000, json.get("kept_unreadable_struct_page_pages").asLong());
     }
 
     @Test

@@ -128,6 +128,24 @@ public record PfnInfoBlock(String signature, UUID uuid, UUID parentUuid, int fla
      * block, not this personality: the kernel's -ENODEV); otherwise the normalised
      * block, or a {@link CorruptInputException} naming the failed check and its field offset.
      */
+    /**
+     * The namespace size the block's own fields describe, {@code start_pad + dataoff + npfns pages +
+     * end_trunc} (no pad or trunc before v1.1): where the namespace ends, whatever region or PT_LOAD
+     * it sits in. Untrusted: throws {@link ArithmeticException} when the figures overflow.
+     */
+    public static long describedSize(MemorySegment b) {
+        int minor = Bytes.u16(b.get(Bytes.LE_U16, OFF_VERSION_MINOR));
+        long startPad = minor < 1 ? 0 : Bytes.u32(b.get(Bytes.LE_U32, OFF_START_PAD));
+        long endTrunc = minor < 1 ? 0 : Bytes.u32(b.get(Bytes.LE_U32, OFF_END_TRUNC));
+        long dataOff = b.get(Bytes.LE_U64, OFF_DATAOFF);
+        long npfns = b.get(Bytes.LE_U64, OFF_NPFNS);
+        if (dataOff < 0 || npfns < 0) {
+            throw new ArithmeticException("dataoff or npfns beyond 2^63");
+        }
+        return Math.addExact(Math.addExact(Math.addExact(startPad, dataOff), Math.multiplyExact(npfns, PAGE_SIZE)),
+                endTrunc);
+    }
+
     public static PfnInfoBlock read(String resource, long fileOffset, MemorySegment b, String sig, UUID parent,
                                     long start, long size) throws CorruptInputException {
         if (!InfoBlock.hasSignature(b, sig)) {

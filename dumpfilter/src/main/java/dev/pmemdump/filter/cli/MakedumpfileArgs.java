@@ -16,6 +16,7 @@ import dev.pmemdump.filter.request.Reports;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,10 +86,11 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
      * @param htmlReport     --html-report FILE: the run as an HTML page, or null
      * @param pmemInfoblocks --pmem-infoblock PATH (repeatable): namespace images or devices
      * @param regions        --regions SPEC (minidump), or null
-     * @param iomem          --iomem FILE: a /proc/iomem listing whose "Device Backed Vmemmap" entries are metadata
+     * @param iomem          --iomem FILE: the first kernel's /proc/iomem (pmem ranges, namespaces, metadata)
+     * @param cmdline        --cmdline FILE: the capture kernel's command line (pmemdump.pmem=, pmemdump.ns=)
      */
     public record Extensions(String jsonReport, String htmlReport, List<String> pmemInfoblocks, String regions,
-                             String iomem) {}
+                             String iomem, String cmdline) {}
 
     /** A command line makedumpfile would refuse; the message is what it prints. */
     public static final class InvalidCommandLine extends Exception {
@@ -134,6 +136,9 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
         return new Builder().parse(argv);
     }
 
+    private static final Path PROC_VMCORE = Path.of("/proc/vmcore");
+    private static final Path PROC_CMDLINE = Path.of("/proc/cmdline");
+
     /** Files this run reads (standard input not counted): VMCORE, the --pmem-infoblock paths, --iomem. */
     public List<Path> inputs() {
         List<Path> in = new ArrayList<>();
@@ -146,6 +151,9 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
         }
         if (iomem() != null) {
             in.add(Path.of(iomem()));
+        }
+        if (extensions.cmdline() != null) {
+            in.add(Path.of(extensions.cmdline()));
         }
         return in;
     }
@@ -168,7 +176,7 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
         }
         Path vmcore = Path.of(operands.get(0));
         PmemSources pmem = new PmemSources(pmemInfoblocks().stream().map(PmemSources.Infoblock::parse).toList(),
-                Optional.ofNullable(iomem()).map(Path::of));
+                Optional.ofNullable(iomem()).map(Path::of), cmdline(vmcore));
         Optional<Path> json = Optional.ofNullable(jsonReport()).map(Path::of);
         if (regions() != null) {
             return new MinidumpRequest(vmcore, regions(), Path.of(operands.get(1)), pmem, json);
@@ -242,6 +250,18 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
         return extensions.regions();
     }
 
+    /**
+     * --cmdline FILE; else, when the input is /proc/vmcore, this capture kernel's /proc/cmdline, where
+     * pmemdump's kexec load left the first kernel's pmem ranges.
+     */
+    private Optional<Path> cmdline(Path vmcore) {
+        if (extensions.cmdline() != null) {
+            return Optional.of(Path.of(extensions.cmdline()));
+        }
+        return vmcore.equals(PROC_VMCORE) && Files.isReadable(PROC_CMDLINE) ? Optional.of(PROC_CMDLINE)
+                : Optional.empty();
+    }
+
     public String iomem() {
         return extensions.iomem();
     }
@@ -255,7 +275,7 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
                 checkParams, rearrange, reassemble, dmesg, memUsage;
         private int messageLevel = DEFAULT_MESSAGE_LEVEL, threads, cyclicBuffer = -1, blockOrder = -1;
         private long sizeLimit, splitblockSize = DEFAULT_SPLITBLOCK_SIZE;
-        private String workDir, json, html, regions, iomem;
+        private String workDir, json, html, regions, iomem, cmdline;
         private MakedumpfileOption refused;
 
         MakedumpfileArgs parse(List<String> argv) throws InvalidCommandLine {
@@ -288,7 +308,7 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
             return new MakedumpfileArgs(action, mode, List.copyOf(levels), codec, elf, flatten, split, ml, threads,
                     force, dryRun, partialDmesg, sizeLimit, splitblockSize,
                     new Tuning(cyclicBuffer, workDir, nonMmap, blockOrder),
-                    new Extensions(json, html, List.copyOf(infoblocks), regions, iomem), operands);
+                    new Extensions(json, html, List.copyOf(infoblocks), regions, iomem, cmdline), operands);
         }
 
         private void apply(MakedumpfileOption o, String value) throws InvalidCommandLine {
@@ -339,6 +359,7 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
                 case PMEM_INFOBLOCK -> infoblocks.add(value);
                 case REGIONS -> regions = value;
                 case IOMEM -> iomem = value;
+                case CMDLINE -> cmdline = value;
                 default -> { } // refused options: only their presence matters
             }
         }

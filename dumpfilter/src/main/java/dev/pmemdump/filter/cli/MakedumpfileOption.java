@@ -55,7 +55,8 @@ enum MakedumpfileOption {
     HTML_REPORT((char) 0, "html-report", true, null),
     PMEM_INFOBLOCK((char) 0, "pmem-infoblock", true, null),
     REGIONS((char) 0, "regions", true, null),
-    IOMEM((char) 0, "iomem", true, null);
+    IOMEM((char) 0, "iomem", true, null),
+    CMDLINE((char) 0, "cmdline", true, null);
 
     final char shortName;
     final String longName;

@@ -30,6 +30,8 @@ public final class PageClassifier {
     private final int dumpLevel;
     private final ValueLayout.OfLong u64;
     private final ValueLayout.OfInt u32;
+    private long unreadableKept;
+    private String firstUnreadable;
 
     public PageClassifier(KernelMemory kmem, MemMap memMap, PageFlags flags, int dumpLevel) {
         this.kmem = kmem;
@@ -76,6 +78,7 @@ public final class PageClassifier {
         long ps = pf.pageStructSize();
         byte[] window = new byte[(int) (PGMM_CACHED * ps)];
         MemorySegment win = MemorySegment.ofArray(window);
+        boolean[] unreadable = new boolean[PGMM_CACHED];
         for (MemMap.Section s : memMap.sections()) {
             if (!s.present() || s.pfnEnd() <= cycleStart || s.pfnStart() >= cycleEnd) {
                 continue;
@@ -91,7 +94,11 @@ public final class PageClassifier {
                     winStart = pfn;
                     winEnd = Math.min(end, (pfn / PGMM_CACHED + 1) * PGMM_CACHED);
                     long va = s.memMap() + (pfn - s.pfnStart()) * ps;
-                    kmem.read(va, win.asSlice(0, (winEnd - winStart) * ps));
+                    readWindow(va, win, winEnd - winStart, ps, unreadable);
+                }
+                if (unreadable[(int) (pfn - winStart)]) {
+                    unreadableKept++;
+                    continue; // kept: a dump is never lost, nor a page dropped, for an unreadable struct page
                 }
                 long at = (pfn - winStart) * ps;
                 long flags = win.get(u64, at + pf.offFlags());
@@ -143,6 +150,43 @@ public final class PageClassifier {
             }
         }
         return left;
+    }
+
+    /**
+     * Pages kept because their struct page could not be read (its vmemmap page not mapped, as in a
+     * memory section only partly populated), and the first reason; upstream makedumpfile fails the
+     * whole dump there.
+     */
+    public long unreadableKept() {
+        return unreadableKept;
+    }
+
+    public String firstUnreadable() {
+        return firstUnreadable;
+    }
+
+    /**
+     * Reads {@code count} struct pages at {@code va}; where the window cannot be read whole, struct page
+     * by struct page, marking the ones that cannot be read in {@code unreadable}.
+     */
+    private void readWindow(long va, MemorySegment win, long count, long ps, boolean[] unreadable) {
+        java.util.Arrays.fill(unreadable, false);
+        try {
+            kmem.read(va, win.asSlice(0, count * ps));
+            return;
+        } catch (CorruptInputException e) {
+            // fall through: find which struct pages are behind the failure
+        }
+        for (int i = 0; i < count; i++) {
+            try {
+                kmem.read(va + i * ps, win.asSlice(i * ps, ps));
+            } catch (CorruptInputException e) {
+                unreadable[i] = true;
+                if (firstUnreadable == null) {
+                    firstUnreadable = e.getMessage();
+                }
+            }
+        }
     }
 
     private static Carry exclude(PageCounter counter, long from, long to, long cycleEnd, PageBitmap dumpable,

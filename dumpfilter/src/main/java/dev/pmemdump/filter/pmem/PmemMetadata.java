@@ -44,6 +44,8 @@ public final class PmemMetadata {
     /** pfn_sb.parent_uuid: after the 16-byte signature and the 16-byte uuid (docs/pmem-formats.md §1.2). */
     private static final int PARENT_UUID_OFFSET = 32;
     private static final int INFO_BLOCK_SIZE = 4096;
+    /** pfn_sb.npfns, the figure a namespace running past its pmem usually gets wrong (docs/pmem-formats.md §1.2). */
+    private static final long NPFNS_OFFSET = 0x40;
 
     /**
      * The on-device metadata ranges and which source gave them, and the pfns of each namespace whose
@@ -69,7 +71,8 @@ public final class PmemMetadata {
      * @param iomem      an iomem listing, or null
      */
     public static Found find(VmcoreInfo vi, KernelMemory kernel, PhysicalMemory physical, List<Range> pmemLoads,
-                             List<InfoblockSource> infoblocks, Iomem iomem, long pageSize) throws IOException {
+                             List<Long> namespaceStarts, List<InfoblockSource> infoblocks, Iomem iomem,
+                             long pageSize) throws IOException {
         List<Described> described = new ArrayList<>();
         for (InfoblockSource src : infoblocks) {
             MemorySegment block = readFile(src.path());
@@ -78,7 +81,8 @@ public final class PmemMetadata {
         }
         if (infoblocks.isEmpty()) {
             for (Range load : pmemLoads) {
-                described.addAll(chain(physical, load, pageSize));
+                described.addAll(namespaceStarts.isEmpty() ? chain(physical, load, pageSize)
+                        : atStarts(physical, load, namespaceStarts, pageSize));
             }
         }
         List<Range> inRam = described.stream().filter(d -> d.onDevice() == null).map(Described::pfns).toList();
@@ -134,7 +138,30 @@ public final class PmemMetadata {
         return out;
     }
 
-    /** The namespace a pfn info block at {@code start} describes; empty without a block (raw). */
+    /**
+     * The namespaces at {@code starts} inside {@code load}, as the first kernel listed them: a raw
+     * namespace (no block) is skipped and the next one still found.
+     */
+    static List<Described> atStarts(PhysicalMemory physical, Range load, List<Long> starts, long pageSize)
+            throws CorruptInputException {
+        List<Described> out = new ArrayList<>();
+        for (long ns : starts) {
+            long at = ns + PfnInfoBlock.NAMESPACE_OFFSET;
+            if (!load.contains(ns) || at + INFO_BLOCK_SIZE > load.end()) {
+                continue;
+            }
+            MemorySegment block = MemorySegment.ofArray(physical.read(at, INFO_BLOCK_SIZE));
+            describe(physical.name() + " (physical 0x" + Long.toHexString(at) + ")", at, block, ns, load.end(),
+                    pageSize).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /**
+     * The namespace a pfn info block at {@code start} describes; empty without a block (raw). Its
+     * extent comes from the block's own figures, never from where the PT_LOAD ends (a region need
+     * not end 2 MiB aligned); a namespace running past {@code end} is a named error.
+     */
     static Optional<Described> describe(String resource, long offset, MemorySegment block, long start, long end,
                                         long pageSize) throws CorruptInputException {
         String sig = InfoBlock.hasSignature(block, PfnInfoBlock.PFN_SIG) ? PfnInfoBlock.PFN_SIG
@@ -142,16 +169,24 @@ public final class PmemMetadata {
         if (sig == null) {
             return Optional.empty();
         }
+        long size;
+        try {
+            size = PfnInfoBlock.describedSize(block);
+        } catch (ArithmeticException e) {
+            size = -1;
+        }
+        if (size <= 0 || size > end - start) {
+            throw new CorruptInputException(resource, offset + NPFNS_OFFSET, "info block describes a namespace at 0x"
+                    + Long.toHexString(start) + " of " + (size <= 0 ? "no valid size" : "0x" + Long.toHexString(size)
+                    + " bytes") + ", past the end of its pmem at 0x" + Long.toHexString(end));
+        }
         var parent = Uuids.readUuid(block, PARENT_UUID_OFFSET);
-        PfnInfoBlock sb = PfnInfoBlock.read(resource, offset, block, sig, parent, start, end - start);
+        PfnInfoBlock sb = PfnInfoBlock.read(resource, offset, block, sig, parent, start, size);
         Range meta = DevmMemmapList.memmapPfnRange(start, sb.startPad(), sb.dataOff());
         long dataStart = Ranges.add(resource, offset, start + sb.startPad(), sb.dataOff(), "data start");
         long dataEnd = Ranges.add(resource, offset, dataStart,
                 Ranges.multiply(resource, offset, sb.npfns(), pageSize, "npfns"), "data end");
         long nsEnd = Ranges.add(resource, offset, dataEnd, sb.endTrunc(), "namespace end");
-        // npfns past the PT_LOAD: the kernel truncates it to the namespace (nd_pfn_validate()).
-        dataEnd = Math.min(dataEnd, end);
-        nsEnd = Math.min(nsEnd, end);
         Range pfns = pfns(meta.start(), dataEnd / pageSize);
         return Optional.of(new Described(nsEnd, pfns,
                 sb.mode() == PfnInfoBlock.MODE_PMEM ? pfns(meta.start(), meta.end()) : null));

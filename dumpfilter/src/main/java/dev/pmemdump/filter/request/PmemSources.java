@@ -10,14 +10,19 @@ import java.util.OptionalLong;
  * Where pmem metadata is described outside the vmcore.
  *
  * @param infoblocks --pmem-infoblock: namespace images or devices with their pfn info block
- * @param iomem      --iomem: a /proc/iomem listing whose "Device Backed Vmemmap" entries are metadata
+ * @param iomem      --iomem: the first kernel's /proc/iomem: its "Persistent Memory" ranges are pmem
+ *                   (PF_DEV or not), its namespace entries say where info blocks are, its "Device
+ *                   Backed Vmemmap" entries are metadata
+ * @param cmdline    --cmdline: the capture kernel's command line, whose pmemdump.pmem= and
+ *                   pmemdump.ns= (set by pmemdump loadplan kexec-load) say the same
  */
-public record PmemSources(List<Infoblock> infoblocks, Optional<Path> iomem) {
-    public static final PmemSources NONE = new PmemSources(List.of(), Optional.empty());
+public record PmemSources(List<Infoblock> infoblocks, Optional<Path> iomem, Optional<Path> cmdline) {
+    public static final PmemSources NONE = new PmemSources(List.of(), Optional.empty(), Optional.empty());
 
     public PmemSources {
         infoblocks = List.copyOf(infoblocks);
         Objects.requireNonNull(iomem);
+        Objects.requireNonNull(cmdline);
     }
 
     /**

@@ -28,10 +28,12 @@ import java.util.OptionalLong;
  * @param outputs        what was written, as makedumpfile names it ("STDOUT" for -F)
  * @param timingsMs      milliseconds per phase (open, classify, write)
  * @param map            the physical address map, recorded only for --html-report
+ * @param unreadableKept pages kept because their struct page could not be read (not counted as excluded)
  */
 public record FilterResult(int dumpLevel, long maxMapnr, long memoryHole, PageCounts counts, OptionalLong elfExcluded,
                            long writeBytes, List<MetadataHash> metadataHashes, List<String> outputs,
-                           Map<String, Double> timingsMs, Optional<List<ReportModel.Span>> map) {
+                           Map<String, Double> timingsMs, Optional<List<ReportModel.Span>> map,
+                           long unreadableKept) {
     public FilterResult {
         Objects.requireNonNull(counts);
         Objects.requireNonNull(elfExcluded);
@@ -44,7 +46,7 @@ public record FilterResult(int dumpLevel, long maxMapnr, long memoryHole, PageCo
     /** A run that wrote {@code outputs} and counted no pages (--dump-dmesg, -R). */
     public static FilterResult outputsOnly(List<String> outputs) {
         return new FilterResult(0, 0, 0, PageCounts.NONE, OptionalLong.empty(), 0, List.of(), outputs, Map.of(),
-                Optional.empty());
+                Optional.empty(), 0);
     }
 
     public long original() {

@@ -18,6 +18,10 @@ public final class JsonReport {
             m.put(f.jsonKey(), f.value());
         }
         m.put("write_bytes", r.writeBytes());
+        if (r.unreadableKept() > 0) {
+            // only when it happened: the report of an ordinary run stays as it was
+            m.put("kept_unreadable_struct_page_pages", r.unreadableKept());
+        }
         m.put("pmem_metadata_ranges", r.metadataHashes().stream().map(h -> new JsonRange(h.pfns().start(),
                 h.pfns().end(), h.sha256(), h.location().key())).toList());
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(m);

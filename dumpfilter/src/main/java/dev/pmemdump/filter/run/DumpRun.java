@@ -44,7 +44,11 @@ final class DumpRun {
         Optional<List<ReportModel.Span>> map = ledger.spans().map((SpanRecorder spans) -> spans.map(
                 source.present(), source.readable(), pmem.policy().metadata(), pmem.policy().userdata(),
                 source.pageSize()));
+        if (decision.unreadableKept() > 0) {
+            console.msg("pmemdump: kept 0x" + Long.toHexString(decision.unreadableKept()) + " pages whose struct page "
+                    + "could not be read (first: " + decision.firstUnreadable() + ")\n");
+        }
         return new FilterResult(level, source.maxMapnr(), input.memoryHole(), ledger.counts(), w.elfExcluded(),
-                w.writeBytes(), pmem.hashes(), w.outputs(), timings.snapshot(), map);
+                w.writeBytes(), pmem.hashes(), w.outputs(), timings.snapshot(), map, decision.unreadableKept());
     }
 }

@@ -37,7 +37,7 @@ final class MinidumpRun {
             console.debug(regions.size() + " regions kept\n");
             return new FilterResult(0, elf.maxMapnr(), input.memoryHole(), PageCounts.NONE,
                     OptionalLong.empty(), bytes, pmem.hashes(), List.of(req.output().toString()), timings.snapshot(),
-                    Optional.empty());
+                    Optional.empty(), 0);
         }
     }
 

@@ -62,6 +62,15 @@ final class PageDecision {
         return ledger;
     }
 
+    /** Pages kept because their struct page could not be read (0 without a struct-page scan). */
+    long unreadableKept() {
+        return classifier == null ? 0 : classifier.unreadableKept();
+    }
+
+    String firstUnreadable() {
+        return classifier == null ? null : classifier.firstUnreadable();
+    }
+
     /**
      * Pfns the struct-page scan looks at: all memory, not pmem (pmem is decided by ranges). For a
      * kdump input that includes pages an earlier run dropped: makedumpfile counts them again.

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @UnitTest
 class KexecArgumentsTest {
-    private static final PmemParameter PMEM = new PmemParameter(List.of(Range.ofInclusive(0x100000000L, 0x11ffdffffL)));
+    private static final PmemParameter PMEM = new PmemParameter(List.of(Range.ofInclusive(0x100000000L, 0x11ffdffffL)), List.of());
 
     @Test
     void kdumpToolsStyleLoadGetsKexecLoadAndTheParameter() {

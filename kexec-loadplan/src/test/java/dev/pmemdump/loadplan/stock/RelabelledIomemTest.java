@@ -27,6 +27,7 @@ class RelabelledIomemTest {
         assertEquals(Fixtures.text(HARD + "45-iomem-as-seen-by-kexec.txt"), hard.text());
         // 512 MiB NVDIMM less its 128 KiB label area: the region ends mid 2 MiB page
         assertEquals(List.of(Range.ofInclusive(0x100000000L, 0x11ffdffffL)), hard.pmem());
+        assertEquals(List.of(0x100000000L, 0x108000000L, 0x10c000000L, 0x10e000000L), hard.namespaceStarts());
     }
 
     @Test

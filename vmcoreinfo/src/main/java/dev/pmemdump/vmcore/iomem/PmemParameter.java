@@ -7,25 +7,28 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code pmemdump.pmem=START-END[,START-END...]}: the first kernel's pmem ranges (physical, both
- * ends inside, as /proc/iomem writes them), put on the capture kernel's command line at load time.
- * The capture kernel ignores an unknown {@code name.param}; the filter reads it back from
- * {@code /proc/cmdline}, so a PT_LOAD without PF_DEV is still known to be pmem and nothing has to
- * be copied into the capture environment.
+ * The first kernel's pmem as kernel command-line parameters of the capture kernel, put there at load
+ * time: {@code pmemdump.pmem=START-END[,START-END...]} (physical, both ends inside, as /proc/iomem
+ * writes them) and {@code pmemdump.ns=START[,START...]}, where each namespace starts (so that a raw
+ * namespace, which has no info block, does not hide the ones after it). The capture kernel ignores
+ * unknown {@code name.param}s; the filter reads them back from {@code /proc/cmdline}, so a PT_LOAD
+ * without PF_DEV is still known to be pmem and nothing has to be copied into the capture environment.
  */
-public record PmemParameter(List<Range> ranges) {
+public record PmemParameter(List<Range> ranges, List<Long> namespaceStarts) {
     public static final String NAME = "pmemdump.pmem";
-    /** Far more ranges than any machine has; bounds what a command line can make us allocate. */
-    private static final int MAX_RANGES = 1024;
+    public static final String NAMESPACES = "pmemdump.ns";
+    /** Far more ranges or namespaces than any machine has; bounds what a command line can make us allocate. */
+    private static final int MAX_ITEMS = 1024;
 
     public PmemParameter {
         ranges = Range.normalize(ranges);
+        namespaceStarts = namespaceStarts.stream().sorted().distinct().toList();
         if (ranges.isEmpty()) {
             throw new IllegalArgumentException(NAME + " needs at least one range");
         }
     }
 
-    /** {@code pmemdump.pmem=0x100000000-0x11ffdffff}. */
+    /** {@code pmemdump.pmem=0x100000000-0x11ffdffff pmemdump.ns=0x100000000,0x108000000}. */
     public String format() {
         StringBuilder sb = new StringBuilder(NAME).append('=');
         for (int i = 0; i < ranges.size(); i++) {
@@ -33,41 +36,65 @@ public record PmemParameter(List<Range> ranges) {
             sb.append(i == 0 ? "" : ",").append("0x").append(Long.toHexString(r.start()))
                     .append("-0x").append(Long.toHexString(r.inclusiveEnd()));
         }
+        if (!namespaceStarts.isEmpty()) {
+            sb.append(' ').append(NAMESPACES).append('=');
+            for (int i = 0; i < namespaceStarts.size(); i++) {
+                sb.append(i == 0 ? "" : ",").append("0x").append(Long.toHexString(namespaceStarts.get(i)));
+            }
+        }
         return sb.toString();
     }
 
     /**
-     * The parameter in a kernel command line ({@code /proc/cmdline}), the last one if repeated as the
-     * kernel's own parameters go; empty when absent.
+     * The parameters in a kernel command line ({@code /proc/cmdline}), the last of each if repeated
+     * as the kernel's own parameters go; empty when {@code pmemdump.pmem} is absent.
      *
-     * @throws IllegalArgumentException naming the parameter when its value is malformed
+     * @throws IllegalArgumentException naming the parameter when a value is malformed
      */
     public static Optional<PmemParameter> fromCmdline(String cmdline) {
-        String value = null;
+        String ranges = null;
+        String namespaces = null;
         for (String word : cmdline.trim().split("\\s+")) {
             if (word.startsWith(NAME + "=")) {
-                value = word.substring(NAME.length() + 1);
+                ranges = word.substring(NAME.length() + 1);
+            } else if (word.startsWith(NAMESPACES + "=")) {
+                namespaces = word.substring(NAMESPACES.length() + 1);
             }
         }
-        if (value == null) {
+        if (ranges == null) {
             return Optional.empty();
         }
-        String[] parts = value.split(",", -1);
-        if (parts.length > MAX_RANGES) {
-            throw new IllegalArgumentException(NAME + ": more than " + MAX_RANGES + " ranges");
-        }
-        List<Range> ranges = new ArrayList<>();
-        for (String part : parts) {
+        List<Range> out = new ArrayList<>();
+        for (String part : items(NAME, ranges)) {
             int dash = part.indexOf('-');
             try {
-                long start = Long.decode(part.substring(0, Math.max(dash, 0)));
-                long last = Long.decode(part.substring(dash + 1));
-                ranges.add(Range.ofInclusive(start, last));
+                out.add(Range.ofInclusive(Long.decode(part.substring(0, Math.max(dash, 0))),
+                        Long.decode(part.substring(dash + 1))));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(NAME + ": bad range \"" + part + "\" (want START-END, e.g. "
                         + "0x100000000-0x11ffdffff)");
             }
         }
-        return Optional.of(new PmemParameter(ranges));
+        List<Long> starts = new ArrayList<>();
+        for (String part : namespaces == null ? List.<String>of() : items(NAMESPACES, namespaces)) {
+            try {
+                long start = Long.decode(part);
+                if (start < 0) {
+                    throw new NumberFormatException();
+                }
+                starts.add(start);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(NAMESPACES + ": bad address \"" + part + "\"");
+            }
+        }
+        return Optional.of(new PmemParameter(out, starts));
+    }
+
+    private static List<String> items(String name, String value) {
+        String[] parts = value.split(",", -1);
+        if (parts.length > MAX_ITEMS) {
+            throw new IllegalArgumentException(name + ": more than " + MAX_ITEMS + " items");
+        }
+        return List.of(parts);
     }
 }

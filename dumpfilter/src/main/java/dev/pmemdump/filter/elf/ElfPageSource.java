@@ -4,7 +4,7 @@ import dev.pmemdump.filter.page.CrashInfo;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.filter.page.PageSource;
 import dev.pmemdump.io.CorruptInputException;
-import dev.pmemdump.io.MappedImage;
+import dev.pmemdump.io.PositionalImage;
 import dev.pmemdump.vmcore.VmcoreInfo;
 import dev.pmemdump.vmcore.VmcoreInfoHints;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
@@ -26,7 +26,8 @@ import java.util.List;
  * (VMCOREINFO, page-table translation) the filter needs: translation gets the VMCOREINFO and the
  * PT_LOAD ranges as {@link VmcoreInfoHints}. Pages are read through the vmcoreinfo module's
  * {@link ElfPhysicalMemory}; nothing is read until asked for, so pmem user data that is never dumped
- * is never touched.
+ * is never touched. The file is read with positional reads, never mapped, so memory stays bounded
+ * whatever the size of the vmcore.
  */
 public final class ElfPageSource implements PageSource {
     /** sizeof(struct new_utsname). */
@@ -34,7 +35,7 @@ public final class ElfPageSource implements PageSource {
     /** sizeof(Elf64_Nhdr). */
     private static final int NOTE_HEADER = 12;
 
-    private final MappedImage image;
+    private final PositionalImage image;
     private final ElfCore core;
     private final ElfPhysicalMemory physical;
     private final VmcoreInfo vmcoreinfo;
@@ -46,7 +47,7 @@ public final class ElfPageSource implements PageSource {
     private final PageBitmap present;
     private final CrashInfo crashInfo;
 
-    private ElfPageSource(MappedImage image, ElfCore core, VmcoreInfo vi) throws CorruptInputException {
+    private ElfPageSource(PositionalImage image, ElfCore core, VmcoreInfo vi) throws CorruptInputException {
         this.image = image;
         this.core = core;
         this.vmcoreinfo = vi;
@@ -71,7 +72,7 @@ public final class ElfPageSource implements PageSource {
 
     /** Opens an ELF vmcore; it must carry VMCOREINFO. */
     public static ElfPageSource open(Path path) throws IOException {
-        MappedImage image = MappedImage.open(path, MappedImage.Access.READ_ONLY);
+        PositionalImage image = PositionalImage.open(path);
         try {
             ElfCore core = ElfCore.open(image);
             VmcoreInfo vi = VmcoreInfoNote.find(core.notes(), path.toString()).orElseThrow(() ->
@@ -153,7 +154,7 @@ public final class ElfPageSource implements PageSource {
 
     @Override
     public String name() {
-        return image.path().toString();
+        return image.name();
     }
 
     @Override

@@ -1,14 +1,22 @@
 package dev.pmemdump.filter.page;
 
+import dev.pmemdump.io.ReadableImage;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
  * One bit per page frame number, stored the way makedumpfile's bitmaps lie on disk: byte
  * {@code pfn / 8}, bit {@code pfn % 8} (LSB first). Little-endian 64-bit words give exactly that
- * order, so the words can be copied to and from a dump without reshuffling bits.
+ * order, so the words can be copied to and from a dump without reshuffling bits. Costs one bit per
+ * pfn: 32 MiB per TiB of physical address space (268M pfns of 4 KiB).
  */
 public final class PageBitmap {
+    /** Bytes read at a time by {@link #read}; a multiple of 8, so only the last piece ends inside a word. */
+    private static final int READ_PIECE = 64 << 10;
+
     private final long size;
     private final long[] words;
 
@@ -161,16 +169,28 @@ public final class PageBitmap {
         return b.clear();
     }
 
-    /** Reads {@code size} bits from bytes in on-disk order. */
-    public static PageBitmap fromBytes(ByteBuffer bytes, long size) {
+    /**
+     * Reads {@code size} bits in on-disk order from {@code image} at {@code offset}, a piece at a time so
+     * that no copy of the whole bitmap is made.
+     */
+    public static PageBitmap read(ReadableImage image, long offset, long size, String what) throws IOException {
         PageBitmap bm = new PageBitmap(size);
-        ByteBuffer b = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < bm.words.length; i++) {
-            long w = 0;
-            for (int k = 0; k < 8 && b.hasRemaining(); k++) {
-                w |= (b.get() & 0xffL) << (8 * k);
+        long length = (size + 7) / 8;
+        ReadableImage.checkRange(image.name(), offset, length, image.size(), what);
+        byte[] piece = new byte[READ_PIECE];
+        ByteBuffer b = ByteBuffer.wrap(piece).order(ByteOrder.LITTLE_ENDIAN);
+        int word = 0;
+        for (long done = 0; done < length; ) {
+            int n = (int) Math.min(READ_PIECE, length - done);
+            image.read(offset + done, MemorySegment.ofArray(piece).asSlice(0, n), what);
+            b.clear().limit(n);
+            while (b.remaining() >= Long.BYTES) {
+                bm.words[word++] = b.getLong();
             }
-            bm.words[i] = w;
+            for (int k = 0; b.hasRemaining(); k++) { // the last, partial word
+                bm.words[word] |= (b.get() & 0xffL) << (8 * k);
+            }
+            done += n;
         }
         if ((size & 63) != 0 && bm.words.length > 0) {
             bm.words[bm.words.length - 1] &= (1L << size) - 1;

@@ -44,7 +44,6 @@ public final class ElfPageSource implements PageSource {
     private final KernelMemory kernel;
     private final int pageSize;
     private final long maxMapnr;
-    private final PageBitmap present;
     private final CrashInfo crashInfo;
 
     private ElfPageSource(PositionalImage image, ElfCore core, VmcoreInfo vi) throws CorruptInputException {
@@ -62,11 +61,6 @@ public final class ElfPageSource implements PageSource {
             maxEnd = Math.max(maxEnd, ph.paddr() + ph.memsz());
         }
         this.maxMapnr = (maxEnd + pageSize - 1) / pageSize;
-        this.present = new PageBitmap(maxMapnr);
-        for (ProgramHeader ph : loads) {
-            // Pages only partly inside a PT_LOAD belong to the dump too (makedumpfile rounds outwards).
-            present.setRange(ph.paddr() / pageSize, (ph.paddr() + ph.memsz() + pageSize - 1) / pageSize);
-        }
         this.crashInfo = readCrashInfo();
     }
 
@@ -117,12 +111,22 @@ public final class ElfPageSource implements PageSource {
 
     @Override
     public PageBitmap present() {
-        return present.copy();
+        return presentPages();
     }
 
     @Override
     public PageBitmap readable() {
-        return present.copy();
+        return presentPages();
+    }
+
+    /** Built from the PT_LOADs on each call rather than kept: a bitmap is 32 MiB per TiB of addresses. */
+    private PageBitmap presentPages() {
+        PageBitmap present = new PageBitmap(maxMapnr);
+        for (ProgramHeader ph : core.loads()) {
+            // Pages only partly inside a PT_LOAD belong to the dump too (makedumpfile rounds outwards).
+            present.setRange(ph.paddr() / pageSize, (ph.paddr() + ph.memsz() + pageSize - 1) / pageSize);
+        }
+        return present;
     }
 
     @Override

@@ -26,6 +26,8 @@ public final class PageBitmap {
     private static final long[] ALL_SET = filled(-1L);
     /** Bytes read at a time by {@link #read}; a multiple of 8, so only the last piece ends inside a word. */
     private static final int READ_PIECE = 64 << 10;
+    /** Most bytes of one write by {@link #writeTo}: a bitmap of up to 8M pfns (32 GiB) is one write. */
+    static final int WRITE_PIECE = 1 << 20;
 
     private final long size;
     /** Per chunk: null (all clear), {@link #ALL_SET}, or its own words. */
@@ -190,24 +192,31 @@ public final class PageBitmap {
     }
 
     /**
-     * The bitmap as {@code length} bytes in on-disk order, zero-padded past {@link #size()}
-     * (makedumpfile rounds each bitmap up to whole blocks).
+     * Writes the bitmap as {@code length} bytes in on-disk order at {@code offset}, zero-padded past
+     * {@link #size()} (makedumpfile rounds each bitmap up to whole blocks). Up to {@value #WRITE_PIECE}
+     * bytes go in one write (one record of a flattened stream); a larger bitmap goes in pieces of that
+     * size, so no copy of a whole bitmap (32 MiB per TiB) is ever made.
      */
-    public ByteBuffer toBytes(int length) {
-        ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+    public void writeTo(DumpSink sink, long offset, long length) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate((int) Math.min(length, WRITE_PIECE)).order(ByteOrder.LITTLE_ENDIAN);
         long words = (size + 63) >>> 6;
-        for (long i = 0; i < words && b.hasRemaining(); i++) {
-            long w = word(i);
-            if (b.remaining() >= Long.BYTES) {
-                b.putLong(w);
-            } else {
-                while (b.hasRemaining()) {
-                    b.put((byte) w);
-                    w >>>= 8;
+        for (long done = 0; done < length; ) {
+            int n = (int) Math.min(WRITE_PIECE, length - done);
+            b.clear().limit(n);
+            for (long i = done / Long.BYTES; b.hasRemaining(); i++) { // pieces start on a word
+                long w = i < words ? word(i) : 0;
+                if (b.remaining() >= Long.BYTES) {
+                    b.putLong(w);
+                } else {
+                    while (b.hasRemaining()) {
+                        b.put((byte) w);
+                        w >>>= 8;
+                    }
                 }
             }
+            sink.write(offset + done, b.flip());
+            done += n;
         }
-        return b.clear();
     }
 
     /**

@@ -6,8 +6,10 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -66,12 +68,56 @@ class PageBitmapTest {
             bm.clearRange(0, size);
             check(copy, ref, size, r);
             int len = (int) ((size + 7) / 8) + 5;
-            byte[] bytes = new byte[len];
-            copy.toBytes(len).get(bytes);
-            assertArrayEquals(Arrays.copyOf(ref.toByteArray(), len), bytes, "toBytes of " + size);
+            byte[] bytes = written(copy, len);
+            assertArrayEquals(Arrays.copyOf(ref.toByteArray(), len), bytes, "bytes of " + size);
             check(PageBitmap.read(ReadableImage.of(MemorySegment.ofArray(bytes), "bm"), 0, size, "bitmap"),
                     ref, size, r);
         }
+    }
+
+    @Test
+    void largeBitmapsAreWrittenInPieces() {
+        long size = (3L << 22) + 77; // 12M pfns: 1.5 MiB of bits, two writes
+        PageBitmap bm = new PageBitmap(size);
+        BitSet ref = new BitSet();
+        Random r = new Random(3);
+        for (int i = 0; i < 2000; i++) {
+            long a = r.nextLong(size);
+            long b = Math.min(size, a + r.nextInt(20_000));
+            bm.setRange(a, b);
+            ref.set((int) a, (int) b);
+        }
+        int len = (int) ((size + 7) / 8) + 4096;
+        List<Long> offsets = new ArrayList<>();
+        byte[] got = written(bm, len, offsets);
+        assertArrayEquals(Arrays.copyOf(ref.toByteArray(), len), got);
+        assertEquals(List.of(100L, 100L + PageBitmap.WRITE_PIECE), offsets);
+    }
+
+    private static byte[] written(PageBitmap bm, int length) {
+        return written(bm, length, new ArrayList<>());
+    }
+
+    /** What {@link PageBitmap#writeTo} writes at offset 100, and the offset of each write. */
+    private static byte[] written(PageBitmap bm, int length, List<Long> offsets) {
+        byte[] out = new byte[length];
+        try {
+            bm.writeTo(new DumpSink() {
+                @Override
+                public void write(long offset, ByteBuffer buf) {
+                    offsets.add(offset);
+                    buf.get(out, (int) (offset - 100), buf.remaining());
+                }
+
+                @Override
+                public long bytesWritten() {
+                    return 0;
+                }
+            }, 100, length);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
     }
 
     private static void check(PageBitmap bm, BitSet ref, long size, Random r) {
@@ -104,8 +150,8 @@ class PageBitmapTest {
         assertEquals(bm.cardinality(), copy.cardinality());
         // Read back from on-disk bytes (only the first 1 MiB of pfns, to keep the test small).
         long n = 1L << 20;
-        ByteBuffer b = bm.toBytes((int) (n / 8));
-        PageBitmap read = PageBitmap.read(ReadableImage.of(MemorySegment.ofBuffer(b), "bm"), 0, n, "bitmap");
+        byte[] b = written(bm, (int) (n / 8));
+        PageBitmap read = PageBitmap.read(ReadableImage.of(MemorySegment.ofArray(b), "bm"), 0, n, "bitmap");
         assertEquals(64, read.wordsHeld());
         assertEquals(bm.cardinality(0, n), read.cardinality());
     }

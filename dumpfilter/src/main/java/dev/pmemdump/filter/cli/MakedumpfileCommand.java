@@ -84,28 +84,9 @@ public final class MakedumpfileCommand implements Callable<Integer> {
             err.print("\nmakedumpfile Failed.\n");
             err.flush();
             return FAILED;
-        } catch (RuntimeException | OutOfMemoryError e) {
-            // Out of memory, here or in a compression worker (then wrapped): one line, never a stack trace.
-            OutOfMemoryError oom = outOfMemory(e);
-            if (oom == null) {
-                throw e;
-            }
-            console.error("out of memory (" + oom.getMessage() + ")\n");
-            err.print("\nmakedumpfile Failed.\n");
-            err.flush();
-            return FAILED;
         }
         console.msg("\nmakedumpfile Completed.\n");
         return COMPLETED;
-    }
-
-    private static OutOfMemoryError outOfMemory(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof OutOfMemoryError oom) {
-                return oom;
-            }
-        }
-        return null;
     }
 
     private static String describe(Throwable t) {

@@ -185,6 +185,9 @@ public final class KdumpWriter {
                 if (e.getCause() instanceof IOException io) {
                     throw io;
                 }
+                if (e.getCause() instanceof Error err) {
+                    throw err; // out of memory in a worker is reported like out of memory here
+                }
                 throw new IllegalStateException(e.getCause());
             }
         }

@@ -3,7 +3,7 @@
 # measured by /usr/bin/time (maximum resident set size, wall clock), one run each, back to back, with
 # the vmcore's page cache dropped before each run (posix_fadvise DONTNEED on that file only) so neither
 # tool reads what the other left cached. pmemdump runs through bin/pmemdump, so with the launcher's JVM
-# flags (PMEMDUMP_JAVA_OPTS adds to them). The last column says whether the two dumps are identical.
+# flags (PMEMDUMP_JVM_OPTS adds to them). The last column says whether the two dumps are identical.
 # Usage: dumpfilter/bench/rss-bench.sh [VMCORE]
 #   VMCORE  default: the 6.1 fixture, unpacked to target/bench/ on first use
 #   RUNS="-l -d 31|-c -d 31|-E -d 31"  the option sets, separated by |

@@ -17,9 +17,10 @@ import java.util.Set;
  * so a sparse 1 TiB image is as cheap to open as a small one.
  *
  * <p>Read-only unless opened with {@link Access#READ_WRITE}; only commands whose job is to write an
- * image ask for that.
+ * image ask for that. Every page read stays resident as long as the mapping lives: readers of
+ * dumps, whose input may be far larger than their memory, use a {@link PositionalImage} instead.
  */
-public final class MappedImage implements AutoCloseable {
+public final class MappedImage implements ReadableImage {
 
     /** How the file is mapped. */
     public enum Access { READ_ONLY, READ_WRITE }
@@ -126,6 +127,12 @@ public final class MappedImage implements AutoCloseable {
         return path;
     }
 
+    @Override
+    public String name() {
+        return path.toString();
+    }
+
+    @Override
     public long size() {
         return segment.byteSize();
     }
@@ -156,6 +163,17 @@ public final class MappedImage implements AutoCloseable {
             throw e;
         }
         return segment.asSlice(offset, length);
+    }
+
+    /** A view, as {@link #slice}. */
+    @Override
+    public MemorySegment bytes(long offset, long length, String what) throws EOFException {
+        return slice(offset, length, what);
+    }
+
+    @Override
+    public void read(long offset, MemorySegment dst, String what) throws EOFException {
+        MemorySegment.copy(slice(offset, dst.byteSize(), what), 0, dst, 0, dst.byteSize());
     }
 
     /** Makes every store so far durable; see {@link #force(long, long)}. */

@@ -4,7 +4,7 @@ import dev.pmemdump.filter.page.CrashInfo;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.filter.page.PageSource;
 import dev.pmemdump.io.CorruptInputException;
-import dev.pmemdump.io.MappedImage;
+import dev.pmemdump.io.PositionalImage;
 import dev.pmemdump.vmcore.VmcoreInfo;
 import dev.pmemdump.vmcore.VmcoreInfoHints;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
@@ -26,7 +26,8 @@ import java.util.List;
  * (VMCOREINFO, page-table translation) the filter needs: translation gets the VMCOREINFO and the
  * PT_LOAD ranges as {@link VmcoreInfoHints}. Pages are read through the vmcoreinfo module's
  * {@link ElfPhysicalMemory}; nothing is read until asked for, so pmem user data that is never dumped
- * is never touched.
+ * is never touched. The file is read with positional reads, never mapped, so memory stays bounded
+ * whatever the size of the vmcore.
  */
 public final class ElfPageSource implements PageSource {
     /** sizeof(struct new_utsname). */
@@ -34,7 +35,7 @@ public final class ElfPageSource implements PageSource {
     /** sizeof(Elf64_Nhdr). */
     private static final int NOTE_HEADER = 12;
 
-    private final MappedImage image;
+    private final PositionalImage image;
     private final ElfCore core;
     private final ElfPhysicalMemory physical;
     private final VmcoreInfo vmcoreinfo;
@@ -43,10 +44,9 @@ public final class ElfPageSource implements PageSource {
     private final KernelMemory kernel;
     private final int pageSize;
     private final long maxMapnr;
-    private final PageBitmap present;
     private final CrashInfo crashInfo;
 
-    private ElfPageSource(MappedImage image, ElfCore core, VmcoreInfo vi) throws CorruptInputException {
+    private ElfPageSource(PositionalImage image, ElfCore core, VmcoreInfo vi) throws CorruptInputException {
         this.image = image;
         this.core = core;
         this.vmcoreinfo = vi;
@@ -61,17 +61,12 @@ public final class ElfPageSource implements PageSource {
             maxEnd = Math.max(maxEnd, ph.paddr() + ph.memsz());
         }
         this.maxMapnr = (maxEnd + pageSize - 1) / pageSize;
-        this.present = new PageBitmap(maxMapnr);
-        for (ProgramHeader ph : loads) {
-            // Pages only partly inside a PT_LOAD belong to the dump too (makedumpfile rounds outwards).
-            present.setRange(ph.paddr() / pageSize, (ph.paddr() + ph.memsz() + pageSize - 1) / pageSize);
-        }
         this.crashInfo = readCrashInfo();
     }
 
     /** Opens an ELF vmcore; it must carry VMCOREINFO. */
     public static ElfPageSource open(Path path) throws IOException {
-        MappedImage image = MappedImage.open(path, MappedImage.Access.READ_ONLY);
+        PositionalImage image = PositionalImage.open(path);
         try {
             ElfCore core = ElfCore.open(image);
             VmcoreInfo vi = VmcoreInfoNote.find(core.notes(), path.toString()).orElseThrow(() ->
@@ -116,12 +111,22 @@ public final class ElfPageSource implements PageSource {
 
     @Override
     public PageBitmap present() {
-        return present.copy();
+        return presentPages();
     }
 
     @Override
     public PageBitmap readable() {
-        return present.copy();
+        return presentPages();
+    }
+
+    /** Built from the PT_LOADs on each call rather than kept: a bitmap is 32 MiB per TiB of addresses. */
+    private PageBitmap presentPages() {
+        PageBitmap present = new PageBitmap(maxMapnr);
+        for (ProgramHeader ph : core.loads()) {
+            // Pages only partly inside a PT_LOAD belong to the dump too (makedumpfile rounds outwards).
+            present.setRange(ph.paddr() / pageSize, (ph.paddr() + ph.memsz() + pageSize - 1) / pageSize);
+        }
+        return present;
     }
 
     @Override
@@ -153,7 +158,7 @@ public final class ElfPageSource implements PageSource {
 
     @Override
     public String name() {
-        return image.path().toString();
+        return image.name();
     }
 
     @Override

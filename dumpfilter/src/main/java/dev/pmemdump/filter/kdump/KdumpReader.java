@@ -5,8 +5,9 @@ import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.filter.page.PageSource;
 import dev.pmemdump.io.Bytes;
 import dev.pmemdump.io.CorruptInputException;
-import dev.pmemdump.io.MappedImage;
+import dev.pmemdump.io.PositionalImage;
 import dev.pmemdump.io.Ranges;
+import dev.pmemdump.io.ReadableImage;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -16,41 +17,48 @@ import java.util.zip.DataFormatException;
 /**
  * A kdump-compressed dump (or one --split part) as a {@link PageSource}: headers and bitmaps are
  * checked when opened, each page_desc when its page is read, so a corrupt descriptor is reported
- * with its file offset.
+ * with its file offset. The file is read with positional reads, never mapped: memory stays bounded
+ * whatever its size.
  */
 public final class KdumpReader implements PageSource {
-    private final MappedImage image;
+    /** Pfns per entry of {@link #rank}: 8 bytes per 512 pfns (4 MiB per TiB), each lookup counts at most 8 words. */
+    private static final int RANK_SHIFT = 9;
+
+    private final PositionalImage image;
     private final String name;
     private final KdumpHeader header;
     private final PageBitmap present;
     private final PageBitmap dumpable;
-    /** Number of dumpable pfns before each 64-pfn word, for the page_desc index of a pfn. */
+    /** Number of dumpable pfns before each block of 2^RANK_SHIFT pfns, for the page_desc index of a pfn. */
     private final long[] rank;
     private final long rankBase;
     private final long numDescs;
+    private final CrashInfo crashInfo;
 
-    private KdumpReader(MappedImage image, KdumpHeader header, PageBitmap present, PageBitmap dumpable) {
+    private KdumpReader(PositionalImage image, KdumpHeader header, PageBitmap present, PageBitmap dumpable)
+            throws CorruptInputException {
         this.image = image;
-        this.name = image.path().toString();
+        this.name = image.name();
         this.header = header;
         this.present = present;
         this.dumpable = dumpable;
-        long words = (dumpable.size() + 63) / 64;
-        this.rank = new long[(int) words + 1];
-        for (int w = 0; w < words; w++) {
-            rank[w + 1] = rank[w] + dumpable.cardinality((long) w << 6, Math.min((long) (w + 1) << 6, dumpable.size()));
+        long blocks = (dumpable.size() >> RANK_SHIFT) + 1;
+        this.rank = new long[(int) blocks + 1];
+        for (int b = 0; b < blocks; b++) {
+            rank[b + 1] = rank[b] + dumpable.cardinality((long) b << RANK_SHIFT, (long) (b + 1) << RANK_SHIFT);
         }
         this.rankBase = header.split() != 0 ? rankOf(header.startPfn()) : 0;
         long end = header.split() != 0 ? Math.min(header.endPfn(), dumpable.size()) : dumpable.size();
         this.numDescs = rankOf(end) - rankBase;
+        this.crashInfo = readCrashInfo();
     }
 
     /** Opens and checks a kdump-compressed file. */
     public static KdumpReader open(Path path) throws IOException {
-        MappedImage image = MappedImage.open(path, MappedImage.Access.READ_ONLY);
+        PositionalImage image = PositionalImage.open(path);
         try {
             String file = path.toString();
-            MemorySegment h0 = image.slice(0, KdumpHeader.DISK_DUMP_HEADER_SIZE, "disk_dump_header");
+            MemorySegment h0 = image.bytes(0, KdumpHeader.DISK_DUMP_HEADER_SIZE, "disk_dump_header");
             int blockSize = h0.get(Bytes.LE_U32, 428);
             if (!KdumpHeader.isKdump(h0.asByteBuffer())) {
                 throw new CorruptInputException(file, 0, "not a kdump-compressed dump (no \"KDUMP   \" signature)");
@@ -58,13 +66,12 @@ public final class KdumpReader implements PageSource {
             if (blockSize < 512 || blockSize > 65536) {
                 throw new CorruptInputException(file, 428, "impossible block_size " + blockSize);
             }
-            MemorySegment sub = image.slice(blockSize, KdumpHeader.SUB_HEADER_SIZE, "kdump_sub_header");
+            MemorySegment sub = image.bytes(blockSize, KdumpHeader.SUB_HEADER_SIZE, "kdump_sub_header");
             KdumpHeader h = KdumpHeader.parse(file, h0.asByteBuffer(), sub.asByteBuffer(), image.size());
             long len = h.bitmapLength();
-            PageBitmap b1 = PageBitmap.fromBytes(image.slice(h.bitmap1Offset(), len, "1st bitmap").asByteBuffer(),
-                    h.maxMapnr());
-            PageBitmap b2 = PageBitmap.fromBytes(image.slice(h.bitmap1Offset() + len, len, "2nd bitmap")
-                    .asByteBuffer(), h.maxMapnr());
+            ReadableImage.checkRange(file, h.bitmap1Offset(), 2 * len, image.size(), "1st and 2nd bitmap");
+            PageBitmap b1 = PageBitmap.read(image, h.bitmap1Offset(), h.maxMapnr(), "1st bitmap");
+            PageBitmap b2 = PageBitmap.read(image, h.bitmap1Offset() + len, h.maxMapnr(), "2nd bitmap");
             KdumpReader r = new KdumpReader(image, h, b1, b2);
             Ranges.checkFits(file, h.pageDescOffset(), Ranges.multiply(file, h.pageDescOffset(), r.numDescs,
                     KdumpWriter.PAGE_DESC_SIZE, "page_desc table"), image.size(), "page_desc table of "
@@ -113,10 +120,10 @@ public final class KdumpReader implements PageSource {
         }
         long index = rankOf(pfn) - rankBase;
         long at = header.pageDescOffset() + index * KdumpWriter.PAGE_DESC_SIZE;
-        MemorySegment s = image.segment();
-        long offset = s.get(Bytes.LE_U64, at);
-        long size = Bytes.u32(s.get(Bytes.LE_U32, at + 8));
-        int flags = s.get(Bytes.LE_U32, at + 12);
+        MemorySegment s = readAt(at, KdumpWriter.PAGE_DESC_SIZE, "page_desc");
+        long offset = s.get(Bytes.LE_U64, 0);
+        long size = Bytes.u32(s.get(Bytes.LE_U32, 8));
+        int flags = s.get(Bytes.LE_U32, 12);
         if (size == 0 || size > header.blockSize() || !Ranges.fits(offset, size, image.size())
                 || offset < header.pageDescOffset()) {
             throw new CorruptInputException(name, at, "page_desc of pfn 0x" + Long.toHexString(pfn) + " points at 0x"
@@ -138,7 +145,7 @@ public final class KdumpReader implements PageSource {
         int bs = header.blockSize();
         PageCodec codec = PageCodec.ofFlags(d.flags());
         byte[] src = new byte[d.size()];
-        MemorySegment.copy(image.segment(), Bytes.U8, d.offset(), src, 0, d.size());
+        image.read(d.offset(), MemorySegment.ofArray(src), "page data");
         if (codec == PageCodec.NONE) {
             if (d.size() != bs) {
                 throw new CorruptInputException(name, d.descOffset(), "raw page of pfn 0x" + Long.toHexString(pfn)
@@ -160,10 +167,12 @@ public final class KdumpReader implements PageSource {
 
     @Override
     public CrashInfo crashInfo() {
-        byte[] notes = new byte[(int) header.sizeNote()];
-        if (notes.length > 0) {
-            MemorySegment.copy(image.segment(), Bytes.U8, header.offsetNote(), notes, 0, notes.length);
-        }
+        return crashInfo;
+    }
+
+    /** Read when opened: the notes are small, and a read error belongs to opening the file. */
+    private CrashInfo readCrashInfo() throws CorruptInputException {
+        byte[] notes = readAt(header.offsetNote(), header.sizeNote(), "notes").toArray(Bytes.U8);
         long viOff = header.sizeVmcoreinfo() == 0 ? -1 : header.offsetVmcoreinfo() - header.offsetNote();
         if (viOff >= 0 && viOff + header.sizeVmcoreinfo() > notes.length) {
             viOff = -1; // VMCOREINFO stored apart from the notes (header_version 3): not carried over
@@ -173,13 +182,23 @@ public final class KdumpReader implements PageSource {
     }
 
     /** The VMCOREINFO text, or empty. */
-    public String vmcoreinfo() {
+    public String vmcoreinfo() throws IOException {
         if (header.sizeVmcoreinfo() == 0) {
             return "";
         }
-        byte[] b = new byte[(int) header.sizeVmcoreinfo()];
-        MemorySegment.copy(image.segment(), Bytes.U8, header.offsetVmcoreinfo(), b, 0, b.length);
+        byte[] b = readAt(header.offsetVmcoreinfo(), header.sizeVmcoreinfo(), "vmcoreinfo").toArray(Bytes.U8);
         return new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** A copy of {@code length} bytes at {@code offset}; a read error names this file and the offset. */
+    private MemorySegment readAt(long offset, long length, String what) throws CorruptInputException {
+        try {
+            return image.bytes(offset, length, what);
+        } catch (CorruptInputException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new CorruptInputException(name, offset, what + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -193,9 +212,7 @@ public final class KdumpReader implements PageSource {
     }
 
     private long rankOf(long pfn) {
-        int w = (int) (pfn >>> 6);
-        long base = rank[w];
-        long inWord = pfn & 63;
-        return inWord == 0 ? base : base + dumpable.cardinality((long) w << 6, pfn);
+        long block = pfn >>> RANK_SHIFT;
+        return rank[(int) block] + dumpable.cardinality(block << RANK_SHIFT, pfn);
     }
 }

@@ -94,8 +94,8 @@ public final class KdumpWriter {
         if (notes.length > 0) {
             sink.write(offsetNote, ByteBuffer.wrap(notes));
         }
-        sink.write(h.bitmap1Offset(), present.toBytes((int) oneBitmap));
-        sink.write(h.bitmap1Offset() + oneBitmap, dumpable.toBytes((int) oneBitmap));
+        present.writeTo(sink, h.bitmap1Offset(), oneBitmap);
+        dumpable.writeTo(sink, h.bitmap1Offset() + oneBitmap, oneBitmap);
 
         long pdOffset = h.pageDescOffset();
         long dataOffset = pdOffset + PAGE_DESC_SIZE * numDumpable;
@@ -184,6 +184,9 @@ public final class KdumpWriter {
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof IOException io) {
                     throw io;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err; // out of memory in a worker is reported like out of memory here
                 }
                 throw new IllegalStateException(e.getCause());
             }

@@ -1,23 +1,44 @@
 package dev.pmemdump.filter.page;
 
+import dev.pmemdump.io.ReadableImage;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * One bit per page frame number, stored the way makedumpfile's bitmaps lie on disk: byte
- * {@code pfn / 8}, bit {@code pfn % 8} (LSB first). Little-endian 64-bit words give exactly that
- * order, so the words can be copied to and from a dump without reshuffling bits.
+ * One bit per page frame number, in the order makedumpfile's bitmaps lie on disk: byte {@code pfn / 8},
+ * bit {@code pfn % 8} (LSB first), which little-endian 64-bit words give without reshuffling bits.
+ *
+ * <p>Stored in chunks of {@value #CHUNK_PFNS} pfns (16 MiB of memory): a chunk whose bits are all
+ * clear or all set holds no words (memory holes, pmem decided by range, whole free or present
+ * ranges), the others 512 bytes each. So a bitmap costs 256 KiB per TiB of physical address space
+ * plus 32 MiB per TiB of mixed pages (268M pfns of 4 KiB), instead of 32 MiB per TiB whatever
+ * the content: large pmem ranges cost next to nothing.
  */
 public final class PageBitmap {
+    private static final int CHUNK_SHIFT = 12;
+    static final int CHUNK_PFNS = 1 << CHUNK_SHIFT;
+    private static final int CHUNK_WORDS = CHUNK_PFNS / 64;
+    private static final int WORD_SHIFT = CHUNK_SHIFT - 6;
+    /** The words of every all-set chunk: shared, never written (a write copies it first). */
+    private static final long[] ALL_SET = filled(-1L);
+    /** Bytes read at a time by {@link #read}; a multiple of 8, so only the last piece ends inside a word. */
+    private static final int READ_PIECE = 64 << 10;
+    /** Most bytes of one write by {@link #writeTo}: a bitmap of up to 8M pfns (32 GiB) is one write. */
+    static final int WRITE_PIECE = 1 << 20;
+
     private final long size;
-    private final long[] words;
+    /** Per chunk: null (all clear), {@link #ALL_SET}, or its own words. */
+    private final long[][] chunks;
 
     public PageBitmap(long size) {
-        if (size < 0 || (size + 63) / 64 > Integer.MAX_VALUE - 8) {
+        if (size < 0 || (size + CHUNK_PFNS - 1) >>> CHUNK_SHIFT > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("bitmap of " + size + " pages is too large");
         }
         this.size = size;
-        this.words = new long[(int) ((size + 63) >>> 6)];
+        this.chunks = new long[(int) ((size + CHUNK_PFNS - 1) >>> CHUNK_SHIFT)][];
     }
 
     /** Number of pfns the bitmap covers: {@code [0, size)}. */
@@ -26,17 +47,21 @@ public final class PageBitmap {
     }
 
     public boolean get(long pfn) {
-        return pfn >= 0 && pfn < size && (words[(int) (pfn >>> 6)] & (1L << pfn)) != 0;
+        if (pfn < 0 || pfn >= size) {
+            return false;
+        }
+        long[] c = chunks[(int) (pfn >>> CHUNK_SHIFT)];
+        return c != null && (c[(int) (pfn >>> 6) & (CHUNK_WORDS - 1)] & (1L << pfn)) != 0;
     }
 
     public void set(long pfn) {
         checkIndex(pfn);
-        words[(int) (pfn >>> 6)] |= 1L << pfn;
+        own((int) (pfn >>> CHUNK_SHIFT))[(int) (pfn >>> 6) & (CHUNK_WORDS - 1)] |= 1L << pfn;
     }
 
     public void clear(long pfn) {
         checkIndex(pfn);
-        words[(int) (pfn >>> 6)] &= ~(1L << pfn);
+        own((int) (pfn >>> CHUNK_SHIFT))[(int) (pfn >>> 6) & (CHUNK_WORDS - 1)] &= ~(1L << pfn);
     }
 
     /** Sets {@code [from, to)}, clipped to the bitmap. */
@@ -53,21 +78,29 @@ public final class PageBitmap {
         long s = Math.max(0, from);
         long e = Math.min(to, size);
         while (s < e) {
-            int w = (int) (s >>> 6);
-            long bitsHere = Math.min(e - s, 64 - (s & 63));
-            long mask = (bitsHere == 64 ? -1L : ((1L << bitsHere) - 1)) << (s & 63);
-            words[w] = set ? words[w] | mask : words[w] & ~mask;
-            s += bitsHere;
+            int ci = (int) (s >>> CHUNK_SHIFT);
+            long chunkStart = (long) ci << CHUNK_SHIFT;
+            long chunkEnd = chunkStart + CHUNK_PFNS;
+            long stop = Math.min(e, chunkEnd);
+            if (s == chunkStart && stop == chunkEnd) {
+                chunks[ci] = set ? ALL_SET : null; // a whole chunk (never the partial last one: e <= size)
+            } else if (chunks[ci] != (set ? ALL_SET : null)) {
+                long[] c = own(ci);
+                for (long p = s; p < stop; ) {
+                    long bitsHere = Math.min(stop - p, 64 - (p & 63));
+                    long mask = (bitsHere == 64 ? -1L : ((1L << bitsHere) - 1)) << (p & 63);
+                    int w = (int) (p >>> 6) & (CHUNK_WORDS - 1);
+                    c[w] = set ? c[w] | mask : c[w] & ~mask;
+                    p += bitsHere;
+                }
+            }
+            s = stop;
         }
     }
 
     /** Number of set bits. */
     public long cardinality() {
-        long n = 0;
-        for (long w : words) {
-            n += Long.bitCount(w);
-        }
-        return n;
+        return cardinality(0, size);
     }
 
     /** Number of set bits in {@code [from, to)}. */
@@ -76,106 +109,193 @@ public final class PageBitmap {
         long e = Math.min(to, size);
         long n = 0;
         while (s < e) {
-            int w = (int) (s >>> 6);
-            long bitsHere = Math.min(e - s, 64 - (s & 63));
-            long mask = (bitsHere == 64 ? -1L : ((1L << bitsHere) - 1)) << (s & 63);
-            n += Long.bitCount(words[w] & mask);
-            s += bitsHere;
+            int ci = (int) (s >>> CHUNK_SHIFT);
+            long stop = Math.min(e, ((long) ci + 1) << CHUNK_SHIFT);
+            long[] c = chunks[ci];
+            if (c == ALL_SET) {
+                n += stop - s;
+            } else if (c != null) {
+                for (long p = s; p < stop; ) {
+                    long bitsHere = Math.min(stop - p, 64 - (p & 63));
+                    long mask = (bitsHere == 64 ? -1L : ((1L << bitsHere) - 1)) << (p & 63);
+                    n += Long.bitCount(c[(int) (p >>> 6) & (CHUNK_WORDS - 1)] & mask);
+                    p += bitsHere;
+                }
+            }
+            s = stop;
         }
         return n;
     }
 
     /** The first set pfn at or after {@code from}, or -1. */
     public long nextSet(long from) {
-        if (from < 0) {
-            from = 0;
-        }
-        if (from >= size) {
-            return -1;
-        }
-        int i = (int) (from >>> 6);
-        long w = words[i] & (-1L << from);
-        while (true) {
-            if (w != 0) {
-                long p = ((long) i << 6) + Long.numberOfTrailingZeros(w);
-                return p < size ? p : -1;
-            }
-            if (++i == words.length) {
-                return -1;
-            }
-            w = words[i];
-        }
+        return next(from, true);
     }
 
     /** The first clear pfn at or after {@code from}, or {@link #size()} when none is. */
     public long nextClear(long from) {
-        if (from < 0) {
-            from = 0;
-        }
-        if (from >= size) {
-            return size;
-        }
-        int i = (int) (from >>> 6);
-        long w = ~words[i] & (-1L << from);
-        while (true) {
-            if (w != 0) {
-                return Math.min(size, ((long) i << 6) + Long.numberOfTrailingZeros(w));
+        long p = next(from, false);
+        return p < 0 ? size : p;
+    }
+
+    /** The first pfn at or after {@code from} whose bit is {@code set}, or -1. */
+    private long next(long from, boolean set) {
+        long p = Math.max(0, from);
+        while (p < size) {
+            int ci = (int) (p >>> CHUNK_SHIFT);
+            long[] c = chunks[ci];
+            if (c == (set ? ALL_SET : null)) {
+                return p;
             }
-            if (++i == words.length) {
-                return size;
+            if (c != (set ? null : ALL_SET)) {
+                for (int w = (int) (p >>> 6) & (CHUNK_WORDS - 1); w < CHUNK_WORDS; w++) {
+                    long bits = (set ? c[w] : ~c[w]) & (-1L << p); // p's low 6 bits matter only in its word
+                    if (bits != 0) {
+                        long found = ((long) ci << CHUNK_SHIFT) + ((long) w << 6) + Long.numberOfTrailingZeros(bits);
+                        return found < size ? found : -1;
+                    }
+                    p = ((long) ci << CHUNK_SHIFT) + ((long) (w + 1) << 6);
+                }
             }
-            w = ~words[i];
+            p = ((long) ci + 1) << CHUNK_SHIFT;
         }
+        return -1;
     }
 
     public PageBitmap copy() {
         PageBitmap c = new PageBitmap(size);
-        System.arraycopy(words, 0, c.words, 0, words.length);
+        for (int i = 0; i < chunks.length; i++) {
+            long[] src = chunks[i];
+            c.chunks[i] = src == null || src == ALL_SET ? src : src.clone();
+        }
         return c;
     }
 
     /** Bitwise AND with {@code other} (same size). */
     public void and(PageBitmap other) {
-        for (int i = 0; i < words.length; i++) {
-            words[i] &= i < other.words.length ? other.words[i] : 0;
+        for (int i = 0; i < chunks.length; i++) {
+            long[] o = i < other.chunks.length ? other.chunks[i] : null;
+            long[] c = chunks[i];
+            if (c == null || o == ALL_SET) {
+                continue;
+            }
+            if (o == null) {
+                chunks[i] = null;
+            } else if (c == ALL_SET) {
+                chunks[i] = o.clone();
+            } else {
+                for (int w = 0; w < CHUNK_WORDS; w++) {
+                    c[w] &= o[w];
+                }
+            }
         }
     }
 
     /**
-     * The bitmap as {@code length} bytes in on-disk order, zero-padded past {@link #size()}
-     * (makedumpfile rounds each bitmap up to whole blocks).
+     * Writes the bitmap as {@code length} bytes in on-disk order at {@code offset}, zero-padded past
+     * {@link #size()} (makedumpfile rounds each bitmap up to whole blocks). Up to {@value #WRITE_PIECE}
+     * bytes go in one write (one record of a flattened stream); a larger bitmap goes in pieces of that
+     * size, so no copy of a whole bitmap (32 MiB per TiB) is ever made.
      */
-    public ByteBuffer toBytes(int length) {
-        ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < words.length && b.remaining() >= 8; i++) {
-            b.putLong(words[i]);
-        }
-        int i = b.position() / 8;
-        if (i < words.length) {
-            long w = words[i];
-            while (b.hasRemaining()) {
-                b.put((byte) w);
-                w >>>= 8;
+    public void writeTo(DumpSink sink, long offset, long length) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate((int) Math.min(length, WRITE_PIECE)).order(ByteOrder.LITTLE_ENDIAN);
+        long words = (size + 63) >>> 6;
+        for (long done = 0; done < length; ) {
+            int n = (int) Math.min(WRITE_PIECE, length - done);
+            b.clear().limit(n);
+            for (long i = done / Long.BYTES; b.hasRemaining(); i++) { // pieces start on a word
+                long w = i < words ? word(i) : 0;
+                if (b.remaining() >= Long.BYTES) {
+                    b.putLong(w);
+                } else {
+                    while (b.hasRemaining()) {
+                        b.put((byte) w);
+                        w >>>= 8;
+                    }
+                }
             }
+            sink.write(offset + done, b.flip());
+            done += n;
         }
-        return b.clear();
     }
 
-    /** Reads {@code size} bits from bytes in on-disk order. */
-    public static PageBitmap fromBytes(ByteBuffer bytes, long size) {
+    /**
+     * Reads {@code size} bits in on-disk order from {@code image} at {@code offset}, a piece at a time so
+     * that no copy of the whole bitmap is made.
+     */
+    public static PageBitmap read(ReadableImage image, long offset, long size, String what) throws IOException {
         PageBitmap bm = new PageBitmap(size);
-        ByteBuffer b = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < bm.words.length; i++) {
-            long w = 0;
-            for (int k = 0; k < 8 && b.hasRemaining(); k++) {
-                w |= (b.get() & 0xffL) << (8 * k);
+        long length = (size + 7) / 8;
+        ReadableImage.checkRange(image.name(), offset, length, image.size(), what);
+        byte[] piece = new byte[READ_PIECE];
+        ByteBuffer b = ByteBuffer.wrap(piece).order(ByteOrder.LITTLE_ENDIAN);
+        long[] chunk = new long[CHUNK_WORDS];
+        long lastWord = (size - 1) >>> 6;
+        long tailMask = (size & 63) == 0 ? -1L : (1L << size) - 1; // bits past the size stay clear
+        long word = 0;
+        for (long done = 0; done < length; ) {
+            int n = (int) Math.min(READ_PIECE, length - done);
+            image.read(offset + done, MemorySegment.ofArray(piece).asSlice(0, n), what);
+            b.clear().limit(n);
+            while (b.hasRemaining()) {
+                long w = 0;
+                for (int k = 0; k < Long.BYTES && b.hasRemaining(); k++) {
+                    w |= (b.get() & 0xffL) << (8 * k);
+                }
+                chunk[(int) (word & (CHUNK_WORDS - 1))] = word == lastWord ? w & tailMask : w;
+                if ((++word & (CHUNK_WORDS - 1)) == 0) {
+                    bm.keep((int) ((word - 1) >>> WORD_SHIFT), chunk);
+                    chunk = new long[CHUNK_WORDS];
+                }
             }
-            bm.words[i] = w;
+            done += n;
         }
-        if ((size & 63) != 0 && bm.words.length > 0) {
-            bm.words[bm.words.length - 1] &= (1L << size) - 1;
+        if ((word & (CHUNK_WORDS - 1)) != 0) {
+            bm.keep((int) (word >>> WORD_SHIFT), chunk);
         }
         return bm;
+    }
+
+    /** Stores a chunk read whole, without words when its bits are all alike. */
+    private void keep(int ci, long[] words) {
+        boolean clear = true;
+        boolean set = ((long) ci + 1) << CHUNK_SHIFT <= size; // the partial last chunk has clear tail bits
+        for (long w : words) {
+            clear &= w == 0;
+            set &= w == -1L;
+        }
+        chunks[ci] = clear ? null : set ? ALL_SET : words;
+    }
+
+    /** Words held in memory: 64 per chunk whose bits are not all alike. */
+    long wordsHeld() {
+        long n = 0;
+        for (long[] c : chunks) {
+            n += c == null || c == ALL_SET ? 0 : c.length;
+        }
+        return n;
+    }
+
+    /** Word {@code i} of the on-disk order (bits {@code 64 i .. 64 i + 63}). */
+    private long word(long i) {
+        long[] c = chunks[(int) (i >>> WORD_SHIFT)];
+        return c == null ? 0 : c[(int) (i & (CHUNK_WORDS - 1))];
+    }
+
+    /** The words of chunk {@code ci}, made this bitmap's own (writable) first. */
+    private long[] own(int ci) {
+        long[] c = chunks[ci];
+        if (c == null || c == ALL_SET) {
+            c = c == null ? new long[CHUNK_WORDS] : ALL_SET.clone();
+            chunks[ci] = c;
+        }
+        return c;
+    }
+
+    private static long[] filled(long value) {
+        long[] w = new long[CHUNK_WORDS];
+        java.util.Arrays.fill(w, value);
+        return w;
     }
 
     private void checkIndex(long pfn) {

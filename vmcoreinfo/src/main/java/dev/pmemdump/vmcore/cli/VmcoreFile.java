@@ -1,7 +1,7 @@
 package dev.pmemdump.vmcore.cli;
 
 import dev.pmemdump.io.CorruptInputException;
-import dev.pmemdump.io.MappedImage;
+import dev.pmemdump.io.PositionalImage;
 import dev.pmemdump.vmcore.VmcoreInfo;
 import dev.pmemdump.vmcore.VmcoreInfoHints;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
@@ -13,20 +13,20 @@ import dev.pmemdump.vmcore.xlat.X86_64Translation;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** A vmcore opened for a command: the mapping, its ELF view, and on demand VMCOREINFO and kernel memory. */
+/** A vmcore opened for a command: the file (read, not mapped), its ELF view, and on demand VMCOREINFO and kernel memory. */
 final class VmcoreFile implements AutoCloseable {
-    private final MappedImage image;
+    private final PositionalImage image;
     private final ElfCore core;
 
-    private VmcoreFile(MappedImage image, ElfCore core) {
+    private VmcoreFile(PositionalImage image, ElfCore core) {
         this.image = image;
         this.core = core;
     }
 
     static VmcoreFile open(Path path) throws IOException {
-        MappedImage image = MappedImage.open(path, MappedImage.Access.READ_ONLY);
+        PositionalImage image = PositionalImage.open(path);
         try {
-            if (!ElfCore.isElf(image.segment())) {
+            if (!ElfCore.isElf(image.bytes(0, Math.min(image.size(), 4), "ELF magic"))) {
                 throw new CorruptInputException(path.toString(), 0,
                         "not an ELF vmcore (only ELF dumps such as /proc/vmcore copies are read so far)");
             }

@@ -123,7 +123,7 @@ public final class DeviceDumps {
         return found;
     }
 
-    private static MemorySegment findData(ElfCore core, Listed l) {
+    private static MemorySegment findData(ElfCore core, Listed l) throws CorruptInputException {
         for (ProgramHeader ph : core.noteHeaders()) {
             if (l.dataOffset() >= ph.offset() && l.dataOffset() + l.size() <= ph.offset() + ph.filesz()) {
                 return core.data(ph).asSlice(l.dataOffset() - ph.offset(), l.size());

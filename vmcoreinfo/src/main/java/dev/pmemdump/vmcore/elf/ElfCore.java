@@ -1,10 +1,11 @@
 package dev.pmemdump.vmcore.elf;
 
 import dev.pmemdump.io.CorruptInputException;
-import dev.pmemdump.io.MappedImage;
 import dev.pmemdump.io.Ranges;
+import dev.pmemdump.io.ReadableImage;
 import dev.pmemdump.vmcore.xlat.MappedRange;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -13,8 +14,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A validated ELF64 core: file header, program headers and (for files) notes and PT_LOAD data as
- * slices of the mapping. Owns nothing: the {@link MappedImage} or segment it reads stays the caller's.
+ * A validated ELF64 core: file header, program headers and (for files) notes and PT_LOAD data read
+ * from its {@link ReadableImage} when asked for. Owns nothing: the image stays the caller's.
  *
  * <p>Two layouts exist. In a {@linkplain Layout#FILE file} (a /proc/vmcore copy, makedumpfile -E)
  * {@code p_offset} is a file offset, and every segment must lie in the file, PT_LOADs in file order
@@ -27,7 +28,7 @@ public final class ElfCore {
     public enum Layout { FILE, ELFCOREHDR }
 
     private final String resource;
-    private final MemorySegment bytes;
+    private final ReadableImage image;
     private final Layout layout;
     private final ElfMachine machine;
     private final int type;
@@ -37,10 +38,10 @@ public final class ElfCore {
     private final int flags;
     private final List<ProgramHeader> programHeaders;
 
-    private ElfCore(String resource, MemorySegment bytes, Layout layout, ElfMachine machine, int type, long entry,
+    private ElfCore(String resource, ReadableImage image, Layout layout, ElfMachine machine, int type, long entry,
                     long phoff, long shoff, int flags, List<ProgramHeader> programHeaders) {
         this.resource = resource;
-        this.bytes = bytes;
+        this.image = image;
         this.layout = layout;
         this.machine = machine;
         this.type = type;
@@ -51,9 +52,9 @@ public final class ElfCore {
         this.programHeaders = programHeaders;
     }
 
-    /** Reads a core file (vmcore) mapped by {@code image}. */
-    public static ElfCore open(MappedImage image) throws CorruptInputException {
-        return read(image.segment(), image.path().toString(), Layout.FILE);
+    /** Reads the headers of a core file (vmcore); its data is read from {@code image} when asked for. */
+    public static ElfCore open(ReadableImage image) throws IOException {
+        return read(image, Layout.FILE);
     }
 
     /** True when {@code bytes} start with the ELF magic (a probe: says "mine", not "valid"). */
@@ -67,11 +68,23 @@ public final class ElfCore {
 
     /** Reads and validates the core in {@code bytes}; {@code resource} names it in errors. */
     public static ElfCore read(MemorySegment bytes, String resource, Layout layout) throws CorruptInputException {
-        long size = bytes.byteSize();
+        try {
+            return read(ReadableImage.of(bytes, resource), layout);
+        } catch (CorruptInputException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory bytes failed to read", e); // checked against their size
+        }
+    }
+
+    private static ElfCore read(ReadableImage image, Layout layout) throws IOException {
+        String resource = image.name();
+        long size = image.size();
         if (size < Elf64.EHDR_SIZE) {
             throw new CorruptInputException(resource, 0,
                     "too short for an ELF64 header (" + size + " bytes, need " + Elf64.EHDR_SIZE + ")");
         }
+        MemorySegment bytes = image.bytes(0, Elf64.EHDR_SIZE, "ELF header");
         if (!isElf(bytes)) {
             throw new CorruptInputException(resource, 0, "not an ELF file (bad magic "
                     + java.util.HexFormat.of().formatHex(bytes.asSlice(0, 4).toArray(ValueLayout.JAVA_BYTE)) + ")");
@@ -132,22 +145,23 @@ public final class ElfCore {
             throw new CorruptInputException(resource, Elf64.E_PHOFF, phnum + " program headers at e_phoff 0x"
                     + Long.toHexString(phoff) + " run past the end of the file (size 0x" + Long.toHexString(size) + ")");
         }
+        MemorySegment table = image.bytes(phoff, phBytes, "program headers");
         List<ProgramHeader> phdrs = new ArrayList<>(phnum);
         for (int i = 0; i < phnum; i++) {
-            long at = phoff + (long) i * Elf64.PHDR_SIZE;
-            phdrs.add(new ProgramHeader(bytes.get(u32, at + Elf64.P_TYPE), bytes.get(u32, at + Elf64.P_FLAGS),
-                    bytes.get(u64, at + Elf64.P_OFFSET), bytes.get(u64, at + Elf64.P_VADDR),
-                    bytes.get(u64, at + Elf64.P_PADDR), bytes.get(u64, at + Elf64.P_FILESZ),
-                    bytes.get(u64, at + Elf64.P_MEMSZ), bytes.get(u64, at + Elf64.P_ALIGN)));
+            long at = (long) i * Elf64.PHDR_SIZE;
+            phdrs.add(new ProgramHeader(table.get(u32, at + Elf64.P_TYPE), table.get(u32, at + Elf64.P_FLAGS),
+                    table.get(u64, at + Elf64.P_OFFSET), table.get(u64, at + Elf64.P_VADDR),
+                    table.get(u64, at + Elf64.P_PADDR), table.get(u64, at + Elf64.P_FILESZ),
+                    table.get(u64, at + Elf64.P_MEMSZ), table.get(u64, at + Elf64.P_ALIGN)));
         }
-        ElfCore core = new ElfCore(resource, bytes, layout, machine, type, bytes.get(u64, Elf64.E_ENTRY), phoff,
+        ElfCore core = new ElfCore(resource, image, layout, machine, type, bytes.get(u64, Elf64.E_ENTRY), phoff,
                 bytes.get(u64, Elf64.E_SHOFF), bytes.get(u32, Elf64.E_FLAGS), List.copyOf(phdrs));
         core.validateSegments();
         return core;
     }
 
     private void validateSegments() throws CorruptInputException {
-        long size = bytes.byteSize();
+        long size = image.size();
         long prevEnd = -1;
         int prevIndex = -1;
         for (int i = 0; i < programHeaders.size(); i++) {
@@ -248,10 +262,41 @@ public final class ElfCore {
         return programHeaders.stream().filter(ProgramHeader::isNote).toList();
     }
 
-    /** The file bytes of a PT_LOAD or PT_NOTE ({@code p_filesz} bytes at {@code p_offset}); files only. */
-    public MemorySegment data(ProgramHeader ph) {
+    /**
+     * The file bytes of a PT_NOTE or a small PT_LOAD ({@code p_filesz} bytes at {@code p_offset}), a view
+     * or a copy depending on the image; files only. Bulk data is read with {@link #readData}.
+     */
+    public MemorySegment data(ProgramHeader ph) throws CorruptInputException {
         requireFile();
-        return bytes.asSlice(ph.offset(), ph.filesz());
+        try {
+            return image.bytes(ph.offset(), ph.filesz(), ph.typeName() + " data");
+        } catch (CorruptInputException e) {
+            throw e;
+        } catch (IOException e) {
+            throw readError(ph.offset(), e);
+        }
+    }
+
+    /** Copies {@code dst.byteSize()} file bytes of {@code ph} from {@code at} bytes into its data; files only. */
+    public void readData(ProgramHeader ph, long at, MemorySegment dst) throws CorruptInputException {
+        requireFile();
+        if (!Ranges.fits(at, dst.byteSize(), ph.filesz())) {
+            throw new IllegalArgumentException(resource + ": 0x" + Long.toHexString(dst.byteSize()) + " bytes at 0x"
+                    + Long.toHexString(at) + " are outside the 0x" + Long.toHexString(ph.filesz()) + " bytes of " + ph);
+        }
+        try {
+            image.read(ph.offset() + at, dst, ph.typeName() + " data");
+        } catch (CorruptInputException e) {
+            throw e;
+        } catch (IOException e) {
+            throw readError(ph.offset() + at, e);
+        }
+    }
+
+    /** An I/O error under a reader that reports corrupt input: the same one line naming file and offset. */
+    private CorruptInputException readError(long offset, IOException e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new CorruptInputException(resource, offset, m.startsWith(resource) ? "read failed" : m, e);
     }
 
     /** The parsed notes of each PT_NOTE, in file order; files only. */

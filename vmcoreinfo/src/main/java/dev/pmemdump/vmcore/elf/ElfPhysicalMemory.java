@@ -13,13 +13,12 @@ import java.util.List;
  * Physical memory from the PT_LOADs of an ELF core file. Where {@code p_filesz < p_memsz} the tail
  * reads as zeros (makedumpfile's way of marking excluded pages, drgn reads it the same way). Where
  * loads overlap (the kernel-text load repeats part of RAM) the one with the lowest {@code p_paddr} wins;
- * both hold the same bytes.
+ * both hold the same bytes. Bytes are read from the core's image on each call and not kept: memory
+ * stays bounded whatever the size of the dump.
  */
 public final class ElfPhysicalMemory implements PhysicalMemory {
     private final ElfCore core;
     private final List<ProgramHeader> loads;
-    /** The file bytes of each load, same order as {@link #loads}. */
-    private final MemorySegment[] data;
 
     public ElfPhysicalMemory(ElfCore core) {
         this.core = core;
@@ -27,7 +26,6 @@ public final class ElfPhysicalMemory implements PhysicalMemory {
                 .filter(ph -> ph.memsz() > 0)
                 .sorted(Comparator.comparing(ProgramHeader::paddr, Long::compareUnsigned))
                 .toList();
-        this.data = loads.stream().map(core::data).toArray(MemorySegment[]::new);
     }
 
     @Override
@@ -50,17 +48,12 @@ public final class ElfPhysicalMemory implements PhysicalMemory {
         return -1;
     }
 
-    /** Page-table walks read one entry at a time: served straight from the mapping. */
+    /** Page-table walks read one entry at a time: into a small array rather than a native arena. */
     @Override
     public long readLong(long address, ByteOrder order) throws CorruptInputException {
-        int i = indexAt(address);
-        if (i >= 0) {
-            long inLoad = address - loads.get(i).paddr();
-            if (Long.compareUnsigned(inLoad + 8, loads.get(i).filesz()) <= 0 && inLoad + 8 > inLoad) {
-                return data[i].get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(order), inLoad);
-            }
-        }
-        return PhysicalMemory.super.readLong(address, order);
+        byte[] b = new byte[Long.BYTES];
+        read(address, MemorySegment.ofArray(b));
+        return MemorySegment.ofArray(b).get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(order), 0);
     }
 
     @Override
@@ -94,7 +87,7 @@ public final class ElfPhysicalMemory implements PhysicalMemory {
             long n = Math.min(length - done, ph.memsz() - inLoad);
             long fromFile = Math.max(0, Math.min(n, ph.filesz() - inLoad));
             if (fromFile > 0) {
-                MemorySegment.copy(data[i], inLoad, dst, done, fromFile);
+                core.readData(ph, inLoad, dst.asSlice(done, fromFile));
             }
             if (fromFile < n) {
                 dst.asSlice(done + fromFile, n - fromFile).fill((byte) 0);

@@ -1,0 +1,170 @@
+package dev.pmemdump.io;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A file read with positional reads (pread), never mapped: what this process holds of it is bounded
+ * by a small block cache, whatever the file's size. A mapping would keep every page read resident,
+ * so filtering a vmcore of many GiB would cost that much memory; makedumpfile reads /proc/vmcore the
+ * same way.
+ *
+ * <p>Reads shorter than a block (page-table entries, page descriptors, struct pages one by one) go
+ * through a cache of {@value #CACHED_BLOCKS} blocks of {@value #BLOCK} bytes, least recently used
+ * first out; longer reads go straight into the caller's buffer. Safe for concurrent readers.
+ */
+public final class PositionalImage implements ReadableImage {
+    static final int BLOCK = 4096;
+    static final int CACHED_BLOCKS = 64;
+    /** Longest single read: bounds the temporary direct buffer the JDK keeps per reading thread. */
+    static final int MAX_READ = 1 << 20;
+
+    private final String name;
+    private final FileChannel channel;
+    private final long size;
+    private final Map<Long, byte[]> blocks = new LinkedHashMap<>(CACHED_BLOCKS * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
+            return size() > CACHED_BLOCKS;
+        }
+    };
+
+    private PositionalImage(String name, FileChannel channel, long size) {
+        this.name = name;
+        this.channel = channel;
+        this.size = size;
+    }
+
+    /** Opens an existing file (or /proc/vmcore, or a block device) for reading. */
+    public static PositionalImage open(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(path.toString(), null, "no such file");
+        }
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            return new PositionalImage(path.toString(), ch, ch.size());
+        } catch (RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public void read(long offset, MemorySegment dst, String what) throws IOException {
+        long length = dst.byteSize();
+        ReadableImage.checkRange(name, offset, length, size, what);
+        if (length >= BLOCK) {
+            readDirect(offset, dst, what);
+            return;
+        }
+        long done = 0;
+        while (done < length) {
+            long at = offset + done;
+            long index = at / BLOCK;
+            int in = (int) (at % BLOCK);
+            synchronized (blocks) {
+                byte[] block = block(index, what);
+                int n = (int) Math.min(length - done, block.length - in);
+                MemorySegment.copy(MemorySegment.ofArray(block), in, dst, done, n);
+                done += n;
+            }
+        }
+    }
+
+    /** A copy: the file is not in memory. */
+    @Override
+    public MemorySegment bytes(long offset, long length, String what) throws IOException {
+        ReadableImage.checkRange(name, offset, length, size, what);
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new CorruptInputException(name, offset, what + " (0x" + Long.toHexString(length)
+                    + " bytes) is too large to hold in memory");
+        }
+        MemorySegment copy = MemorySegment.ofArray(new byte[(int) length]);
+        read(offset, copy, what);
+        return copy;
+    }
+
+    /** Bytes the block cache holds now (at most {@value #CACHED_BLOCKS} * {@value #BLOCK}). */
+    public long cachedBytes() {
+        synchronized (blocks) {
+            long n = 0;
+            for (byte[] b : blocks.values()) {
+                n += b.length;
+            }
+            return n;
+        }
+    }
+
+    private byte[] block(long index, String what) throws IOException {
+        byte[] b = blocks.get(index);
+        if (b == null) {
+            long start = index * BLOCK;
+            b = new byte[(int) Math.min(BLOCK, size - start)];
+            fill(start, ByteBuffer.wrap(b), what);
+            blocks.put(index, b);
+        }
+        return b;
+    }
+
+    private void readDirect(long offset, MemorySegment dst, String what) throws IOException {
+        // Native and byte[] segments are read into in place; other heap arrays through a byte[].
+        boolean inPlace = dst.heapBase().map(base -> base instanceof byte[]).orElse(true);
+        for (long done = 0; done < dst.byteSize(); ) {
+            int n = (int) Math.min(dst.byteSize() - done, MAX_READ);
+            MemorySegment part = dst.asSlice(done, n);
+            if (inPlace) {
+                fill(offset + done, part.asByteBuffer(), what);
+            } else {
+                byte[] tmp = new byte[n];
+                fill(offset + done, ByteBuffer.wrap(tmp), what);
+                MemorySegment.copy(MemorySegment.ofArray(tmp), 0, part, 0, n);
+            }
+            done += n;
+        }
+    }
+
+    private void fill(long offset, ByteBuffer buf, String what) throws IOException {
+        long pos = offset;
+        while (buf.hasRemaining()) {
+            int n = channel.read(buf, pos);
+            if (n < 0) {
+                throw new EOFException(name + ": offset 0x" + Long.toHexString(pos) + ": " + what
+                        + ": the file ends early (it shrank while being read)");
+            }
+            pos += n;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Closing a read-only channel loses nothing; there is nothing to report.
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PositionalImage(" + name + ", size=0x" + Long.toHexString(size) + ")";
+    }
+}

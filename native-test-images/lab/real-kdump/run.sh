@@ -9,6 +9,8 @@
 # copy of /proc/iomem with "Persistent Memory" relabelled "System RAM"; no PF_DEV: stock
 # kexec-tools; pmemdump.pmem= on the capture command line), and crashes; the
 # capture kernel (capture.sh) copies /proc/vmcore and runs makedumpfile and pmemdump on it.
+# crashkernel=256M: at 192M the capture kernel's OOM killer ended the filter's JVM (runtime and jar
+# on the 9p share, whose mapped pages count against the small capture memory).
 # Leaves in WORKDIR/share: first-kernel and capture-kernel records, vmcore.raw, the dumps.
 # Needs qemu-system-x86, linux-image-amd64, busybox-static, ndctl, daxctl, pmdk-tools, kexec-tools,
 # makedumpfile, cpio, zstd and a JDK >= 22 (jlink). About 4 minutes on 2 loaded cores.
@@ -36,7 +38,7 @@ start=$(date +%s)
 timeout 1800 qemu-system-x86_64 -machine pc,nvdimm=on,accel=tcg -smp 1 -m 768M,slots=1,maxmem=2G \
     -display none -monitor none -serial "file:$work/console.log" -no-reboot -net none \
     -kernel "/boot/vmlinuz-$K" -initrd "$work/first.cpio" \
-    -append "console=ttyS0 panic=-1 loglevel=6 crashkernel=192M" \
+    -append "console=ttyS0 panic=-1 loglevel=6 crashkernel=256M" \
     -virtfs "local,path=$share,mount_tag=share,security_model=none,id=share" \
     -object "memory-backend-file,id=mem0,share=on,mem-path=$work/nvdimm.img,size=536870912" \
     -device nvdimm,id=nvdimm0,memdev=mem0,label-size=131072,slot=0 < /dev/null > "$work/qemu.log" 2>&1

@@ -1,5 +1,6 @@
 package dev.pmemdump.io;
 
+import dev.pmemdump.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import java.util.concurrent.Future;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Positional reads give the file's bytes whatever the size, alignment and buffer, and hold little. */
+@UnitTest
 class PositionalImageTest {
     @TempDir
     Path dir;

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * region end 128 KiB short of 2 MiB alignment, labels v1.2, fsdax map=dev, fsdax map=mem, a raw
  * namespace in the map=mem one's memory section, devdax) loads its capture kernel with
  * {@code pmemdump loadplan kexec-load} (stock kexec_load, no PF_DEV), crashes, and in the capture
- * kernel (crashkernel=192M) pmemdump filters /proc/vmcore as the core collector, finding the pmem
+ * kernel (crashkernel=256M; at 192M its OOM killer ended the JVM) pmemdump filters /proc/vmcore as the core collector, finding the pmem
  * from the command line its load left there. Checked against values computed without pmemdump
  * (drgn and an ELF parse of the raw /proc/vmcore copy): every metadata range and its sha256; the
  * dump made inside equals the one made here from the raw copy; upstream makedumpfile fails the whole

@@ -1,5 +1,6 @@
 package dev.pmemdump.filter.page;
 
+import dev.pmemdump.testing.FixtureTest;
 import dev.pmemdump.filter.elf.ElfPageSource;
 import dev.pmemdump.filter.kdump.KdumpReader;
 import dev.pmemdump.filter.kdump.KdumpWriter;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of a kdump-compressed dump of it has been read, no mapping of either file exists in this process
  * (so what the input costs in memory does not grow with its size), and the pages are the same.
  */
+@FixtureTest
 class BoundedInputTest {
     @TempDir
     Path dir;

@@ -1,5 +1,6 @@
 package dev.pmemdump.filter.page;
 
+import dev.pmemdump.testing.UnitTest;
 import dev.pmemdump.io.ReadableImage;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Every operation agrees with java.util.BitSet, and chunks whose bits are all alike hold no words. */
+@UnitTest
 class PageBitmapTest {
 
     @Test

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
@@ -46,9 +44,7 @@ public final class PositionalImage implements ReadableImage {
 
     /** Opens an existing file (or /proc/vmcore, or a block device) for reading. */
     public static PositionalImage open(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            throw new NoSuchFileException(path.toString(), null, "no such file");
-        }
+        InputFiles.check(path);   // a missing file, a directory or a FIFO (whose open would block) is named
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
         try {
             return new PositionalImage(path.toString(), ch, ch.size());

@@ -113,7 +113,7 @@ class RealKdumpGuestTest {
 
     /** "wall ..., peak RSS ... KiB" from busybox time -v's lines. */
     private static String figures(String timeV) {
-        Matcher wall = Pattern.compile("Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\): (\\S+)").matcher(timeV);
+        Matcher wall = Pattern.compile("Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\): (.+)").matcher(timeV);
         Matcher rss = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)").matcher(timeV);
         return "wall " + (wall.find() ? wall.group(1) : "?") + ", peak RSS " + (rss.find() ? rss.group(1) : "?") + " KiB";
     }

@@ -94,8 +94,11 @@ public final class KdumpWriter {
         if (notes.length > 0) {
             sink.write(offsetNote, ByteBuffer.wrap(notes));
         }
-        sink.write(h.bitmap1Offset(), present.toBytes((int) oneBitmap));
-        sink.write(h.bitmap1Offset() + oneBitmap, dumpable.toBytes((int) oneBitmap));
+        // Each bitmap is written up to its last pfn's byte only (its block's tail stays a hole, which reads
+        // as zero), as makedumpfile does: that is what its "Write bytes" counts.
+        int bitmapBytes = (int) divideUp(maxMapnr, 8);
+        sink.write(h.bitmap1Offset(), present.toBytes(bitmapBytes));
+        sink.write(h.bitmap1Offset() + oneBitmap, dumpable.toBytes(bitmapBytes));
 
         long pdOffset = h.pageDescOffset();
         long dataOffset = pdOffset + PAGE_DESC_SIZE * numDumpable;

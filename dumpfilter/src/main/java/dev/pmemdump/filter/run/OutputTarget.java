@@ -52,7 +52,7 @@ final class OutputTarget {
         }
     }
 
-    /** Writes a flattened stream to {@code out}, end marker included; returns the dump bytes written. */
+    /** Writes a flattened stream to {@code out}, end marker included; returns the bytes of the whole stream, as makedumpfile's "Write bytes" counts them. */
     static long flattened(OutputStream out, Body body) throws IOException {
         FlattenedSink sink = new FlattenedSink(new BufferedOutputStream(out, STREAM_BUFFER));
         body.write(sink);

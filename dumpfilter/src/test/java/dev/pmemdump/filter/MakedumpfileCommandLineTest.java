@@ -169,7 +169,9 @@ class MakedumpfileCommandLineTest {
         assertEquals(300, a.numThreads());
         assertEquals(256, a.threads());
         assertEquals(2048, a.sizeLimit());
-        assertEquals(4096, a.splitblockSize());
+        assertEquals(4096L << 10, a.splitblockSize()); // makedumpfile reads KiB
+        assertEquals(MakedumpfileArgs.DEFAULT_SPLITBLOCK_SIZE,
+                MakedumpfileArgs.parse(words("--splitblock-size 0 v d")).splitblockSize());
         assertEquals(new MakedumpfileArgs.Tuning(8, "/w", true, 4), a.tuning());
         assertEquals(MakedumpfileArgs.Mode.CREATE, a.mode());
         assertEquals(-1L, MakedumpfileArgs.parse(words("-L 99999999999999999999 v d")).sizeLimit());

@@ -39,7 +39,7 @@ import java.util.Optional;
  * @param dryRun       --dry-run: do everything but write the dumpfile
  * @param partialDmesg --partial-dmesg: with --dump-dmesg, only the log since the last dmesg -c
  * @param sizeLimit    -L SIZE in bytes (unsigned), or 0 when not given
- * @param splitblockSize --splitblock-size in bytes (makedumpfile's default 1 GiB)
+ * @param splitblockSize --splitblock-size in bytes (given in KiB; 0 or absent: makedumpfile's default 1 GiB)
  * @param tuning       options that only tune makedumpfile's own memory use
  * @param extensions   pmemdump's own options
  * @param operands     the file names in order
@@ -58,7 +58,7 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
     public static final int DEFAULT_MESSAGE_LEVEL = MessageLevel.DEFAULT;
     private static final int MAX_MESSAGE_LEVEL = 31;
     /** makedumpfile's DEFAULT_SPLITBLOCK_SIZE. */
-    public static final long DEFAULT_SPLITBLOCK_SIZE = 1L << 30;
+    public static final long DEFAULT_SPLITBLOCK_SIZE = DumpTarget.Split.DEFAULT_SPLITBLOCK_SIZE;
     /** Compression threads pmemdump starts at most, whatever --num-threads says. */
     private static final int MAX_THREADS = 256;
 
@@ -174,7 +174,8 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
             return new MinidumpRequest(vmcore, regions(), Path.of(operands.get(1)), pmem, json);
         }
         DumpTarget target = flatten ? new DumpTarget.Flattened(stdout) : split
-                ? new DumpTarget.Split(operands.subList(1, operands.size()).stream().map(Path::of).toList())
+                ? new DumpTarget.Split(operands.subList(1, operands.size()).stream().map(Path::of).toList(),
+                        splitblockSize)
                 : new DumpTarget.File(Path.of(operands.get(1)));
         return new DumpRequest(vmcore, dumpLevel(), elf ? OutputFormat.ELF : OutputFormat.kdump(codec), target,
                 threads(), pmem, new Reports(json, Optional.ofNullable(htmlReport()).map(Path::of)));
@@ -328,7 +329,11 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
                 case CYCLIC_BUFFER -> cyclicBuffer = CNumbers.atoi(value);
                 case NON_MMAP -> nonMmap = true;
                 case MEM_USAGE -> memUsage = true;
-                case SPLITBLOCK_SIZE -> splitblockSize = CNumbers.atoi(value);
+                // KiB as atoi reads it; 0 means the default (makedumpfile's check_splitblock_size)
+                case SPLITBLOCK_SIZE -> {
+                    int kib = CNumbers.atoi(value);
+                    splitblockSize = kib == 0 ? DEFAULT_SPLITBLOCK_SIZE : (long) kib << 10;
+                }
                 case WORK_DIR -> workDir = value;
                 case NUM_THREADS -> threads = CNumbers.atoi(value);
                 case CHECK_PARAMS -> checkParams = true;

@@ -101,7 +101,9 @@ public final class KdumpWriter {
         sink.write(h.bitmap1Offset() + oneBitmap, dumpable.toBytes(bitmapBytes));
 
         long pdOffset = h.pageDescOffset();
-        long dataOffset = pdOffset + PAGE_DESC_SIZE * numDumpable;
+        // Every part of a split dump puts its data after room for the WHOLE dump's descriptors, so the
+        // shared zero page is at the same offset in all parts: makedumpfile --reassemble relies on it.
+        long dataOffset = pdOffset + PAGE_DESC_SIZE * (options.split ? dumpable.cardinality() : numDumpable);
         boolean shareZero = (options.dumpLevel & DumpLevel.EXCLUDE_ZERO) != 0;
         Output out = new Output(sink, pdOffset, dataOffset);
         long zeroDesc = -1;

@@ -2,6 +2,7 @@ package dev.pmemdump.filter.run;
 
 import dev.pmemdump.filter.kdump.KdumpWriter;
 import dev.pmemdump.filter.kdump.PageCodec;
+import dev.pmemdump.filter.kdump.SplitBlocks;
 import dev.pmemdump.filter.level.PageCounter;
 import dev.pmemdump.filter.mm.PageClassifier;
 import dev.pmemdump.filter.page.FileSink;
@@ -38,7 +39,7 @@ final class KdumpOutput {
             case DumpTarget.File f -> new Written(out.file(f.path(),
                     sink -> writer(source, whole, decision).write(present, dumpable, sink, console.copyProgress())),
                     List.of(f.path().toString()), OptionalLong.empty());
-            case DumpTarget.Split s -> split(source, whole, present, dumpable, s.parts(), decision, console, out);
+            case DumpTarget.Split s -> split(source, whole, present, dumpable, s, decision, console, out);
         };
         timings.lap("write", started);
         return w;
@@ -50,9 +51,11 @@ final class KdumpOutput {
     }
 
     private static Written split(PageSource source, KdumpWriter.Options base, PageBitmap present, PageBitmap dumpable,
-                                 List<Path> parts, PageDecision decision, Console console, OutputTarget out)
+                                 DumpTarget.Split split, PageDecision decision, Console console, OutputTarget out)
             throws IOException {
-        long[] bounds = bounds(dumpable, parts.size(), source.maxMapnr());
+        List<Path> parts = split.parts();
+        long[] bounds = SplitBlocks.bounds(dumpable, parts.size(), source.maxMapnr(), split.splitblockSize(),
+                source.pageSize());
         List<AtomicOutput> outs = new ArrayList<>();
         long bytes = 0;
         try {
@@ -74,24 +77,5 @@ final class KdumpOutput {
             }
         }
         return new Written(bytes, parts.stream().map(Path::toString).toList(), OptionalLong.empty());
-    }
-
-    /** Part boundaries: each part gets an equal share of the dumped pages; a part ends where the next begins. */
-    private static long[] bounds(PageBitmap dumpable, int parts, long maxMapnr) {
-        long total = dumpable.cardinality();
-        long[] bounds = new long[parts + 1];
-        bounds[parts] = maxMapnr;
-        long seen = 0;
-        int part = 1;
-        for (long pfn = dumpable.nextSet(0); pfn >= 0 && part < parts; pfn = dumpable.nextSet(pfn + 1)) {
-            while (part < parts && seen >= total * part / parts) {
-                bounds[part++] = pfn;
-            }
-            seen++;
-        }
-        while (part < parts) {
-            bounds[part++] = maxMapnr;
-        }
-        return bounds;
     }
 }

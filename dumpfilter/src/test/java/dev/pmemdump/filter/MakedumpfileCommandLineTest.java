@@ -150,7 +150,7 @@ class MakedumpfileCommandLineTest {
 
     @Test
     void notYetDoneOptionsPassTheCheckButRefuseToRun() {
-        for (String cl : List.of("--reassemble a b c", "--dry-run -c v d", "-L 1M -c v d",
+        for (String cl : List.of("--dry-run -c v d", "-L 1M -c v d",
                 "--partial-dmesg --dump-dmesg v log", "--dump-dmesg -F v")) {
             assertEquals(0, pmemdump(words("--check-params " + cl)).code(), cl);
             ElfInputAcceptanceTest.Run run = pmemdump(words(cl));

@@ -95,4 +95,52 @@ class SplitReassembleTest {
         assertTrue(r.err().endsWith("\nmakedumpfile Failed.\n"), r.err());
         parts.forEach(p -> assertFalse(Files.exists(Path.of(p)), p));
     }
+
+    /** pmemdump --reassemble of makedumpfile's own parts, given in any order, is makedumpfile's plain dump. */
+    @ParameterizedTest
+    @CsvSource({"-c,31,16384,3", "-l,1,8192,4", "-c,0,4,2"})
+    void ourReassemblyOfMakedumpfilesPartsIsItsDump(String codec, String level, String kib, int n) throws IOException {
+        String tag = "re" + codec + level + "-" + kib + "-";
+        List<String> theirParts = names("theirs" + tag, n);
+        List<String> split = args("--split", codec, "-d", level, "--splitblock-size", kib, vmcore.toString());
+        split.addAll(theirParts);
+        theirs(split).assertOk();
+        Path whole = dir.resolve("whole" + tag);
+        theirs(List.of(codec, "-d", level, vmcore.toString(), whole.toString())).assertOk();
+        Path re = dir.resolve("ours-reassembled" + tag);
+        List<String> reassemble = args("--reassemble");
+        reassemble.addAll(theirParts.reversed());
+        reassemble.add(re.toString());
+        ElfInputAcceptanceTest.Run r = ElfInputAcceptanceTest.makedumpfile(reassemble.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        assertEquals("\nThe dumpfile is saved to " + re + ".\n\nmakedumpfile Completed.\n", r.out());
+        assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(re));
+    }
+
+    /** A missing part or a part of another dump: both tools fail (exit 1) and write nothing. */
+    @Test
+    void incompleteOrForeignPartsFail() {
+        List<String> parts = names("bad", 3);
+        List<String> split = args("--split", "-c", "-d", "31", "--splitblock-size", "16384", vmcore.toString());
+        split.addAll(parts);
+        theirs(split).assertOk();
+        Path other = dir.resolve("other-level");
+        theirs(List.of("--split", "-c", "-d", "1", "--splitblock-size", "16384", vmcore.toString(), other.toString(),
+                dir.resolve("other-2").toString())).assertOk();
+        for (List<String> given : List.of(List.of(parts.get(0), parts.get(2)), List.of(other.toString(), parts.get(1),
+                parts.get(2)))) {
+            Path out = dir.resolve("never" + given.size() + given.get(0).length());
+            List<String> a = args("--reassemble");
+            a.addAll(given);
+            a.add(out.toString());
+            assertEquals(1, theirs(a).exitCode(), given.toString());
+            assertFalse(Files.exists(out));
+            ElfInputAcceptanceTest.Run r = ElfInputAcceptanceTest.makedumpfile(a.toArray(String[]::new));
+            assertEquals(1, r.code(), given.toString());
+            assertTrue(r.err().contains("Invalid dumpfile(") || r.err().contains("There is not dumpfile corresponding"
+                    + " to pfn 0x"), r.err());
+            assertTrue(r.err().endsWith("\nmakedumpfile Failed.\n"), r.err());
+            assertFalse(Files.exists(out));
+        }
+    }
 }

@@ -12,6 +12,7 @@ import dev.pmemdump.filter.request.MinidumpRequest;
 import dev.pmemdump.filter.request.OutputFormat;
 import dev.pmemdump.filter.request.PmemSources;
 import dev.pmemdump.filter.request.RearrangeRequest;
+import dev.pmemdump.filter.request.ReassembleRequest;
 import dev.pmemdump.filter.request.Reports;
 
 import java.io.InputStream;
@@ -137,7 +138,9 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
     /** Files this run reads (standard input not counted): VMCORE, the --pmem-infoblock paths, --iomem. */
     public List<Path> inputs() {
         List<Path> in = new ArrayList<>();
-        if (!rearrange()) {
+        if (reassemble()) {
+            operands.subList(0, operands.size() - 1).forEach(o -> in.add(Path.of(o)));
+        } else if (!rearrange()) {
             in.add(Path.of(operands.get(0)));
         }
         for (String spec : pmemInfoblocks()) {
@@ -159,6 +162,10 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
     public FilterRequest toRequest(InputStream stdin, OutputStream stdout) {
         if (rearrange()) {
             return new RearrangeRequest(stdin, Path.of(operands.get(0)));
+        }
+        if (reassemble()) {
+            return new ReassembleRequest(operands.subList(0, operands.size() - 1).stream().map(Path::of).toList(),
+                    Path.of(operands.get(operands.size() - 1)));
         }
         if (dumpDmesg()) {
             return new DmesgRequest(Path.of(operands.get(0)), Path.of(operands.get(1)));
@@ -186,6 +193,8 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
         List<Path> out = new ArrayList<>();
         if (rearrange()) {
             out.add(Path.of(operands.get(0)));
+        } else if (reassemble()) {
+            out.add(Path.of(operands.get(operands.size() - 1)));
         } else if (!flatten && !memUsage()) {
             operands.subList(1, operands.size()).forEach(o -> out.add(Path.of(o)));
         }

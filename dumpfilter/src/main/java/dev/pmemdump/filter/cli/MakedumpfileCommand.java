@@ -147,9 +147,6 @@ public final class MakedumpfileCommand implements Callable<Integer> {
      * work is not done yet: refused at run time rather than silently ignored.
      */
     private static String notYetDone(MakedumpfileArgs args) {
-        if (args.reassemble()) {
-            return "--reassemble";
-        }
         if (args.dryRun()) {
             return "--dry-run";
         }
@@ -212,6 +209,7 @@ public final class MakedumpfileCommand implements Callable<Integer> {
               pmemdump makedumpfile -F [options] VMCORE > FLATTENED
               pmemdump makedumpfile -R DUMPFILE < FLATTENED
               pmemdump makedumpfile --split [options] VMCORE DUMPFILE1 DUMPFILE2 [DUMPFILE3 ...]
+              pmemdump makedumpfile --reassemble DUMPFILE1 DUMPFILE2 [DUMPFILE3 ...] DUMPFILE
               pmemdump makedumpfile --dump-dmesg VMCORE LOGFILE
               pmemdump makedumpfile --mem-usage VMCORE
               pmemdump makedumpfile --check-params [options] VMCORE DUMPFILE
@@ -226,6 +224,8 @@ public final class MakedumpfileCommand implements Callable<Integer> {
               -E      ELF output
               -F      flattened format to standard output; -R rebuilds a dumpfile from it
               --split several kdump-compressed files, each with part of the pages
+              --splitblock-size KIB  --split cuts in blocks of this many KiB of pages (default 1 GiB)
+              --reassemble      join the files of --split into one dumpfile
               --num-threads N   compress with N threads (0: none; more than 256: 256)
               --message-level ML  1 progress, 2 common, 4 error, 8 debug, 16 report (default 7)
               -D, --show-stats  add debug (8) or report (16) messages
@@ -239,9 +239,9 @@ public final class MakedumpfileCommand implements Callable<Integer> {
 
             Accepted, without effect (they tune makedumpfile's own memory; pmemdump's is bounded by its
             design and by the heap cap of its launcher):
-              --cyclic-buffer KIB, --work-dir DIR, --non-mmap, -b ORDER, --splitblock-size SIZE
+              --cyclic-buffer KIB, --work-dir DIR, --non-mmap, -b ORDER
 
-            Checked by --check-params but not done yet (a run refuses them): --reassemble, --dry-run,
+            Checked by --check-params but not done yet (a run refuses them): --dry-run,
             -L SIZE, --partial-dmesg, --dump-dmesg with -F.
 
             Refused (pmemdump does not do what they ask): -x, -i, -g, --config, --eppic, -e, -X, --vtop,

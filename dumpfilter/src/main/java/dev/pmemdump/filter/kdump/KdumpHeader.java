@@ -158,6 +158,23 @@ public record KdumpHeader(byte[] utsname, long timestamp, int status, int blockS
         return b;
     }
 
+    /**
+     * A split part's sub header as --reassemble writes it: not split, no pfn range, and the joined
+     * erase info (when {@code sizeEraseinfo} is not 0).
+     *
+     * @param sub the part's {@link #SUB_HEADER_SIZE} bytes
+     */
+    public static ByteBuffer unsplitSubHeader(ByteBuffer sub, long offsetEraseinfo, long sizeEraseinfo) {
+        ByteBuffer b = ByteBuffer.allocate(SUB_HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(sub.duplicate().limit(sub.position() + SUB_HEADER_SIZE)).clear();
+        b.putInt(S_SPLIT, 0).putLong(S_START_PFN, 0).putLong(S_END_PFN, 0);
+        b.putLong(S_START_PFN_64, 0).putLong(S_END_PFN_64, 0);
+        if (sizeEraseinfo != 0) {
+            b.putLong(S_OFFSET_ERASEINFO, offsetEraseinfo).putLong(S_SIZE_ERASEINFO, sizeEraseinfo);
+        }
+        return b;
+    }
+
     /** True when {@code head} starts with the kdump signature. */
     public static boolean isKdump(ByteBuffer head) {
         if (head.remaining() < KDUMP_SIGNATURE.length) {

@@ -242,7 +242,7 @@ public final class KdumpWriter {
     }
 
     /** Buffers the page_desc table and the data area, each written in increasing offset order. */
-    private static final class Output {
+    static final class Output {
         final DumpSink sink;
         final ByteBuffer pd = ByteBuffer.allocate(PAGE_DESC_SIZE * 4096).order(ByteOrder.LITTLE_ENDIAN);
         final ByteBuffer data = ByteBuffer.allocate(DATA_BUFFER);
@@ -258,10 +258,14 @@ public final class KdumpWriter {
         }
 
         void desc(long offset, int size, int flags) throws IOException {
+            desc(offset, size, flags, 0);
+        }
+
+        void desc(long offset, int size, int flags, long pageFlags) throws IOException {
             if (pd.remaining() < PAGE_DESC_SIZE) {
                 flushPd();
             }
-            pd.putLong(offset).putInt(size).putInt(flags).putLong(0);
+            pd.putLong(offset).putInt(size).putInt(flags).putLong(pageFlags);
             pdPos += PAGE_DESC_SIZE;
         }
 

@@ -3,12 +3,14 @@ package dev.pmemdump.filter.run;
 import dev.pmemdump.filter.DumpInput;
 import dev.pmemdump.filter.dmesg.PrintkRing;
 import dev.pmemdump.filter.flat.FlattenedReader;
+import dev.pmemdump.filter.kdump.KdumpReassembler;
 import dev.pmemdump.filter.page.FileSink;
 import dev.pmemdump.filter.request.DmesgRequest;
 import dev.pmemdump.filter.request.DumpRequest;
 import dev.pmemdump.filter.request.FilterRequest;
 import dev.pmemdump.filter.request.MinidumpRequest;
 import dev.pmemdump.filter.request.RearrangeRequest;
+import dev.pmemdump.filter.request.ReassembleRequest;
 import dev.pmemdump.filter.result.FilterResult;
 import dev.pmemdump.io.AtomicOutput;
 import dev.pmemdump.io.OutputRules;
@@ -47,6 +49,7 @@ public final class Filter {
             case MinidumpRequest m -> RunEnd.finish(m, MinidumpRun.run(m, console, out), console, out);
             case DmesgRequest d -> dmesg(d, console, out);
             case RearrangeRequest r -> rearrange(r, console, out);
+            case ReassembleRequest r -> reassemble(r, console, out);
         };
     }
 
@@ -71,6 +74,16 @@ public final class Filter {
         }
         console.msg("\nThe dmesg log is saved to " + req.logfile() + ".\n");
         return FilterResult.outputsOnly(List.of(req.logfile().toString()));
+    }
+
+    private static FilterResult reassemble(ReassembleRequest req, Console console, OutputTarget out)
+            throws IOException {
+        try (KdumpReassembler parts = new KdumpReassembler(req.parts()); AtomicOutput ao = out.create(req.output())) {
+            parts.write(new FileSink(ao.channel()), console.copyProgress());
+            ao.commit();
+        }
+        console.msg("\nThe dumpfile is saved to " + req.output() + ".\n");
+        return FilterResult.outputsOnly(List.of(req.output().toString()));
     }
 
     private static FilterResult rearrange(RearrangeRequest req, Console console, OutputTarget out) throws IOException {

@@ -185,7 +185,7 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
                         splitblockSize)
                 : new DumpTarget.File(Path.of(operands.get(1)));
         return new DumpRequest(vmcore, dumpLevel(), elf ? OutputFormat.ELF : OutputFormat.kdump(codec), target,
-                threads(), pmem, new Reports(json, Optional.ofNullable(htmlReport()).map(Path::of)));
+                threads(), pmem, new Reports(json, Optional.ofNullable(htmlReport()).map(Path::of)), dryRun);
     }
 
     /** Files this run writes (standard output not counted): the dumpfile(s) or log, the reports. */
@@ -383,6 +383,9 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
                         throw invalid(Kind.PARAMETERS, "Can't allocate memory for splitting_info.");
                     }
                     require(!compress && level == 0 && !elf && !flatten && !split);
+                    if (dryRun) {
+                        throw invalid(Kind.PARAMETERS, "--dry-run cannot be used with --reassemble.");
+                    }
                 }
                 case DUMP_DMESG, CREATE -> creatingDumpfile(n);
                 case MEM_USAGE -> {
@@ -396,7 +399,11 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
 
         /** makedumpfile's check_param_for_creating_dumpfile. */
         private void creatingDumpfile(int n) throws InvalidCommandLine {
-            require(!(codec != PageCodec.NONE && elf) && !(flatten && split));
+            require(!(codec != PageCodec.NONE && elf));
+            if (dryRun && dmesg) {
+                throw invalid(Kind.PARAMETERS, "--dry-run cannot be used with --dump-dmesg.");
+            }
+            require(!(flatten && split));
             if (threads != 0 && split) {
                 throw invalid(Kind.PARAMETERS, "--num-threads cannot used with --split.");
             }

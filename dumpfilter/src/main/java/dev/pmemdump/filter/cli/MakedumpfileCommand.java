@@ -147,9 +147,6 @@ public final class MakedumpfileCommand implements Callable<Integer> {
      * work is not done yet: refused at run time rather than silently ignored.
      */
     private static String notYetDone(MakedumpfileArgs args) {
-        if (args.dryRun()) {
-            return "--dry-run";
-        }
         if (args.sizeLimit() != 0) {
             return "-L";
         }
@@ -236,13 +233,14 @@ public final class MakedumpfileCommand implements Callable<Integer> {
               --html-report FILE  the run as an HTML page: address map by page class, hashes, counts, timings
               --pmem-infoblock PATH  a pmem namespace image or device whose info block bounds the metadata
               -f      force
+              --dry-run         do everything but write the dump (an existing DUMPFILE is still refused)
 
             Accepted, without effect (they tune makedumpfile's own memory; pmemdump's is bounded by its
             design and by the heap cap of its launcher):
               --cyclic-buffer KIB, --work-dir DIR, --non-mmap, -b ORDER
 
-            Checked by --check-params but not done yet (a run refuses them): --dry-run,
-            -L SIZE, --partial-dmesg, --dump-dmesg with -F.
+            Checked by --check-params but not done yet (a run refuses them): -L SIZE, --partial-dmesg,
+            --dump-dmesg with -F.
 
             Refused (pmemdump does not do what they ask): -x, -i, -g, --config, --eppic, -e, -X, --vtop,
             --diskset, --xen-syms, --xen-vmcoreinfo, --xen_phys_start.

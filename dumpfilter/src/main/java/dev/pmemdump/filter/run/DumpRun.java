@@ -36,10 +36,11 @@ final class DumpRun {
         PmemSetup pmem = PmemSetup.of(input, req.pmem(), console);
         PageDecision decision = PageDecision.of(input, level, pmem.policy(), ledger);
         timings.lap("open", started);
+        OutputTarget dump = out.forDump(req.dryRun());
         Written w = switch (req.format()) {
-            case OutputFormat.Elf e -> ElfOutput.write(source, decision, req.target(), console, timings, out);
+            case OutputFormat.Elf e -> ElfOutput.write(source, decision, req.target(), console, timings, dump);
             case OutputFormat.Kdump k -> KdumpOutput.write(source, decision, k.codec(), req.threads(),
-                    req.target(), console, timings, out);
+                    req.target(), console, timings, dump);
         };
         Optional<List<ReportModel.Span>> map = ledger.spans().map((SpanRecorder spans) -> spans.map(
                 source.present(), source.readable(), pmem.policy().metadata(), pmem.policy().userdata(),

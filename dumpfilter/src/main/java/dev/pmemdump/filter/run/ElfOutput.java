@@ -65,7 +65,7 @@ final class ElfOutput {
         OutputTarget.Body body = sink -> ElfDumpWriter.write(elf.core().machine(), notes, phdrs, elf.physical(), sink,
                 console.copyProgress());
         Written w = switch (target) {
-            case DumpTarget.Flattened f -> new Written(OutputTarget.flattened(f.out(), body), List.of(Written.STDOUT),
+            case DumpTarget.Flattened f -> new Written(out.flattened(f.out(), body), List.of(Written.STDOUT),
                     OptionalLong.of(excluded));
             case DumpTarget.File f -> new Written(out.file(f.path(), body), List.of(f.path().toString()),
                     OptionalLong.of(excluded));

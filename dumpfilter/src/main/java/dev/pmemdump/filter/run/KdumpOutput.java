@@ -5,15 +5,12 @@ import dev.pmemdump.filter.kdump.PageCodec;
 import dev.pmemdump.filter.kdump.SplitBlocks;
 import dev.pmemdump.filter.level.PageCounter;
 import dev.pmemdump.filter.mm.PageClassifier;
-import dev.pmemdump.filter.page.FileSink;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.filter.page.PageSource;
 import dev.pmemdump.filter.request.DumpTarget;
-import dev.pmemdump.io.AtomicOutput;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -33,7 +30,7 @@ final class KdumpOutput {
         started = timings.lap("classify", started);
         KdumpWriter.Options whole = KdumpWriter.Options.whole(decision.level(), codec, threads);
         Written w = switch (target) {
-            case DumpTarget.Flattened f -> new Written(OutputTarget.flattened(f.out(),
+            case DumpTarget.Flattened f -> new Written(out.flattened(f.out(),
                     sink -> writer(source, whole, decision).write(present, dumpable, sink, console.copyProgress())),
                     List.of(Written.STDOUT), OptionalLong.empty());
             case DumpTarget.File f -> new Written(out.file(f.path(),
@@ -56,25 +53,12 @@ final class KdumpOutput {
         List<Path> parts = split.parts();
         long[] bounds = SplitBlocks.bounds(dumpable, parts.size(), source.maxMapnr(), split.splitblockSize(),
                 source.pageSize());
-        List<AtomicOutput> outs = new ArrayList<>();
         long bytes = 0;
-        try {
-            for (int i = 0; i < parts.size(); i++) {
-                AtomicOutput ao = out.create(parts.get(i));
-                outs.add(ao);
-                FileSink sink = new FileSink(ao.channel());
-                KdumpWriter.Options o = new KdumpWriter.Options(base.dumpLevel(), base.codec(), base.threads(), true,
-                        bounds[i], bounds[i + 1]);
-                writer(source, o, decision).write(present, dumpable, sink, console.copyProgress());
-                bytes += sink.bytesWritten();
-            }
-            for (AtomicOutput ao : outs) {
-                ao.commit();
-            }
-        } finally {
-            for (AtomicOutput ao : outs) {
-                ao.close();
-            }
+        for (int i = 0; i < parts.size(); i++) {
+            KdumpWriter.Options o = new KdumpWriter.Options(base.dumpLevel(), base.codec(), base.threads(), true,
+                    bounds[i], bounds[i + 1]);
+            bytes += out.file(parts.get(i), sink -> writer(source, o, decision).write(present, dumpable, sink,
+                    console.copyProgress()));
         }
         return new Written(bytes, parts.stream().map(Path::toString).toList(), OptionalLong.empty());
     }

@@ -9,6 +9,7 @@ import dev.pmemdump.io.OutputSet;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -21,9 +22,21 @@ final class OutputTarget {
     private static final int STREAM_BUFFER = 1 << 20;
 
     private final OutputSet set;
+    /** --dry-run: dump bytes are counted, never written (reports still are). */
+    private final boolean dry;
 
     OutputTarget(OutputSet set) {
+        this(set, false);
+    }
+
+    private OutputTarget(OutputSet set, boolean dry) {
         this.set = set;
+        this.dry = dry;
+    }
+
+    /** The target for a dump's own bytes: this one, or with {@code dryRun} one that only counts them. */
+    OutputTarget forDump(boolean dryRun) {
+        return dryRun ? new OutputTarget(set, true) : this;
     }
 
     /** What a writer does with its sink. */
@@ -43,6 +56,24 @@ final class OutputTarget {
 
     /** Writes {@code path} through a temporary file; returns the bytes written. */
     long file(Path path, Body body) throws IOException {
+        if (dry) {
+            DumpSink counter = new DumpSink() {
+                private long written;
+
+                @Override
+                public void write(long offset, ByteBuffer buf) {
+                    written += buf.remaining();
+                    buf.position(buf.limit());
+                }
+
+                @Override
+                public long bytesWritten() {
+                    return written;
+                }
+            };
+            body.write(counter);
+            return counter.bytesWritten();
+        }
         try (AtomicOutput ao = create(path)) {
             FileSink sink = new FileSink(ao.channel());
             body.write(sink);
@@ -52,9 +83,13 @@ final class OutputTarget {
         }
     }
 
-    /** Writes a flattened stream to {@code out}, end marker included; returns the bytes of the whole stream, as makedumpfile's "Write bytes" counts them. */
-    static long flattened(OutputStream out, Body body) throws IOException {
-        FlattenedSink sink = new FlattenedSink(new BufferedOutputStream(out, STREAM_BUFFER));
+    /**
+     * Writes a flattened stream to {@code out} (nowhere on a dry run), end marker included; returns the bytes
+     * of the whole stream, as makedumpfile's "Write bytes" counts them.
+     */
+    long flattened(OutputStream out, Body body) throws IOException {
+        FlattenedSink sink = new FlattenedSink(dry ? OutputStream.nullOutputStream()
+                : new BufferedOutputStream(out, STREAM_BUFFER));
         body.write(sink);
         sink.finish();
         return sink.bytesWritten();

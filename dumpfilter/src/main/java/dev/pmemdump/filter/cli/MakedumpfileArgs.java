@@ -168,7 +168,8 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
                     Path.of(operands.get(operands.size() - 1)));
         }
         if (dumpDmesg()) {
-            return new DmesgRequest(Path.of(operands.get(0)), Path.of(operands.get(1)));
+            return new DmesgRequest(Path.of(operands.get(0)),
+                    flatten ? Optional.empty() : Optional.of(Path.of(operands.get(1))), stdout, partialDmesg);
         }
         if (memUsage()) {
             throw new UnsupportedOperationException("--mem-usage is not available in this build");

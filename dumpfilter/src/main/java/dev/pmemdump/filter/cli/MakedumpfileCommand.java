@@ -147,16 +147,7 @@ public final class MakedumpfileCommand implements Callable<Integer> {
      * work is not done yet: refused at run time rather than silently ignored.
      */
     private static String notYetDone(MakedumpfileArgs args) {
-        if (args.sizeLimit() != 0) {
-            return "-L";
-        }
-        if (args.partialDmesg()) {
-            return "--partial-dmesg";
-        }
-        if (args.dumpDmesg() && args.flatten()) {
-            return "--dump-dmesg with -F";
-        }
-        return null;
+        return args.sizeLimit() != 0 ? "-L" : null;
     }
 
     /** makedumpfile's words for a refused command line. */
@@ -207,7 +198,8 @@ public final class MakedumpfileCommand implements Callable<Integer> {
               pmemdump makedumpfile -R DUMPFILE < FLATTENED
               pmemdump makedumpfile --split [options] VMCORE DUMPFILE1 DUMPFILE2 [DUMPFILE3 ...]
               pmemdump makedumpfile --reassemble DUMPFILE1 DUMPFILE2 [DUMPFILE3 ...] DUMPFILE
-              pmemdump makedumpfile --dump-dmesg VMCORE LOGFILE
+              pmemdump makedumpfile --dump-dmesg [--partial-dmesg] VMCORE LOGFILE
+              pmemdump makedumpfile --dump-dmesg [--partial-dmesg] -F VMCORE > LOGFILE
               pmemdump makedumpfile --mem-usage VMCORE
               pmemdump makedumpfile --check-params [options] VMCORE DUMPFILE
               pmemdump makedumpfile -v | -h
@@ -227,6 +219,7 @@ public final class MakedumpfileCommand implements Callable<Integer> {
               --message-level ML  1 progress, 2 common, 4 error, 8 debug, 16 report (default 7)
               -D, --show-stats  add debug (8) or report (16) messages
               --check-params    check the command line as makedumpfile does and exit (0: valid); reads nothing
+              --partial-dmesg   with --dump-dmesg: only the log since the last dmesg -c (clear_seq)
               --mem-usage       print the page usage of VMCORE only
               -v      version and the page codecs pmemdump writes
               --json-report FILE  the report's figures as JSON
@@ -239,8 +232,7 @@ public final class MakedumpfileCommand implements Callable<Integer> {
             design and by the heap cap of its launcher):
               --cyclic-buffer KIB, --work-dir DIR, --non-mmap, -b ORDER
 
-            Checked by --check-params but not done yet (a run refuses them): -L SIZE, --partial-dmesg,
-            --dump-dmesg with -F.
+            Checked by --check-params but not done yet (a run refuses it): -L SIZE.
 
             Refused (pmemdump does not do what they ask): -x, -i, -g, --config, --eppic, -e, -X, --vtop,
             --diskset, --xen-syms, --xen-vmcoreinfo, --xen_phys_start.

@@ -18,6 +18,7 @@ import dev.pmemdump.io.OutputSet;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -69,11 +70,19 @@ public final class Filter {
 
     private static FilterResult dmesg(DmesgRequest req, Console console, OutputTarget out) throws IOException {
         try (DumpInput input = DumpInput.open(req.vmcore())) {
-            byte[] log = PrintkRing.read(input.vmcoreinfo(), input.kernel()).getBytes(StandardCharsets.ISO_8859_1);
-            out.write(req.logfile(), log);
+            byte[] log = PrintkRing.read(input.vmcoreinfo(), input.kernel(), req.partial())
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            if (req.logfile().isPresent()) {
+                out.write(req.logfile().get(), log);
+            } else {
+                // -F: makedumpfile writes the log text itself to standard output (no flattened records)
+                req.stdout().write(log);
+                req.stdout().flush();
+            }
         }
-        console.msg("\nThe dmesg log is saved to " + req.logfile() + ".\n");
-        return FilterResult.outputsOnly(List.of(req.logfile().toString()));
+        String name = req.logfile().map(Path::toString).orElse(Written.STDOUT);
+        console.msg("\nThe dmesg log is saved to " + name + ".\n");
+        return FilterResult.outputsOnly(List.of(name));
     }
 
     private static FilterResult reassemble(ReassembleRequest req, Console console, OutputTarget out)

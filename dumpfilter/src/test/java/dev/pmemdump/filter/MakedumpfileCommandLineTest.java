@@ -151,7 +151,7 @@ class MakedumpfileCommandLineTest {
 
     @Test
     void notYetDoneOptionsPassTheCheckButRefuseToRun() {
-        for (String cl : List.of("-L 1M -c v d")) {
+        for (String cl : List.of("-L 1M --split -c v d e", "-L 1M -F -c v")) {
             assertEquals(0, pmemdump(words("--check-params " + cl)).code(), cl);
             ElfInputAcceptanceTest.Run run = pmemdump(words(cl));
             assertEquals(1, run.code(), cl);

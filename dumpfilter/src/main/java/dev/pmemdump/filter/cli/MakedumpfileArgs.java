@@ -186,7 +186,8 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
                         splitblockSize)
                 : new DumpTarget.File(Path.of(operands.get(1)));
         return new DumpRequest(vmcore, dumpLevel(), elf ? OutputFormat.ELF : OutputFormat.kdump(codec), target,
-                threads(), pmem, new Reports(json, Optional.ofNullable(htmlReport()).map(Path::of)), dryRun);
+                threads(), pmem, new Reports(json, Optional.ofNullable(htmlReport()).map(Path::of)), dryRun,
+                sizeLimit);
     }
 
     /** Files this run writes (standard output not counted): the dumpfile(s) or log, the reports. */

@@ -2,6 +2,7 @@ package dev.pmemdump.filter.cli;
 
 import dev.pmemdump.filter.run.Console;
 import dev.pmemdump.filter.run.Filter;
+import dev.pmemdump.filter.run.SizeLimitReached;
 import dev.pmemdump.io.InputFiles;
 import dev.pmemdump.io.OutputRules;
 import dev.pmemdump.io.OutputSet;
@@ -102,7 +103,16 @@ public final class MakedumpfileCommand implements Callable<Integer> {
         OutputRules rules = OutputRules.of(args.force(), "-f").notOver(args.inputs());
         try (OutputSet outputs = new OutputSet(rules)) {
             checkFiles(args, rules);
-            Filter.run(args.toRequest(stdin, stdout), console, outputs);
+            try {
+                Filter.run(args.toRequest(stdin, stdout), console, outputs);
+            } catch (SizeLimitReached e) {
+                // makedumpfile keeps the dump it cut at -L SIZE, marked incomplete, and fails
+                outputs.commit();
+                console.msg("\n" + e.getMessage() + "\nThis is an incomplete dumpfile, but might analyzable.\n");
+                err.print("\nmakedumpfile Failed.\n");
+                err.flush();
+                return FAILED;
+            }
             outputs.commit();
         } catch (FileAlreadyExistsException e) {
             console.error("check_dump_file: Can't open the dump file (" + e.getFile() + "). File exists\n");
@@ -147,7 +157,7 @@ public final class MakedumpfileCommand implements Callable<Integer> {
      * work is not done yet: refused at run time rather than silently ignored.
      */
     private static String notYetDone(MakedumpfileArgs args) {
-        return args.sizeLimit() != 0 ? "-L" : null;
+        return args.sizeLimit() != 0 && (args.split() || args.flatten()) ? "-L with --split or -F" : null;
     }
 
     /** makedumpfile's words for a refused command line. */
@@ -227,12 +237,13 @@ public final class MakedumpfileCommand implements Callable<Integer> {
               --pmem-infoblock PATH  a pmem namespace image or device whose info block bounds the metadata
               -f      force
               --dry-run         do everything but write the dump (an existing DUMPFILE is still refused)
+              -L SIZE           stop writing the dump at SIZE bytes: it is kept, marked incomplete; exit 1
 
             Accepted, without effect (they tune makedumpfile's own memory; pmemdump's is bounded by its
             design and by the heap cap of its launcher):
               --cyclic-buffer KIB, --work-dir DIR, --non-mmap, -b ORDER
 
-            Checked by --check-params but not done yet (a run refuses it): -L SIZE.
+            Checked by --check-params but not done yet (a run refuses it): -L SIZE with --split or -F.
 
             Refused (pmemdump does not do what they ask): -x, -i, -g, --config, --eppic, -e, -X, --vtop,
             --diskset, --xen-syms, --xen-vmcoreinfo, --xen_phys_start.

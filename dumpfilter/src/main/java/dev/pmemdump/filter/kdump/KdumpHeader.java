@@ -2,8 +2,12 @@ package dev.pmemdump.filter.kdump;
 
 import dev.pmemdump.io.CorruptInputException;
 
+import dev.pmemdump.io.Writes;
+
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -173,6 +177,18 @@ public record KdumpHeader(byte[] utsname, long timestamp, int status, int blockS
             b.putLong(S_OFFSET_ERASEINFO, offsetEraseinfo).putLong(S_SIZE_ERASEINFO, sizeEraseinfo);
         }
         return b;
+    }
+
+    /**
+     * Marks a dump cut short (-L) as makedumpfile does: status |= DUMP_DH_COMPRESSED_INCOMPLETE, when the
+     * header made it into the file.
+     */
+    public static void markIncomplete(FileChannel ch) throws IOException {
+        ByteBuffer status = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        if (ch.read(status, H_STATUS) == 4) {
+            status.putInt(0, status.getInt(0) | DUMP_DH_COMPRESSED_INCOMPLETE).clear();
+            Writes.fully(ch, status, H_STATUS);
+        }
     }
 
     /** True when {@code head} starts with the kdump signature. */

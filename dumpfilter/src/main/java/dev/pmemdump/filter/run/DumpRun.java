@@ -36,7 +36,7 @@ final class DumpRun {
         PmemSetup pmem = PmemSetup.of(input, req.pmem(), console);
         PageDecision decision = PageDecision.of(input, level, pmem.policy(), ledger);
         timings.lap("open", started);
-        OutputTarget dump = out.forDump(req.dryRun());
+        OutputTarget dump = out.forDump(req.dryRun(), req.sizeLimit());
         Written w = switch (req.format()) {
             case OutputFormat.Elf e -> ElfOutput.write(source, decision, req.target(), console, timings, dump);
             case OutputFormat.Kdump k -> KdumpOutput.write(source, decision, k.codec(), req.threads(),

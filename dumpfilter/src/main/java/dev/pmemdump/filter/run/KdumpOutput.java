@@ -1,5 +1,6 @@
 package dev.pmemdump.filter.run;
 
+import dev.pmemdump.filter.kdump.KdumpHeader;
 import dev.pmemdump.filter.kdump.KdumpWriter;
 import dev.pmemdump.filter.kdump.PageCodec;
 import dev.pmemdump.filter.kdump.SplitBlocks;
@@ -34,7 +35,8 @@ final class KdumpOutput {
                     sink -> writer(source, whole, decision).write(present, dumpable, sink, console.copyProgress())),
                     List.of(Written.STDOUT), OptionalLong.empty());
             case DumpTarget.File f -> new Written(out.file(f.path(),
-                    sink -> writer(source, whole, decision).write(present, dumpable, sink, console.copyProgress())),
+                    sink -> writer(source, whole, decision).write(present, dumpable, sink, console.copyProgress()),
+                    KdumpHeader::markIncomplete),
                     List.of(f.path().toString()), OptionalLong.empty());
             case DumpTarget.Split s -> split(source, whole, present, dumpable, s, decision, console, out);
         };

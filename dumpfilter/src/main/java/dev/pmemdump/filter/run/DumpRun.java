@@ -6,6 +6,7 @@ import dev.pmemdump.filter.page.PageSource;
 import dev.pmemdump.filter.report.ReportModel;
 import dev.pmemdump.filter.report.SpanRecorder;
 import dev.pmemdump.filter.request.DumpRequest;
+import dev.pmemdump.filter.request.DumpTarget;
 import dev.pmemdump.filter.request.OutputFormat;
 import dev.pmemdump.filter.result.FilterResult;
 
@@ -33,6 +34,11 @@ final class DumpRun {
         ExclusionLedger ledger = req.reports().html().isPresent() ? ExclusionLedger.recording()
                 : ExclusionLedger.counting();
         LoadTable.print(console, input);
+        if (input.vmcoreinfo().has("OSRELEASE")) {
+            // makedumpfile's --split children each check again
+            KernelVersion.notice(console, input.vmcoreinfo().osRelease(),
+                    req.target() instanceof DumpTarget.Split s ? 1 + s.parts().size() : 1);
+        }
         PmemSetup pmem = PmemSetup.of(input, req.pmem(), console);
         PageDecision decision = PageDecision.of(input, level, pmem.policy(), ledger);
         timings.lap("open", started);

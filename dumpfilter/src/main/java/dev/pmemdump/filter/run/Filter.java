@@ -70,6 +70,9 @@ public final class Filter {
 
     private static FilterResult dmesg(DmesgRequest req, Console console, OutputTarget out) throws IOException {
         try (DumpInput input = DumpInput.open(req.vmcore())) {
+            if (input.vmcoreinfo().has("OSRELEASE")) {
+                KernelVersion.notice(console, input.vmcoreinfo().osRelease(), 1);
+            }
             byte[] log = PrintkRing.read(input.vmcoreinfo(), input.kernel(), req.partial())
                     .getBytes(StandardCharsets.ISO_8859_1);
             if (req.logfile().isPresent()) {

@@ -97,8 +97,8 @@ class DmesgOptionsTest {
         try (MappedImage img = MappedImage.open(core, MappedImage.Access.READ_ONLY)) {
             ElfCore elf = ElfCore.open(img);
             loads = elf.loads();
-            String notes = new String(elf.data(elf.noteHeaders().get(0)).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
-                    StandardCharsets.ISO_8859_1);
+            byte[] note = elf.data(elf.noteHeaders().get(0)).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            String notes = new String(note, StandardCharsets.ISO_8859_1);
             symbol = Long.parseUnsignedLong(find(notes, "SYMBOL\\(clear_seq\\)=([0-9a-f]+)"), 16);
             valOffset = Long.parseLong(find(notes, "OFFSET\\(latched_seq\\.val\\)=([0-9]+)"));
         }

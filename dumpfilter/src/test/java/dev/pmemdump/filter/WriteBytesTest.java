@@ -63,8 +63,9 @@ class WriteBytesTest {
     }
 
     static long writeBytes(String report) {
-        return report.lines().filter(l -> l.startsWith("Write bytes     : ")).mapToLong(l -> Long.parseLong(
-                l.substring(18).trim())).findFirst().orElseThrow(() -> new AssertionError("no Write bytes in\n" + report));
+        return report.lines().filter(l -> l.startsWith("Write bytes     : "))
+                .mapToLong(l -> Long.parseLong(l.substring(18).trim())).findFirst()
+                .orElseThrow(() -> new AssertionError("no Write bytes in\n" + report));
     }
 
     @ParameterizedTest
@@ -118,5 +119,21 @@ class WriteBytesTest {
         Path stream = dir.resolve("theirs.flat");
         String err = theirs(stream, "-F", "-c", "-d", "31", "--message-level", "31", vmcore.toString()).stderr();
         assertEquals(Files.size(stream), writeBytes(err));
+    }
+
+    /** Refiltering a kdump-compressed dump, makedumpfile keeps its bitmaps in a file and writes their whole blocks. */
+    @Test
+    void refilteringCountsTheWholeBitmapBlocks() throws IOException {
+        Path l31 = dir.resolve("l31-input");
+        theirs(dir.resolve("l31.out"), "-l", "-d", "31", vmcore.toString(), l31.toString());
+        Path theirs = dir.resolve("refiltered-theirs");
+        Path log = dir.resolve("refiltered-theirs.out");
+        theirs(log, "-c", "-d", "1", "--message-level", "31", l31.toString(), theirs.toString());
+        Path ours = dir.resolve("refiltered-ours");
+        Run r = pmemdump("-c", "-d", "1", "--message-level", "31", l31.toString(), ours.toString());
+        assertEquals(0, r.code(), r.err());
+        assertArrayEquals(Files.readAllBytes(theirs), Files.readAllBytes(ours));
+        assertEquals(writeBytes(Files.readString(log)), writeBytes(r.out()));
+        assertEquals(Files.size(ours) - 7692 + 8, writeBytes(r.out()));
     }
 }

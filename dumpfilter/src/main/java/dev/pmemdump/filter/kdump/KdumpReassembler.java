@@ -115,8 +115,8 @@ public final class KdumpReassembler implements AutoCloseable {
                  pfn = dumpable.next(pfn + 1)) {
                 descs.next();
                 if (descs.size < 0 || descs.size > bs || !Ranges.fits(descs.offset, descs.size, p.ch.size())) {
-                    throw new CorruptInputException(p.name(), descs.at, "page descriptor of pfn 0x" + Long.toHexString(pfn)
-                            + " points outside the file or holds more than a page");
+                    throw new CorruptInputException(p.name(), descs.at, "page descriptor of pfn 0x"
+                            + Long.toHexString(pfn) + " points outside the file or holds more than a page");
                 }
                 if (shareZero && descs.offset == zero) {
                     out.desc(zero, bs, 0);

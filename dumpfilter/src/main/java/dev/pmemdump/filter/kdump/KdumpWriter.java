@@ -43,11 +43,34 @@ public final class KdumpWriter {
      * @param codec     page compression
      * @param threads   compression workers (1 = in the calling thread)
      * @param split     true for one part of --split: pages only from {@code [startPfn, endPfn)}
+     * @param wholeBitmaps write each bitmap's whole blocks, as makedumpfile does when it keeps its bitmaps
+     *                  in a file ({@link #bitmapsInFile}); otherwise up to the last pfn's byte. The file is
+     *                  the same either way; "Write bytes" differs.
      */
-    public record Options(int dumpLevel, PageCodec codec, int threads, boolean split, long startPfn, long endPfn) {
+    public record Options(int dumpLevel, PageCodec codec, int threads, boolean split, long startPfn, long endPfn,
+                          boolean wholeBitmaps) {
+        public Options(int dumpLevel, PageCodec codec, int threads, boolean split, long startPfn, long endPfn) {
+            this(dumpLevel, codec, threads, split, startPfn, endPfn, false);
+        }
+
         public static Options whole(int dumpLevel, PageCodec codec, int threads) {
             return new Options(dumpLevel, codec, threads, false, 0, 0);
         }
+
+        public Options withWholeBitmaps(boolean whole) {
+            return new Options(dumpLevel, codec, threads, split, startPfn, endPfn, whole);
+        }
+    }
+
+    /**
+     * Whether makedumpfile 1.7.2 keeps the bitmaps in a file and so writes them in whole blocks: when it
+     * refilters a kdump-compressed dump, or when both bitmaps fit its cyclic buffer exactly (max_mapnr a
+     * multiple of 4, at most 4 MiB of bitmap, one dumpfile; assuming 60 % of its free memory holds them).
+     */
+    public static boolean bitmapsInFile(boolean refiltering, long maxMapnr, int dumpfiles) {
+        long bitmapSize = maxMapnr * 2 / 8 / dumpfiles;
+        long buffer = Math.min(4L << 20, bitmapSize);
+        return refiltering || buffer * 8 >= maxMapnr * 2;
     }
 
     private final PageSource source;
@@ -94,9 +117,9 @@ public final class KdumpWriter {
         if (notes.length > 0) {
             sink.write(offsetNote, ByteBuffer.wrap(notes));
         }
-        // Each bitmap is written up to its last pfn's byte only (its block's tail stays a hole, which reads
-        // as zero), as makedumpfile does: that is what its "Write bytes" counts.
-        int bitmapBytes = (int) divideUp(maxMapnr, 8);
+        // Each bitmap is written as makedumpfile writes it (see Options.wholeBitmaps): a tail not written
+        // stays a hole, which reads as zero. That is what its "Write bytes" counts.
+        int bitmapBytes = options.wholeBitmaps ? (int) oneBitmap : (int) divideUp(maxMapnr, 8);
         sink.write(h.bitmap1Offset(), present.toBytes(bitmapBytes));
         sink.write(h.bitmap1Offset() + oneBitmap, dumpable.toBytes(bitmapBytes));
 

@@ -22,14 +22,17 @@ import java.util.OptionalLong;
 final class KdumpOutput {
     private KdumpOutput() {}
 
-    static Written write(PageSource source, PageDecision decision, PageCodec codec, int threads, DumpTarget target,
-                         Console console, Timings timings, OutputTarget out) throws IOException {
+    /** @param refiltering the input is a kdump-compressed dump (makedumpfile then keeps its bitmaps in a file) */
+    static Written write(PageSource source, boolean refiltering, PageDecision decision, PageCodec codec, int threads,
+                         DumpTarget target, Console console, Timings timings, OutputTarget out) throws IOException {
         PageBitmap present = source.present();
         PageBitmap dumpable = source.readable();
         long started = System.nanoTime();
         decision.decide(0, source.maxMapnr(), dumpable, PageClassifier.Carry.NONE);
         started = timings.lap("classify", started);
-        KdumpWriter.Options whole = KdumpWriter.Options.whole(decision.level(), codec, threads);
+        int dumpfiles = target instanceof DumpTarget.Split s ? s.parts().size() : 1;
+        KdumpWriter.Options whole = KdumpWriter.Options.whole(decision.level(), codec, threads).withWholeBitmaps(
+                KdumpWriter.bitmapsInFile(refiltering, source.maxMapnr(), dumpfiles));
         Written w = switch (target) {
             case DumpTarget.Flattened f -> new Written(out.flattened(f.out(),
                     sink -> writer(source, whole, decision).write(present, dumpable, sink, console.copyProgress())),
@@ -58,7 +61,7 @@ final class KdumpOutput {
         long bytes = 0;
         for (int i = 0; i < parts.size(); i++) {
             KdumpWriter.Options o = new KdumpWriter.Options(base.dumpLevel(), base.codec(), base.threads(), true,
-                    bounds[i], bounds[i + 1]);
+                    bounds[i], bounds[i + 1], base.wholeBitmaps());
             bytes += out.file(parts.get(i), sink -> writer(source, o, decision).write(present, dumpable, sink,
                     console.copyProgress()));
         }

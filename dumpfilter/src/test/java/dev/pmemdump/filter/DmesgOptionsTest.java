@@ -1,12 +1,10 @@
 package dev.pmemdump.filter;
 
 import dev.pmemdump.io.MappedImage;
-import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.testing.OracleTest;
 import dev.pmemdump.testing.Tools;
 import dev.pmemdump.vmcore.elf.ElfCore;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,19 +32,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DmesgOptionsTest {
     @TempDir
     static Path dir;
-    static Path vmcore;
-
-    @BeforeAll
-    static void fixture() {
-        vmcore = Fixtures.unzstd("linux-6.1-qemu/kdump-file/vmcore.raw.zst");
-    }
+    static final Path vmcore = RealMakedumpfile.vmcore();
 
     /** makedumpfile with its standard output in {@code stdout} (binary safe); its stderr returned. */
     static String theirs(Path stdout, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Tools.require("makedumpfile").toString()));
-        cmd.addAll(List.of(args));
-        String line = String.join(" ", cmd.stream().map(a -> "'" + a + "'").toList()) + " > '" + stdout + "'";
-        return Tools.run(List.of("/bin/sh", "-c", line), dir, 120).assertOk().stderr();
+        return RealMakedumpfile.runToFile(dir, stdout, args).stderr();
     }
 
     @Test

@@ -1,9 +1,7 @@
 package dev.pmemdump.filter;
 
-import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.testing.OracleTest;
 import dev.pmemdump.testing.Tools;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,17 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DryRunTest {
     @TempDir
     static Path dir;
-    static Path vmcore;
-
-    @BeforeAll
-    static void fixture() {
-        vmcore = Fixtures.unzstd("linux-6.1-qemu/kdump-file/vmcore.raw.zst");
-    }
+    static final Path vmcore = RealMakedumpfile.vmcore();
 
     static Tools.Run theirs(List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of(Tools.require("makedumpfile").toString()));
-        cmd.addAll(args);
-        return Tools.run(cmd, dir, 300);
+        return RealMakedumpfile.run(dir, args);
     }
 
     static List<String> args(String options, String... files) {

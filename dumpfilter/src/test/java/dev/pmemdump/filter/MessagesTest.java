@@ -1,9 +1,7 @@
 package dev.pmemdump.filter;
 
-import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.testing.OracleTest;
 import dev.pmemdump.testing.Tools;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,12 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MessagesTest {
     @TempDir
     static Path dir;
-    static Path vmcore;
-
-    @BeforeAll
-    static void fixture() {
-        vmcore = Fixtures.unzstd("linux-6.1-qemu/kdump-file/vmcore.raw.zst");
-    }
+    static final Path vmcore = RealMakedumpfile.vmcore();
 
     /** Output with the deliberate differences taken out and the output names made equal. */
     static String comparable(String out, String name, boolean elf) {
@@ -55,9 +48,7 @@ class MessagesTest {
             theirs.add(dir.resolve("t" + i + tag).toString());
             ours.add(dir.resolve("o" + i + tag).toString());
         }
-        List<String> cmd = new ArrayList<>(List.of(Tools.require("makedumpfile").toString()));
-        cmd.addAll(theirs);
-        Tools.Run t = Tools.run(cmd, dir, 300).assertOk();
+        Tools.Run t = RealMakedumpfile.run(dir, theirs).assertOk();
         ElfInputAcceptanceTest.Run o = ElfInputAcceptanceTest.makedumpfile(ours.toArray(String[]::new));
         assertEquals(0, o.code(), o.err());
         boolean elf = options.startsWith("-E");

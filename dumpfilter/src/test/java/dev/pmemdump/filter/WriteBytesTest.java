@@ -1,10 +1,8 @@
 package dev.pmemdump.filter;
 
 import dev.pmemdump.filter.cli.MakedumpfileCommand;
-import dev.pmemdump.testing.Fixtures;
 import dev.pmemdump.testing.OracleTest;
 import dev.pmemdump.testing.Tools;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,8 +16,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,14 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WriteBytesTest {
     @TempDir
     static Path dir;
-    static Path vmcore;
+    static final Path vmcore = RealMakedumpfile.vmcore();
 
     record Run(int code, byte[] stdout, String out, String err) {}
-
-    @BeforeAll
-    static void fixture() {
-        vmcore = Fixtures.unzstd("linux-6.1-qemu/kdump-file/vmcore.raw.zst");
-    }
 
     static Run pmemdump(String... args) {
         StringWriter out = new StringWriter();
@@ -56,10 +47,7 @@ class WriteBytesTest {
 
     /** Runs the real makedumpfile, its stdout into {@code stdoutFile} (binary safe), its stderr returned. */
     static Tools.Run theirs(Path stdoutFile, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Tools.require("makedumpfile").toString()));
-        cmd.addAll(List.of(args));
-        String line = String.join(" ", cmd.stream().map(a -> "'" + a + "'").toList()) + " > '" + stdoutFile + "'";
-        return Tools.run(List.of("/bin/sh", "-c", line), dir, 300).assertOk();
+        return RealMakedumpfile.runToFile(dir, stdoutFile, args);
     }
 
     static long writeBytes(String report) {

@@ -77,7 +77,8 @@ class MakedumpfileCommandLineTest {
                 c + "--reassemble --split a b", c + "--split --reassemble a b c", c + "--reassemble -R a",
                 c + "-R a", c + "-R", c + "-R a b", c + "-R -d 31 a", c + "-R -d 0 a", c + "-R -d 31,0 a",
                 c + "-R -d 0,31 a", c + "-R -c a", c + "-R -E a", c + "-R --reassemble a b", c + "-R --dump-dmesg v a",
-                c + "--dry-run -c v", c + "--dry-run -c v d", c + "--dry-run -F v",
+                c + "--dry-run -c v", c + "--dry-run -c v d", c + "--dry-run -F v", c + "--dry-run --reassemble a b c",
+                "--dry-run --reassemble a b c", c + "--dry-run --dump-dmesg v a", "--dry-run --dump-dmesg v a",
                 c + "-c v a b", c + "-F -c v a", c + "-F --split -c v a b", c + "--split -c v a", c + "--split -c v a b",
                 c + "--split -E v a b", c + "-c -E v a", c + "-l -c v a", c + "-c -p -z v a", c + "--show-stats -c v a",
                 c + "-D -c v a", c + "-f -c v a",
@@ -150,8 +151,7 @@ class MakedumpfileCommandLineTest {
 
     @Test
     void notYetDoneOptionsPassTheCheckButRefuseToRun() {
-        for (String cl : List.of("--reassemble a b c", "--dry-run -c v d", "-L 1M -c v d",
-                "--partial-dmesg --dump-dmesg v log", "--dump-dmesg -F v")) {
+        for (String cl : List.of("-L 1M --split -c v d e", "-L 1M -F -c v")) {
             assertEquals(0, pmemdump(words("--check-params " + cl)).code(), cl);
             ElfInputAcceptanceTest.Run run = pmemdump(words(cl));
             assertEquals(1, run.code(), cl);
@@ -169,7 +169,9 @@ class MakedumpfileCommandLineTest {
         assertEquals(300, a.numThreads());
         assertEquals(256, a.threads());
         assertEquals(2048, a.sizeLimit());
-        assertEquals(4096, a.splitblockSize());
+        assertEquals(4096L << 10, a.splitblockSize()); // makedumpfile reads KiB
+        assertEquals(MakedumpfileArgs.DEFAULT_SPLITBLOCK_SIZE,
+                MakedumpfileArgs.parse(words("--splitblock-size 0 v d")).splitblockSize());
         assertEquals(new MakedumpfileArgs.Tuning(8, "/w", true, 4), a.tuning());
         assertEquals(MakedumpfileArgs.Mode.CREATE, a.mode());
         assertEquals(-1L, MakedumpfileArgs.parse(words("-L 99999999999999999999 v d")).sizeLimit());

@@ -12,6 +12,7 @@ import dev.pmemdump.filter.request.MinidumpRequest;
 import dev.pmemdump.filter.request.OutputFormat;
 import dev.pmemdump.filter.request.PmemSources;
 import dev.pmemdump.filter.request.RearrangeRequest;
+import dev.pmemdump.filter.request.ReassembleRequest;
 import dev.pmemdump.filter.request.Reports;
 
 import java.io.InputStream;
@@ -40,7 +41,7 @@ import java.util.Optional;
  * @param dryRun       --dry-run: do everything but write the dumpfile
  * @param partialDmesg --partial-dmesg: with --dump-dmesg, only the log since the last dmesg -c
  * @param sizeLimit    -L SIZE in bytes (unsigned), or 0 when not given
- * @param splitblockSize --splitblock-size in bytes (makedumpfile's default 1 GiB)
+ * @param splitblockSize --splitblock-size in bytes (given in KiB; 0 or absent: makedumpfile's default 1 GiB)
  * @param tuning       options that only tune makedumpfile's own memory use
  * @param extensions   pmemdump's own options
  * @param operands     the file names in order
@@ -59,7 +60,7 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
     public static final int DEFAULT_MESSAGE_LEVEL = MessageLevel.DEFAULT;
     private static final int MAX_MESSAGE_LEVEL = 31;
     /** makedumpfile's DEFAULT_SPLITBLOCK_SIZE. */
-    public static final long DEFAULT_SPLITBLOCK_SIZE = 1L << 30;
+    public static final long DEFAULT_SPLITBLOCK_SIZE = DumpTarget.Split.DEFAULT_SPLITBLOCK_SIZE;
     /** Compression threads pmemdump starts at most, whatever --num-threads says. */
     private static final int MAX_THREADS = 256;
 
@@ -142,7 +143,9 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
     /** Files this run reads (standard input not counted): VMCORE, the --pmem-infoblock paths, --iomem. */
     public List<Path> inputs() {
         List<Path> in = new ArrayList<>();
-        if (!rearrange()) {
+        if (reassemble()) {
+            operands.subList(0, operands.size() - 1).forEach(o -> in.add(Path.of(o)));
+        } else if (!rearrange()) {
             in.add(Path.of(operands.get(0)));
         }
         for (String spec : pmemInfoblocks()) {
@@ -168,8 +171,13 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
         if (rearrange()) {
             return new RearrangeRequest(stdin, Path.of(operands.get(0)));
         }
+        if (reassemble()) {
+            return new ReassembleRequest(operands.subList(0, operands.size() - 1).stream().map(Path::of).toList(),
+                    Path.of(operands.get(operands.size() - 1)));
+        }
         if (dumpDmesg()) {
-            return new DmesgRequest(Path.of(operands.get(0)), Path.of(operands.get(1)));
+            return new DmesgRequest(Path.of(operands.get(0)),
+                    flatten ? Optional.empty() : Optional.of(Path.of(operands.get(1))), stdout, partialDmesg);
         }
         if (memUsage()) {
             throw new UnsupportedOperationException("--mem-usage is not available in this build");
@@ -182,10 +190,12 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
             return new MinidumpRequest(vmcore, regions(), Path.of(operands.get(1)), pmem, json);
         }
         DumpTarget target = flatten ? new DumpTarget.Flattened(stdout) : split
-                ? new DumpTarget.Split(operands.subList(1, operands.size()).stream().map(Path::of).toList())
+                ? new DumpTarget.Split(operands.subList(1, operands.size()).stream().map(Path::of).toList(),
+                        splitblockSize)
                 : new DumpTarget.File(Path.of(operands.get(1)));
         return new DumpRequest(vmcore, dumpLevel(), elf ? OutputFormat.ELF : OutputFormat.kdump(codec), target,
-                threads(), pmem, new Reports(json, Optional.ofNullable(htmlReport()).map(Path::of)));
+                threads(), pmem, new Reports(json, Optional.ofNullable(htmlReport()).map(Path::of)), dryRun,
+                sizeLimit);
     }
 
     /** Files this run writes (standard output not counted): the dumpfile(s) or log, the reports. */
@@ -193,6 +203,8 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
         List<Path> out = new ArrayList<>();
         if (rearrange()) {
             out.add(Path.of(operands.get(0)));
+        } else if (reassemble()) {
+            out.add(Path.of(operands.get(operands.size() - 1)));
         } else if (!flatten && !memUsage()) {
             operands.subList(1, operands.size()).forEach(o -> out.add(Path.of(o)));
         }
@@ -348,7 +360,11 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
                 case CYCLIC_BUFFER -> cyclicBuffer = CNumbers.atoi(value);
                 case NON_MMAP -> nonMmap = true;
                 case MEM_USAGE -> memUsage = true;
-                case SPLITBLOCK_SIZE -> splitblockSize = CNumbers.atoi(value);
+                // KiB as atoi reads it; 0 means the default (makedumpfile's check_splitblock_size)
+                case SPLITBLOCK_SIZE -> {
+                    int kib = CNumbers.atoi(value);
+                    splitblockSize = kib == 0 ? DEFAULT_SPLITBLOCK_SIZE : (long) kib << 10;
+                }
                 case WORK_DIR -> workDir = value;
                 case NUM_THREADS -> threads = CNumbers.atoi(value);
                 case CHECK_PARAMS -> checkParams = true;
@@ -390,6 +406,9 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
                         throw invalid(Kind.PARAMETERS, "Can't allocate memory for splitting_info.");
                     }
                     require(!compress && level == 0 && !elf && !flatten && !split);
+                    if (dryRun) {
+                        throw invalid(Kind.PARAMETERS, "--dry-run cannot be used with --reassemble.");
+                    }
                 }
                 case DUMP_DMESG, CREATE -> creatingDumpfile(n);
                 case MEM_USAGE -> {
@@ -403,7 +422,11 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
 
         /** makedumpfile's check_param_for_creating_dumpfile. */
         private void creatingDumpfile(int n) throws InvalidCommandLine {
-            require(!(codec != PageCodec.NONE && elf) && !(flatten && split));
+            require(!(codec != PageCodec.NONE && elf));
+            if (dryRun && dmesg) {
+                throw invalid(Kind.PARAMETERS, "--dry-run cannot be used with --dump-dmesg.");
+            }
+            require(!(flatten && split));
             if (threads != 0 && split) {
                 throw invalid(Kind.PARAMETERS, "--num-threads cannot used with --split.");
             }

@@ -2,6 +2,7 @@ package dev.pmemdump.filter.cli;
 
 import dev.pmemdump.filter.run.Console;
 import dev.pmemdump.filter.run.Filter;
+import dev.pmemdump.filter.run.SizeLimitReached;
 import dev.pmemdump.io.InputFiles;
 import dev.pmemdump.io.OutputRules;
 import dev.pmemdump.io.OutputSet;
@@ -102,7 +103,16 @@ public final class MakedumpfileCommand implements Callable<Integer> {
         OutputRules rules = OutputRules.of(args.force(), "-f").notOver(args.inputs());
         try (OutputSet outputs = new OutputSet(rules)) {
             checkFiles(args, rules);
-            Filter.run(args.toRequest(stdin, stdout), console, outputs);
+            try {
+                Filter.run(args.toRequest(stdin, stdout), console, outputs);
+            } catch (SizeLimitReached e) {
+                // makedumpfile keeps the dump it cut at -L SIZE, marked incomplete, and fails
+                outputs.commit();
+                console.msg("\n" + e.getMessage() + "\nThis is an incomplete dumpfile, but might analyzable.\n");
+                err.print("\nmakedumpfile Failed.\n");
+                err.flush();
+                return FAILED;
+            }
             outputs.commit();
         } catch (FileAlreadyExistsException e) {
             console.error("check_dump_file: Can't open the dump file (" + e.getFile() + "). File exists\n");
@@ -147,22 +157,7 @@ public final class MakedumpfileCommand implements Callable<Integer> {
      * work is not done yet: refused at run time rather than silently ignored.
      */
     private static String notYetDone(MakedumpfileArgs args) {
-        if (args.reassemble()) {
-            return "--reassemble";
-        }
-        if (args.dryRun()) {
-            return "--dry-run";
-        }
-        if (args.sizeLimit() != 0) {
-            return "-L";
-        }
-        if (args.partialDmesg()) {
-            return "--partial-dmesg";
-        }
-        if (args.dumpDmesg() && args.flatten()) {
-            return "--dump-dmesg with -F";
-        }
-        return null;
+        return args.sizeLimit() != 0 && (args.split() || args.flatten()) ? "-L with --split or -F" : null;
     }
 
     /** makedumpfile's words for a refused command line. */
@@ -212,7 +207,9 @@ public final class MakedumpfileCommand implements Callable<Integer> {
               pmemdump makedumpfile -F [options] VMCORE > FLATTENED
               pmemdump makedumpfile -R DUMPFILE < FLATTENED
               pmemdump makedumpfile --split [options] VMCORE DUMPFILE1 DUMPFILE2 [DUMPFILE3 ...]
-              pmemdump makedumpfile --dump-dmesg VMCORE LOGFILE
+              pmemdump makedumpfile --reassemble DUMPFILE1 DUMPFILE2 [DUMPFILE3 ...] DUMPFILE
+              pmemdump makedumpfile --dump-dmesg [--partial-dmesg] VMCORE LOGFILE
+              pmemdump makedumpfile --dump-dmesg [--partial-dmesg] -F VMCORE > LOGFILE
               pmemdump makedumpfile --mem-usage VMCORE
               pmemdump makedumpfile --check-params [options] VMCORE DUMPFILE
               pmemdump makedumpfile -v | -h
@@ -226,23 +223,27 @@ public final class MakedumpfileCommand implements Callable<Integer> {
               -E      ELF output
               -F      flattened format to standard output; -R rebuilds a dumpfile from it
               --split several kdump-compressed files, each with part of the pages
+              --splitblock-size KIB  --split cuts in blocks of this many KiB of pages (default 1 GiB)
+              --reassemble      join the files of --split into one dumpfile
               --num-threads N   compress with N threads (0: none; more than 256: 256)
               --message-level ML  1 progress, 2 common, 4 error, 8 debug, 16 report (default 7)
               -D, --show-stats  add debug (8) or report (16) messages
               --check-params    check the command line as makedumpfile does and exit (0: valid); reads nothing
+              --partial-dmesg   with --dump-dmesg: only the log since the last dmesg -c (clear_seq)
               --mem-usage       print the page usage of VMCORE only
               -v      version and the page codecs pmemdump writes
               --json-report FILE  the report's figures as JSON
               --html-report FILE  the run as an HTML page: address map by page class, hashes, counts, timings
               --pmem-infoblock PATH  a pmem namespace image or device whose info block bounds the metadata
               -f      force
+              --dry-run         do everything but write the dump (an existing DUMPFILE is still refused)
+              -L SIZE           stop writing the dump at SIZE bytes: it is kept, marked incomplete; exit 1
 
             Accepted, without effect (they tune makedumpfile's own memory; pmemdump's is bounded by its
             design and by the heap cap of its launcher):
-              --cyclic-buffer KIB, --work-dir DIR, --non-mmap, -b ORDER, --splitblock-size SIZE
+              --cyclic-buffer KIB, --work-dir DIR, --non-mmap, -b ORDER
 
-            Checked by --check-params but not done yet (a run refuses them): --reassemble, --dry-run,
-            -L SIZE, --partial-dmesg, --dump-dmesg with -F.
+            Checked by --check-params but not done yet (a run refuses it): -L SIZE with --split or -F.
 
             Refused (pmemdump does not do what they ask): -x, -i, -g, --config, --eppic, -e, -X, --vtop,
             --diskset, --xen-syms, --xen-vmcoreinfo, --xen_phys_start.

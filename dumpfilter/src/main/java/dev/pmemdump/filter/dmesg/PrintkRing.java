@@ -28,6 +28,14 @@ public final class PrintkRing {
 
     /** The log text of the dump. */
     public static String read(VmcoreInfo vi, KernelMemory kmem) throws CorruptInputException {
+        return read(vi, kmem, false);
+    }
+
+    /**
+     * The log text of the dump; with {@code partial} (--partial-dmesg) only the records since the last
+     * {@code dmesg -c}: from clear_seq (its latched value where the kernel latches it), as makedumpfile does.
+     */
+    public static String read(VmcoreInfo vi, KernelMemory kmem, boolean partial) throws CorruptInputException {
         String src = kmem.physical().name();
         long rb = kmem.readLong(vi.symbol("prb"));
         long descRing = rb + vi.offset("printk_ringbuffer", "desc_ring");
@@ -48,6 +56,14 @@ public final class PrintkRing {
         byte[] data = kmem.read(kmem.readLong(textRing + vi.offset("prb_data_ring", "data")), (int) dataSize);
         long tail = kmem.readLong(descRing + vi.offset("prb_desc_ring", "tail_id") + counter);
         long head = kmem.readLong(descRing + vi.offset("prb_desc_ring", "head_id") + counter);
+        if (partial && vi.has("SYMBOL(clear_seq)")) {
+            long clearSeq = kmem.readLong(vi.symbol("clear_seq"));
+            if (vi.has("SIZE(latched_seq)")) {
+                clearSeq = kmem.readLong(vi.symbol("clear_seq") + vi.offset("latched_seq", "val")
+                        + (clearSeq & 1) * Long.BYTES);
+            }
+            tail = head - Long.remainderUnsigned(head, count) + Long.remainderUnsigned(clearSeq, count);
+        }
         Fields f = new Fields(vi.offset("prb_desc", "state_var") + counter, vi.offset("prb_desc", "text_blk_lpos"),
                 vi.offset("prb_data_blk_lpos", "begin"), vi.offset("prb_data_blk_lpos", "next"),
                 vi.offset("printk_info", "ts_nsec"), vi.offset("printk_info", "text_len"));

@@ -22,6 +22,7 @@ public final class FlattenedSink implements DumpSink {
         h.putLong(FlattenedFormat.SIGNATURE_FIELD, FlattenedFormat.TYPE_FLAT_HEADER);
         h.putLong(FlattenedFormat.SIGNATURE_FIELD + 8, FlattenedFormat.VERSION_FLAT_HEADER);
         out.write(h.array());
+        written = FlattenedFormat.HEADER_SIZE;
     }
 
     @Override
@@ -41,9 +42,10 @@ public final class FlattenedSink implements DumpSink {
             buf.get(tmp);
             out.write(tmp);
         }
-        written += n;
+        written += FlattenedFormat.RECORD_HEADER_SIZE + n;
     }
 
+    /** Bytes of the stream so far: flat header, record headers and data, end marker after {@link #finish()}. */
     @Override
     public long bytesWritten() {
         return written;
@@ -54,6 +56,7 @@ public final class FlattenedSink implements DumpSink {
         ByteBuffer end = ByteBuffer.allocate(FlattenedFormat.RECORD_HEADER_SIZE).order(ByteOrder.BIG_ENDIAN);
         end.putLong(FlattenedFormat.END_FLAG).putLong(FlattenedFormat.END_FLAG);
         out.write(end.array());
+        written += FlattenedFormat.RECORD_HEADER_SIZE;
         out.flush();
     }
 }

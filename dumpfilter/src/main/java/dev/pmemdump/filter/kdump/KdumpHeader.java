@@ -2,8 +2,12 @@ package dev.pmemdump.filter.kdump;
 
 import dev.pmemdump.io.CorruptInputException;
 
+import dev.pmemdump.io.Writes;
+
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -156,6 +160,35 @@ public record KdumpHeader(byte[] utsname, long timestamp, int status, int blockS
         b.putLong(S_END_PFN_64, endPfn);
         b.putLong(S_MAX_MAPNR_64, maxMapnr);
         return b;
+    }
+
+    /**
+     * A split part's sub header as --reassemble writes it: not split, no pfn range, and the joined
+     * erase info (when {@code sizeEraseinfo} is not 0).
+     *
+     * @param sub the part's {@link #SUB_HEADER_SIZE} bytes
+     */
+    public static ByteBuffer unsplitSubHeader(ByteBuffer sub, long offsetEraseinfo, long sizeEraseinfo) {
+        ByteBuffer b = ByteBuffer.allocate(SUB_HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(sub.duplicate().limit(sub.position() + SUB_HEADER_SIZE)).clear();
+        b.putInt(S_SPLIT, 0).putLong(S_START_PFN, 0).putLong(S_END_PFN, 0);
+        b.putLong(S_START_PFN_64, 0).putLong(S_END_PFN_64, 0);
+        if (sizeEraseinfo != 0) {
+            b.putLong(S_OFFSET_ERASEINFO, offsetEraseinfo).putLong(S_SIZE_ERASEINFO, sizeEraseinfo);
+        }
+        return b;
+    }
+
+    /**
+     * Marks a dump cut short (-L) as makedumpfile does: status |= DUMP_DH_COMPRESSED_INCOMPLETE, when the
+     * header made it into the file.
+     */
+    public static void markIncomplete(FileChannel ch) throws IOException {
+        ByteBuffer status = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        if (ch.read(status, H_STATUS) == 4) {
+            status.putInt(0, status.getInt(0) | DUMP_DH_COMPRESSED_INCOMPLETE).clear();
+            Writes.fully(ch, status, H_STATUS);
+        }
     }
 
     /** True when {@code head} starts with the kdump signature. */

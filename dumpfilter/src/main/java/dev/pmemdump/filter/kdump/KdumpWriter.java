@@ -43,11 +43,34 @@ public final class KdumpWriter {
      * @param codec     page compression
      * @param threads   compression workers (1 = in the calling thread)
      * @param split     true for one part of --split: pages only from {@code [startPfn, endPfn)}
+     * @param wholeBitmaps write each bitmap's whole blocks, as makedumpfile does when it keeps its bitmaps
+     *                  in a file ({@link #bitmapsInFile}); otherwise up to the last pfn's byte. The file is
+     *                  the same either way; "Write bytes" differs.
      */
-    public record Options(int dumpLevel, PageCodec codec, int threads, boolean split, long startPfn, long endPfn) {
+    public record Options(int dumpLevel, PageCodec codec, int threads, boolean split, long startPfn, long endPfn,
+                          boolean wholeBitmaps) {
+        public Options(int dumpLevel, PageCodec codec, int threads, boolean split, long startPfn, long endPfn) {
+            this(dumpLevel, codec, threads, split, startPfn, endPfn, false);
+        }
+
         public static Options whole(int dumpLevel, PageCodec codec, int threads) {
             return new Options(dumpLevel, codec, threads, false, 0, 0);
         }
+
+        public Options withWholeBitmaps(boolean whole) {
+            return new Options(dumpLevel, codec, threads, split, startPfn, endPfn, whole);
+        }
+    }
+
+    /**
+     * Whether makedumpfile 1.7.2 keeps the bitmaps in a file and so writes them in whole blocks: when it
+     * refilters a kdump-compressed dump, or when both bitmaps fit its cyclic buffer exactly (max_mapnr a
+     * multiple of 4, at most 4 MiB of bitmap, one dumpfile; assuming 60 % of its free memory holds them).
+     */
+    public static boolean bitmapsInFile(boolean refiltering, long maxMapnr, int dumpfiles) {
+        long bitmapSize = maxMapnr * 2 / 8 / dumpfiles;
+        long buffer = Math.min(4L << 20, bitmapSize);
+        return refiltering || buffer * 8 >= maxMapnr * 2;
     }
 
     private final PageSource source;
@@ -94,11 +117,16 @@ public final class KdumpWriter {
         if (notes.length > 0) {
             sink.write(offsetNote, ByteBuffer.wrap(notes));
         }
-        present.writeTo(sink, h.bitmap1Offset(), oneBitmap);
-        dumpable.writeTo(sink, h.bitmap1Offset() + oneBitmap, oneBitmap);
+        // Each bitmap is written as makedumpfile writes it (see Options.wholeBitmaps): a tail not written
+        // stays a hole, which reads as zero. That is what its "Write bytes" counts.
+        long bitmapBytes = options.wholeBitmaps ? oneBitmap : divideUp(maxMapnr, 8);
+        present.writeTo(sink, h.bitmap1Offset(), bitmapBytes);
+        dumpable.writeTo(sink, h.bitmap1Offset() + oneBitmap, bitmapBytes);
 
         long pdOffset = h.pageDescOffset();
-        long dataOffset = pdOffset + PAGE_DESC_SIZE * numDumpable;
+        // Every part of a split dump puts its data after room for the WHOLE dump's descriptors, so the
+        // shared zero page is at the same offset in all parts: makedumpfile --reassemble relies on it.
+        long dataOffset = pdOffset + PAGE_DESC_SIZE * (options.split ? dumpable.cardinality() : numDumpable);
         boolean shareZero = (options.dumpLevel & DumpLevel.EXCLUDE_ZERO) != 0;
         Output out = new Output(sink, pdOffset, dataOffset);
         long zeroDesc = -1;
@@ -240,7 +268,7 @@ public final class KdumpWriter {
     }
 
     /** Buffers the page_desc table and the data area, each written in increasing offset order. */
-    private static final class Output {
+    static final class Output {
         final DumpSink sink;
         final ByteBuffer pd = ByteBuffer.allocate(PAGE_DESC_SIZE * 4096).order(ByteOrder.LITTLE_ENDIAN);
         final ByteBuffer data = ByteBuffer.allocate(DATA_BUFFER);
@@ -256,10 +284,14 @@ public final class KdumpWriter {
         }
 
         void desc(long offset, int size, int flags) throws IOException {
+            desc(offset, size, flags, 0);
+        }
+
+        void desc(long offset, int size, int flags, long pageFlags) throws IOException {
             if (pd.remaining() < PAGE_DESC_SIZE) {
                 flushPd();
             }
-            pd.putLong(offset).putInt(size).putInt(flags).putLong(0);
+            pd.putLong(offset).putInt(size).putInt(flags).putLong(pageFlags);
             pdPos += PAGE_DESC_SIZE;
         }
 

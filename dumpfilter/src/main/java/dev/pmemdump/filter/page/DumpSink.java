@@ -11,6 +11,6 @@ public interface DumpSink {
     /** Writes all of {@code buf} at {@code offset}. */
     void write(long offset, ByteBuffer buf) throws IOException;
 
-    /** Total bytes passed to {@link #write}. */
+    /** Bytes written to the output, as makedumpfile's "Write bytes" counts them (a stream counts its framing). */
     long bytesWritten();
 }

@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param threads   compression threads (0 or 1: in the writing thread)
  * @param pmem      where pmem metadata is described besides the vmcore
  * @param reports   the report files wanted
+ * @param dryRun    --dry-run: do all but write the dump (its bytes are counted; the reports are written)
+ * @param sizeLimit -L: bytes the dump file may hold, compared signed as makedumpfile does (0 or -1: no limit)
  */
 public record DumpRequest(Path vmcore, int dumpLevel, OutputFormat format, DumpTarget target, int threads,
-                          PmemSources pmem, Reports reports) implements FilterRequest {
+                          PmemSources pmem, Reports reports, boolean dryRun, long sizeLimit) implements FilterRequest {
     public DumpRequest {
         Objects.requireNonNull(vmcore);
         Objects.requireNonNull(format);
@@ -25,6 +27,12 @@ public record DumpRequest(Path vmcore, int dumpLevel, OutputFormat format, DumpT
         if (format instanceof OutputFormat.Elf && target instanceof DumpTarget.Split) {
             throw new IllegalArgumentException("--split needs kdump-compressed output");
         }
+    }
+
+    /** A run that writes its dump. */
+    public DumpRequest(Path vmcore, int dumpLevel, OutputFormat format, DumpTarget target, int threads,
+                       PmemSources pmem, Reports reports) {
+        this(vmcore, dumpLevel, format, target, threads, pmem, reports, false, 0);
     }
 
     /** A plain run: one file, no hints, no reports. */

@@ -15,13 +15,24 @@ public sealed interface DumpTarget permits DumpTarget.File, DumpTarget.Split, Du
         }
     }
 
-    /** --split: kdump-compressed parts, each an equal share of the dumped pages. */
-    record Split(List<Path> parts) implements DumpTarget {
+    /**
+     * --split: kdump-compressed parts, cut as makedumpfile cuts them.
+     *
+     * @param splitblockSize bytes per splitblock (--splitblock-size), the unit the parts are cut in
+     */
+    record Split(List<Path> parts, long splitblockSize) implements DumpTarget {
+        /** makedumpfile's DEFAULT_SPLITBLOCK_SIZE. */
+        public static final long DEFAULT_SPLITBLOCK_SIZE = 1L << 30;
+
         public Split {
             parts = List.copyOf(parts);
             if (parts.size() < 2) {
                 throw new IllegalArgumentException("--split needs at least two dumpfiles");
             }
+        }
+
+        public Split(List<Path> parts) {
+            this(parts, DEFAULT_SPLITBLOCK_SIZE);
         }
     }
 

@@ -5,5 +5,6 @@ package dev.pmemdump.filter.request;
  * (a test, {@code pmemdump verify}) builds directly. {@code Filter.run} takes it and returns the
  * run's result.
  */
-public sealed interface FilterRequest permits DumpRequest, MinidumpRequest, DmesgRequest, RearrangeRequest {
+public sealed interface FilterRequest permits DumpRequest, MinidumpRequest, DmesgRequest, RearrangeRequest,
+        ReassembleRequest {
 }

@@ -6,6 +6,7 @@ import dev.pmemdump.filter.page.PageSource;
 import dev.pmemdump.filter.report.ReportModel;
 import dev.pmemdump.filter.report.SpanRecorder;
 import dev.pmemdump.filter.request.DumpRequest;
+import dev.pmemdump.filter.request.DumpTarget;
 import dev.pmemdump.filter.request.OutputFormat;
 import dev.pmemdump.filter.result.FilterResult;
 
@@ -33,13 +34,19 @@ final class DumpRun {
         ExclusionLedger ledger = req.reports().html().isPresent() ? ExclusionLedger.recording()
                 : ExclusionLedger.counting();
         LoadTable.print(console, input);
+        if (input.vmcoreinfo().has("OSRELEASE")) {
+            // makedumpfile's --split children each check again
+            KernelVersion.notice(console, input.vmcoreinfo().osRelease(),
+                    req.target() instanceof DumpTarget.Split s ? 1 + s.parts().size() : 1);
+        }
         PmemSetup pmem = PmemSetup.of(input, req.pmem(), console);
         PageDecision decision = PageDecision.of(input, level, pmem.policy(), ledger);
         timings.lap("open", started);
+        OutputTarget dump = out.forDump(req.dryRun(), req.sizeLimit());
         Written w = switch (req.format()) {
-            case OutputFormat.Elf e -> ElfOutput.write(source, decision, req.target(), console, timings, out);
-            case OutputFormat.Kdump k -> KdumpOutput.write(source, decision, k.codec(), req.threads(),
-                    req.target(), console, timings, out);
+            case OutputFormat.Elf e -> ElfOutput.write(source, decision, req.target(), console, timings, dump);
+            case OutputFormat.Kdump k -> KdumpOutput.write(source, !input.isElf(), decision, k.codec(), req.threads(),
+                    req.target(), console, timings, dump);
         };
         Optional<List<ReportModel.Span>> map = ledger.spans().map((SpanRecorder spans) -> spans.map(
                 source.present(), source.readable(), pmem.policy().metadata(), pmem.policy().userdata(),

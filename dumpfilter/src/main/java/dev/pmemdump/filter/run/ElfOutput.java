@@ -8,9 +8,13 @@ import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.filter.page.PageSource;
 import dev.pmemdump.filter.request.DumpTarget;
 import dev.pmemdump.io.Range;
+import dev.pmemdump.io.Writes;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -65,13 +69,26 @@ final class ElfOutput {
         OutputTarget.Body body = sink -> ElfDumpWriter.write(elf.core().machine(), notes, phdrs, elf.physical(), sink,
                 console.copyProgress());
         Written w = switch (target) {
-            case DumpTarget.Flattened f -> new Written(OutputTarget.flattened(f.out(), body), List.of(Written.STDOUT),
+            case DumpTarget.Flattened f -> new Written(out.flattened(f.out(), body), List.of(Written.STDOUT),
                     OptionalLong.of(excluded));
-            case DumpTarget.File f -> new Written(out.file(f.path(), body), List.of(f.path().toString()),
+            case DumpTarget.File f -> new Written(out.file(f.path(), body, ElfOutput::markIncomplete),
+                    List.of(f.path().toString()),
                     OptionalLong.of(excluded));
             case DumpTarget.Split s -> throw new IllegalArgumentException("--split cannot be used with -E");
         };
         timings.lap("write", started);
         return w;
     }
+
+    /** -L cut the file short: e_flags |= 1, makedumpfile's DUMP_ELF_INCOMPLETE (docs/dump-formats.md §3.2). */
+    private static void markIncomplete(FileChannel ch) throws IOException {
+        ByteBuffer flags = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        if (ch.read(flags, E_FLAGS) == 4) {
+            flags.putInt(0, flags.getInt(0) | 1).clear();
+            Writes.fully(ch, flags, E_FLAGS);
+        }
+    }
+
+    /** Offset of e_flags in an ELF64 header. */
+    private static final long E_FLAGS = 48;
 }

@@ -3,12 +3,14 @@ package dev.pmemdump.filter.run;
 import dev.pmemdump.filter.DumpInput;
 import dev.pmemdump.filter.dmesg.PrintkRing;
 import dev.pmemdump.filter.flat.FlattenedReader;
+import dev.pmemdump.filter.kdump.KdumpReassembler;
 import dev.pmemdump.filter.page.FileSink;
 import dev.pmemdump.filter.request.DmesgRequest;
 import dev.pmemdump.filter.request.DumpRequest;
 import dev.pmemdump.filter.request.FilterRequest;
 import dev.pmemdump.filter.request.MinidumpRequest;
 import dev.pmemdump.filter.request.RearrangeRequest;
+import dev.pmemdump.filter.request.ReassembleRequest;
 import dev.pmemdump.filter.result.FilterResult;
 import dev.pmemdump.io.AtomicOutput;
 import dev.pmemdump.io.OutputRules;
@@ -16,6 +18,7 @@ import dev.pmemdump.io.OutputSet;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -47,6 +50,7 @@ public final class Filter {
             case MinidumpRequest m -> RunEnd.finish(m, MinidumpRun.run(m, console, out), console, out);
             case DmesgRequest d -> dmesg(d, console, out);
             case RearrangeRequest r -> rearrange(r, console, out);
+            case ReassembleRequest r -> reassemble(r, console, out);
         };
     }
 
@@ -66,11 +70,32 @@ public final class Filter {
 
     private static FilterResult dmesg(DmesgRequest req, Console console, OutputTarget out) throws IOException {
         try (DumpInput input = DumpInput.open(req.vmcore())) {
-            byte[] log = PrintkRing.read(input.vmcoreinfo(), input.kernel()).getBytes(StandardCharsets.ISO_8859_1);
-            out.write(req.logfile(), log);
+            if (input.vmcoreinfo().has("OSRELEASE")) {
+                KernelVersion.notice(console, input.vmcoreinfo().osRelease(), 1);
+            }
+            byte[] log = PrintkRing.read(input.vmcoreinfo(), input.kernel(), req.partial())
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            if (req.logfile().isPresent()) {
+                out.write(req.logfile().get(), log);
+            } else {
+                // -F: makedumpfile writes the log text itself to standard output (no flattened records)
+                req.stdout().write(log);
+                req.stdout().flush();
+            }
         }
-        console.msg("\nThe dmesg log is saved to " + req.logfile() + ".\n");
-        return FilterResult.outputsOnly(List.of(req.logfile().toString()));
+        String name = req.logfile().map(Path::toString).orElse(Written.STDOUT);
+        console.msg("\nThe dmesg log is saved to " + name + ".\n");
+        return FilterResult.outputsOnly(List.of(name));
+    }
+
+    private static FilterResult reassemble(ReassembleRequest req, Console console, OutputTarget out)
+            throws IOException {
+        try (KdumpReassembler parts = new KdumpReassembler(req.parts()); AtomicOutput ao = out.create(req.output())) {
+            parts.write(new FileSink(ao.channel()), console.copyProgress());
+            ao.commit();
+        }
+        console.msg("\nThe dumpfile is saved to " + req.output() + ".\n");
+        return FilterResult.outputsOnly(List.of(req.output().toString()));
     }
 
     private static FilterResult rearrange(RearrangeRequest req, Console console, OutputTarget out) throws IOException {

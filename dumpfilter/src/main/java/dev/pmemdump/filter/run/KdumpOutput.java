@@ -1,18 +1,17 @@
 package dev.pmemdump.filter.run;
 
+import dev.pmemdump.filter.kdump.KdumpHeader;
 import dev.pmemdump.filter.kdump.KdumpWriter;
 import dev.pmemdump.filter.kdump.PageCodec;
+import dev.pmemdump.filter.kdump.SplitBlocks;
 import dev.pmemdump.filter.level.PageCounter;
 import dev.pmemdump.filter.mm.PageClassifier;
-import dev.pmemdump.filter.page.FileSink;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.filter.page.PageSource;
 import dev.pmemdump.filter.request.DumpTarget;
-import dev.pmemdump.io.AtomicOutput;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -23,22 +22,26 @@ import java.util.OptionalLong;
 final class KdumpOutput {
     private KdumpOutput() {}
 
-    static Written write(PageSource source, PageDecision decision, PageCodec codec, int threads, DumpTarget target,
-                         Console console, Timings timings, OutputTarget out) throws IOException {
+    /** @param refiltering the input is a kdump-compressed dump (makedumpfile then keeps its bitmaps in a file) */
+    static Written write(PageSource source, boolean refiltering, PageDecision decision, PageCodec codec, int threads,
+                         DumpTarget target, Console console, Timings timings, OutputTarget out) throws IOException {
         PageBitmap present = source.present();
         PageBitmap dumpable = source.readable();
         long started = System.nanoTime();
         decision.decide(0, source.maxMapnr(), dumpable, PageClassifier.Carry.NONE);
         started = timings.lap("classify", started);
-        KdumpWriter.Options whole = KdumpWriter.Options.whole(decision.level(), codec, threads);
+        int dumpfiles = target instanceof DumpTarget.Split s ? s.parts().size() : 1;
+        KdumpWriter.Options whole = KdumpWriter.Options.whole(decision.level(), codec, threads).withWholeBitmaps(
+                KdumpWriter.bitmapsInFile(refiltering, source.maxMapnr(), dumpfiles));
         Written w = switch (target) {
-            case DumpTarget.Flattened f -> new Written(OutputTarget.flattened(f.out(),
+            case DumpTarget.Flattened f -> new Written(out.flattened(f.out(),
                     sink -> writer(source, whole, decision).write(present, dumpable, sink, console.copyProgress())),
                     List.of(Written.STDOUT), OptionalLong.empty());
             case DumpTarget.File f -> new Written(out.file(f.path(),
-                    sink -> writer(source, whole, decision).write(present, dumpable, sink, console.copyProgress())),
+                    sink -> writer(source, whole, decision).write(present, dumpable, sink, console.copyProgress()),
+                    KdumpHeader::markIncomplete),
                     List.of(f.path().toString()), OptionalLong.empty());
-            case DumpTarget.Split s -> split(source, whole, present, dumpable, s.parts(), decision, console, out);
+            case DumpTarget.Split s -> split(source, whole, present, dumpable, s, decision, console, out);
         };
         timings.lap("write", started);
         return w;
@@ -50,48 +53,18 @@ final class KdumpOutput {
     }
 
     private static Written split(PageSource source, KdumpWriter.Options base, PageBitmap present, PageBitmap dumpable,
-                                 List<Path> parts, PageDecision decision, Console console, OutputTarget out)
+                                 DumpTarget.Split split, PageDecision decision, Console console, OutputTarget out)
             throws IOException {
-        long[] bounds = bounds(dumpable, parts.size(), source.maxMapnr());
-        List<AtomicOutput> outs = new ArrayList<>();
+        List<Path> parts = split.parts();
+        long[] bounds = SplitBlocks.bounds(dumpable, parts.size(), source.maxMapnr(), split.splitblockSize(),
+                source.pageSize());
         long bytes = 0;
-        try {
-            for (int i = 0; i < parts.size(); i++) {
-                AtomicOutput ao = out.create(parts.get(i));
-                outs.add(ao);
-                FileSink sink = new FileSink(ao.channel());
-                KdumpWriter.Options o = new KdumpWriter.Options(base.dumpLevel(), base.codec(), base.threads(), true,
-                        bounds[i], bounds[i + 1]);
-                writer(source, o, decision).write(present, dumpable, sink, console.copyProgress());
-                bytes += sink.bytesWritten();
-            }
-            for (AtomicOutput ao : outs) {
-                ao.commit();
-            }
-        } finally {
-            for (AtomicOutput ao : outs) {
-                ao.close();
-            }
+        for (int i = 0; i < parts.size(); i++) {
+            KdumpWriter.Options o = new KdumpWriter.Options(base.dumpLevel(), base.codec(), base.threads(), true,
+                    bounds[i], bounds[i + 1], base.wholeBitmaps());
+            bytes += out.file(parts.get(i), sink -> writer(source, o, decision).write(present, dumpable, sink,
+                    console.copyProgress()));
         }
         return new Written(bytes, parts.stream().map(Path::toString).toList(), OptionalLong.empty());
-    }
-
-    /** Part boundaries: each part gets an equal share of the dumped pages; a part ends where the next begins. */
-    private static long[] bounds(PageBitmap dumpable, int parts, long maxMapnr) {
-        long total = dumpable.cardinality();
-        long[] bounds = new long[parts + 1];
-        bounds[parts] = maxMapnr;
-        long seen = 0;
-        int part = 1;
-        for (long pfn = dumpable.nextSet(0); pfn >= 0 && part < parts; pfn = dumpable.nextSet(pfn + 1)) {
-            while (part < parts && seen >= total * part / parts) {
-                bounds[part++] = pfn;
-            }
-            seen++;
-        }
-        while (part < parts) {
-            bounds[part++] = maxMapnr;
-        }
-        return bounds;
     }
 }

@@ -9,6 +9,8 @@ import dev.pmemdump.io.OutputSet;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
 /**
@@ -21,14 +23,34 @@ final class OutputTarget {
     private static final int STREAM_BUFFER = 1 << 20;
 
     private final OutputSet set;
+    /** --dry-run: dump bytes are counted, never written (reports still are). */
+    private final boolean dry;
+    /** -L: bytes a dump file may hold, as makedumpfile compares them (signed; 0 or -1: no limit). */
+    private final long sizeLimit;
 
     OutputTarget(OutputSet set) {
+        this(set, false, 0);
+    }
+
+    private OutputTarget(OutputSet set, boolean dry, long sizeLimit) {
         this.set = set;
+        this.dry = dry;
+        this.sizeLimit = sizeLimit;
+    }
+
+    /** The target for a dump's own bytes: with {@code dryRun} one that only counts them, with -L a limited one. */
+    OutputTarget forDump(boolean dryRun, long limit) {
+        return dryRun || limit != 0 ? new OutputTarget(set, dryRun, limit) : this;
     }
 
     /** What a writer does with its sink. */
     interface Body {
         void write(DumpSink sink) throws IOException;
+    }
+
+    /** Marks a dump file cut short by -L as incomplete, in its own format's header. */
+    interface Incomplete {
+        void mark(FileChannel file) throws IOException;
     }
 
     /** A file under a temporary name, completed by {@link AtomicOutput#commit()}, published with the set. */
@@ -43,18 +65,81 @@ final class OutputTarget {
 
     /** Writes {@code path} through a temporary file; returns the bytes written. */
     long file(Path path, Body body) throws IOException {
+        return file(path, body, ch -> { });
+    }
+
+    /**
+     * Writes {@code path} through a temporary file; returns the bytes written. When -L cuts it short the
+     * file is kept, cut at the limit and marked by {@code incomplete}, and {@link SizeLimitReached} thrown.
+     */
+    long file(Path path, Body body, Incomplete incomplete) throws IOException {
+        if (dry) {
+            DumpSink counter = new DumpSink() {
+                private long written;
+
+                @Override
+                public void write(long offset, ByteBuffer buf) {
+                    written += buf.remaining();
+                    buf.position(buf.limit());
+                }
+
+                @Override
+                public long bytesWritten() {
+                    return written;
+                }
+            };
+            body.write(limited(path, counter));
+            return counter.bytesWritten();
+        }
         try (AtomicOutput ao = create(path)) {
             FileSink sink = new FileSink(ao.channel());
-            body.write(sink);
+            try {
+                body.write(limited(path, sink));
+            } catch (SizeLimitReached e) {
+                incomplete.mark(ao.channel());
+                ao.commit();
+                throw e;
+            }
             long n = sink.bytesWritten();
             ao.commit();
             return n;
         }
     }
 
-    /** Writes a flattened stream to {@code out}, end marker included; returns the dump bytes written. */
-    static long flattened(OutputStream out, Body body) throws IOException {
-        FlattenedSink sink = new FlattenedSink(new BufferedOutputStream(out, STREAM_BUFFER));
+    /**
+     * makedumpfile's rule (write_and_check_space): a write that would end past the limit writes only what
+     * fits before it, and the dump stops there.
+     */
+    private DumpSink limited(Path path, DumpSink sink) {
+        if (sizeLimit == 0 || sizeLimit == -1) {
+            return sink;
+        }
+        return new DumpSink() {
+            @Override
+            public void write(long offset, ByteBuffer buf) throws IOException {
+                if (offset + buf.remaining() > sizeLimit) {
+                    if (offset < sizeLimit) {
+                        sink.write(offset, buf.limit(buf.position() + (int) (sizeLimit - offset)));
+                    }
+                    throw new SizeLimitReached(path, sizeLimit);
+                }
+                sink.write(offset, buf);
+            }
+
+            @Override
+            public long bytesWritten() {
+                return sink.bytesWritten();
+            }
+        };
+    }
+
+    /**
+     * Writes a flattened stream to {@code out} (nowhere on a dry run), end marker included; returns the bytes
+     * of the whole stream, as makedumpfile's "Write bytes" counts them.
+     */
+    long flattened(OutputStream out, Body body) throws IOException {
+        FlattenedSink sink = new FlattenedSink(dry ? OutputStream.nullOutputStream()
+                : new BufferedOutputStream(out, STREAM_BUFFER));
         body.write(sink);
         sink.finish();
         return sink.bytesWritten();

@@ -48,6 +48,7 @@ final class RunEnd {
             throws IOException {
         PrintWriter rep = console.report();
         if (rep != null) {
+            steps(result, rep);
             rep.println();
             PrintedReport.print(result, rep);
             rep.println();
@@ -58,6 +59,25 @@ final class RunEnd {
         }
         console.msg(saved(result.outputs()));
         return result;
+    }
+
+    /**
+     * makedumpfile's "STEP [...] : S.UUUUUU seconds" lines, one per phase of this run under the name of
+     * makedumpfile's step that does that work (it prints a line per pass and cycle: more of them).
+     */
+    private static void steps(FilterResult result, PrintWriter rep) {
+        for (var phase : result.timingsMs().entrySet()) {
+            String step = switch (phase.getKey()) {
+                case "open" -> "Checking for memory holes";
+                case "classify" -> "Excluding unnecessary pages";
+                case "write" -> "Copying data";
+                default -> null;
+            };
+            if (step != null) {
+                long us = Math.round(phase.getValue() * 1000);
+                rep.printf("STEP [%-27s] : %d.%06d seconds%n", step, us / 1_000_000, us % 1_000_000);
+            }
+        }
     }
 
     /** makedumpfile's closing line: one dumpfile, or the parts of --split joined with ", and ". */

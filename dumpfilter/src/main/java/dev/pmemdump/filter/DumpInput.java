@@ -1,5 +1,6 @@
 package dev.pmemdump.filter;
 
+import dev.pmemdump.filter.elf.ElfPageSource;
 import dev.pmemdump.filter.elf.ElfProbe;
 import dev.pmemdump.filter.flat.FlattenedProbe;
 import dev.pmemdump.filter.kdump.KdumpProbe;
@@ -88,8 +89,12 @@ public final class DumpInput implements AutoCloseable {
         return pageOffset;
     }
 
-    /** makedumpfile's "Memory Hole": max_mapnr minus the pages of every PT_LOAD (overlaps count twice). */
-    public long memoryHole() {
+    /**
+     * makedumpfile's "Memory Hole": max_mapnr minus the pages of every PT_LOAD (overlaps count twice).
+     * A page a PT_LOAD ends inside is a hole for kdump-compressed output and counts as the PT_LOAD's
+     * for ELF output ({@code elfOutput}), where makedumpfile counts it as excluded "in ELF format".
+     */
+    public long memoryHole(boolean elfOutput) {
         PageSource source = dump.source();
         long ps = source.pageSize();
         if (dump.loads().isEmpty()) {
@@ -97,7 +102,8 @@ public final class DumpInput implements AutoCloseable {
         }
         long hole = source.maxMapnr();
         for (ProgramHeader ph : dump.loads()) {
-            hole -= (ph.paddr() + ph.memsz() + ps - 1) / ps - ph.paddr() / ps;
+            hole -= elfOutput ? (ph.paddr() + ph.memsz() + ps - 1) / ps - ph.paddr() / ps
+                    : ElfPageSource.pages(ph, ps).length();
         }
         return hole;
     }

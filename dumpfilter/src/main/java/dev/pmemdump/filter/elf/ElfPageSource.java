@@ -1,5 +1,6 @@
 package dev.pmemdump.filter.elf;
 
+import dev.pmemdump.io.Range;
 import dev.pmemdump.filter.page.CrashInfo;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.filter.page.PageSource;
@@ -123,8 +124,8 @@ public final class ElfPageSource implements PageSource {
     private PageBitmap presentPages() {
         PageBitmap present = new PageBitmap(maxMapnr);
         for (ProgramHeader ph : core.loads()) {
-            // Pages only partly inside a PT_LOAD belong to the dump too (makedumpfile rounds outwards).
-            present.setRange(ph.paddr() / pageSize, (ph.paddr() + ph.memsz() + pageSize - 1) / pageSize);
+            Range pfns = pages(ph, pageSize);
+            present.setRange(pfns.start(), pfns.end());
         }
         return present;
     }
@@ -192,5 +193,15 @@ public final class ElfPageSource implements PageSource {
         byte[] uts = kernel.read(utsAddr, UTSNAME_SIZE);
         return new CrashInfo(notes, viOffset, viSize, uts, vmcoreinfo.crashTime().orElse(0), translation.physBase(),
                 cpus);
+    }
+
+    /**
+     * The pfns of a PT_LOAD as makedumpfile counts them: from the page holding its first byte to the
+     * last page it covers whole; a page the segment ends in the middle of (kexec_load's first RAM
+     * segment 0x1000-0x9fc00) is a memory hole, in the bitmaps, "Memory Hole" and ELF p_filesz alike.
+     */
+    public static Range pages(ProgramHeader ph, long pageSize) {
+        long start = ph.paddr() / pageSize;
+        return new Range(start, Math.max(start, (ph.paddr() + ph.memsz()) / pageSize));
     }
 }

@@ -55,7 +55,8 @@ final class DumpRun {
             console.msg("pmemdump: kept 0x" + Long.toHexString(decision.unreadableKept()) + " pages whose struct page "
                     + "could not be read (first: " + decision.firstUnreadable() + ")\n");
         }
-        return new FilterResult(level, source.maxMapnr(), input.memoryHole(), ledger.counts(), w.elfExcluded(),
+        return new FilterResult(level, source.maxMapnr(), input.memoryHole(req.format() instanceof OutputFormat.Elf),
+                ledger.counts(), w.elfExcluded(),
                 w.writeBytes(), pmem.hashes(), w.outputs(), timings.snapshot(), map, decision.unreadableKept());
     }
 }

@@ -47,6 +47,8 @@ final class ElfOutput {
         timings.lap("classify", started);
         List<ElfSegments.Segment> segments = new ArrayList<>();
         for (ProgramHeader ph : elf.core().loads()) {
+            // every page the segment touches: a tail page it ends inside is not present, so it becomes
+            // memsz beyond filesz, as makedumpfile writes it (p_filesz 0x9e000, p_memsz 0x9ec00)
             Range pfns = Range.ofLength(ph.paddr(), ph.memsz()).scaleOut(ps);
             PageBitmap dumpable = whole;
             if (dumpable == null) {

@@ -35,7 +35,7 @@ final class MinidumpRun {
             long bytes = out.file(req.output(),
                     sink -> CoreImageWriter.write(elf.core().machine(), notes, regions, elf.physical(), sink));
             console.debug(regions.size() + " regions kept\n");
-            return new FilterResult(0, elf.maxMapnr(), input.memoryHole(), PageCounts.NONE,
+            return new FilterResult(0, elf.maxMapnr(), input.memoryHole(true), PageCounts.NONE,
                     OptionalLong.empty(), bytes, pmem.hashes(), List.of(req.output().toString()), timings.snapshot(),
                     Optional.empty(), 0);
         }

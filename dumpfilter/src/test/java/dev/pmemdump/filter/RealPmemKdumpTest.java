@@ -198,8 +198,18 @@ class RealPmemKdumpTest {
         Path cmdline = Files.writeString(dir.resolve("cmdline"), Files.readString(
                 Fixtures.path(HARD + "capture-kernel/c00-cmdline.txt")).trim()
                 + " pmemdump.pmem=0x100000000-0x11ffdffff pmemdump.ns=0x100000000,0x108000000,0x10c000000,0x10e000000\n");
+        Path json = dir.resolve("d31.json");
         filterAndCheckLines(t, "-l", "-d", "31", "--message-level", "31", "--cmdline", cmdline.toString(),
-                t.vmcore().toString(), dir.resolve("d31").toString());
+                "--json-report", json.toString(), t.vmcore().toString(), dir.resolve("d31").toString());
+        // the JSON report names its run and says what its metadata counters count
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertEquals(t.vmcore().toString(), report.get("input").asText());
+        assertEquals(dir.resolve("d31").toString(), report.get("outputs").get(0).asText());
+        assertEquals(31, report.get("dump_level").asInt());
+        assertEquals("kdump-compressed (pages: lzo)", report.get("format").asText());
+        assertTrue(report.has("pmemdump_version"));
+        assertEquals(t.metadataPages(), report.get("pmem_metadata_pages_kept").asLong());
+        assertEquals(0, report.get("pmem_metadata_pages").asLong(), "dropped: none at -d 31");
     }
 
     /**

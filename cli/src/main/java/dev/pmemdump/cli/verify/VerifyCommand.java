@@ -146,6 +146,6 @@ public final class VerifyCommand implements Callable<Integer> {
         String subtitle = "cases " + cases + ", seeds 1.." + seeds + ", formats "
                 + formats.stream().map(DumpFormat::label).toList() + (map == null ? "" : "; map: " + map.title());
         return new ReportModel("pmemdump verify", subtitle, map == null ? List.of() : map.spans(),
-                map == null ? List.of() : map.hashes(), counts, run.times.ms, failures);
+                map == null ? List.of() : map.hashes(), counts, run.times.ms, failures, run.checks().size());
     }
 }

@@ -59,7 +59,9 @@ class ModulePathLaunchTest {
         assertEquals(cp.exitCode(), mp.exitCode());
         assertFalse(mp.stderr().contains("WARNING"), mp::stderr);
         assertArrayEquals(Files.readAllBytes(cpDump), Files.readAllBytes(mpDump));
-        assertEquals(Files.readString(dir.resolve("cp.json")), Files.readString(dir.resolve("mp.json")));
+        // the same report but for the output it names
+        assertEquals(Files.readString(dir.resolve("cp.json")).replace(cpDump.toString(), mpDump.toString()),
+                Files.readString(dir.resolve("mp.json")));
     }
 
     private Tools.Run run(boolean modulePath, List<String> args) {

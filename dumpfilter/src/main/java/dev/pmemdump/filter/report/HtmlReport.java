@@ -52,9 +52,10 @@ public final class HtmlReport {
         if (m.subtitle() != null) {
             h.append("<p>").append(esc(m.subtitle())).append("</p>\n");
         }
-        h.append(m.failures().isEmpty()
-                ? "<p id=\"verdict\" class=\"ok\">All checks passed.</p>\n"
-                : "<p id=\"verdict\" class=\"bad\">" + m.failures().size() + " check(s) failed.</p>\n");
+        h.append(!m.failures().isEmpty()
+                ? "<p id=\"verdict\" class=\"bad\">" + m.failures().size() + " check(s) failed.</p>\n"
+                : m.checks() == 0 ? "<p id=\"verdict\">Nothing was checked.</p>\n"
+                : "<p id=\"verdict\" class=\"ok\">All checks passed.</p>\n");
         if (!m.failures().isEmpty()) {
             h.append("<ul>");
             for (String f : m.failures()) {

@@ -15,9 +15,12 @@ import java.util.Objects;
  * @param counts    page counts by name, in display order
  * @param timingsMs step durations in milliseconds, in display order
  * @param failures  failed checks, each a sentence; empty when everything matched
+ * @param checks    how many checks were made: with none, the page says nothing was checked rather
+ *                  than that everything passed
  */
 public record ReportModel(String title, String subtitle, List<Span> spans, List<RangeHash> hashes,
-                          Map<String, Long> counts, Map<String, Double> timingsMs, List<String> failures) {
+                          Map<String, Long> counts, Map<String, Double> timingsMs, List<String> failures,
+                          int checks) {
 
     public ReportModel {
         Objects.requireNonNull(title);

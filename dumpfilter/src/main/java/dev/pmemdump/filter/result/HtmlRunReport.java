@@ -1,5 +1,6 @@
 package dev.pmemdump.filter.result;
 
+import dev.pmemdump.filter.level.PageCounter;
 import dev.pmemdump.filter.report.ReportModel;
 import dev.pmemdump.filter.report.SpanKind;
 
@@ -10,8 +11,8 @@ import java.util.Map;
 
 /**
  * The HTML report of one makedumpfile run: the recorded map, the RFC's hash of each pmem metadata
- * range, the report's page counts under their makedumpfile names, the phase timings. Its one check:
- * no span of pmem user data was kept.
+ * range, the report's page counts under their makedumpfile names, the phase timings. Its one check,
+ * made only when the vmcore has pmem: no span of pmem user data was kept.
  */
 public final class HtmlRunReport {
     private HtmlRunReport() {}
@@ -29,7 +30,8 @@ public final class HtmlRunReport {
                         + Long.toHexString(s.end()) + ")");
             }
         }
-        return new ReportModel(title, subtitle, map, hashes, counts(r), r.timingsMs(), failures);
+        boolean pmem = r.counts().get(PageCounter.PMEM_USERDATA) > 0 || !r.metadataHashes().isEmpty();
+        return new ReportModel(title, subtitle, map, hashes, counts(r), r.timingsMs(), failures, pmem ? 1 : 0);
     }
 
     /** The report's figures under makedumpfile's names, in its order (also verify's page). */

@@ -36,16 +36,16 @@ final class RunEnd {
             out.write(req.reports().html().get(), HtmlReport.bytes(HtmlRunReport.of(
                     "pmemdump makedumpfile " + in, subtitle, result)));
         }
-        return finish(result, req.reports().json(), console, out);
+        return finish(result, req.reports().json(), req.vmcore(), req.format().describe(), console, out);
     }
 
     static FilterResult finish(MinidumpRequest req, FilterResult result, Console console, OutputTarget out)
             throws IOException {
-        return finish(result, req.jsonReport(), console, out);
+        return finish(result, req.jsonReport(), req.vmcore(), "kmemdump core image (--regions)", console, out);
     }
 
-    private static FilterResult finish(FilterResult result, Optional<Path> json, Console console, OutputTarget out)
-            throws IOException {
+    private static FilterResult finish(FilterResult result, Optional<Path> json, Path input, String format,
+                                       Console console, OutputTarget out) throws IOException {
         PrintWriter rep = console.report();
         if (rep != null) {
             steps(result, rep);
@@ -55,7 +55,7 @@ final class RunEnd {
             rep.flush();
         }
         if (json.isPresent()) {
-            out.write(json.get(), JsonReport.of(result));
+            out.write(json.get(), JsonReport.of(result, input, format));
         }
         console.msg(saved(result.outputs()));
         return result;

@@ -42,7 +42,7 @@ class HtmlReportTest {
         List<ReportModel.RangeHash> hashes = List.of(
                 new ReportModel.RangeHash(0x100000, 0x100200, "aa", mismatch ? "bb" : "aa"));
         return new ReportModel("default scenario, case D", "-d 31, lzo", spans, hashes, counts, timings,
-                mismatch ? List.of("range 0 hash differs") : List.of());
+                mismatch ? List.of("range 0 hash differs") : List.of(), 1);
     }
 
     @Test
@@ -54,6 +54,10 @@ class HtmlReportTest {
         long rects = html.lines().filter(l -> l.startsWith("<rect")).count();
         assertTrue(rects <= 3L * (HtmlReport.MAP_WIDTH + 1), "rectangles: " + rects);
         assertTrue(html.contains(SpanKind.PMEM_USERDATA_EXCLUDED.color()));
+        ReportModel none = sample(false);
+        String unchecked = HtmlReport.render(new ReportModel(none.title(), none.subtitle(), none.spans(), none.hashes(),
+                none.counts(), none.timingsMs(), List.of(), 0));
+        assertTrue(unchecked.contains("Nothing was checked.") && !unchecked.contains("All checks passed"));
         String bad = HtmlReport.render(sample(true));
         assertTrue(bad.contains("MISMATCH") && bad.contains("1 check(s) failed."));
     }
@@ -62,7 +66,7 @@ class HtmlReportTest {
     void overlappingSpansAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new ReportModel("t", null,
                 List.of(new ReportModel.Span(0, 10, SpanKind.RAM_KEPT), new ReportModel.Span(5, 20, SpanKind.RAM_FREE)),
-                List.of(), Map.of(), Map.of(), List.of()));
+                List.of(), Map.of(), Map.of(), List.of(), 0));
     }
 
     /** Renders the page in real headless Chromium: the script ran, and the map's colours are on screen. */

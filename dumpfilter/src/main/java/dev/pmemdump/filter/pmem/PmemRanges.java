@@ -5,7 +5,6 @@ import dev.pmemdump.io.Range;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
 import dev.pmemdump.vmcore.iomem.Iomem;
 import dev.pmemdump.vmcore.iomem.PmemParameter;
-import dev.pmemdump.vmcore.iomem.Resource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,15 +28,8 @@ public record PmemRanges(List<Range> loads, List<Long> namespaceStarts) {
     public record Described(String source, List<Range> ranges, List<Long> namespaceStarts) {
         /** The top-level "Persistent Memory" ranges of {@code iomem} and the namespaces inside them. */
         public static Described of(Iomem iomem) {
-            List<Range> ranges = new ArrayList<>();
-            List<Long> starts = new ArrayList<>();
-            for (Resource r : iomem.roots()) {
-                if (r.name().equals(Resource.PERSISTENT_MEMORY)) {
-                    ranges.add(r.range());
-                    r.children().stream().filter(c -> c.name().startsWith("namespace")).forEach(c -> starts.add(c.start()));
-                }
-            }
-            return new Described(iomem.source(), ranges, starts);
+            return PmemParameter.of(iomem, false).map(p -> of(iomem.source(), p))
+                    .orElse(new Described(iomem.source(), List.of(), List.of()));
         }
 
         public static Described of(String source, PmemParameter p) {

@@ -64,7 +64,7 @@ public final class KexecLoadCommand implements Callable<Integer> {
                     + "kexec_file_load, which cannot put pmem into the vmcore without the RFC kernel patch");
         }
         RelabelledIomem relabelled = RelabelledIomem.of(iomem.toString(), Files.readString(iomem));
-        PmemParameter parameter = new PmemParameter(relabelled.pmem(), relabelled.namespaceStarts());
+        PmemParameter parameter = relabelled.pmem();
         List<String> args = KexecArguments.complete(kexecArgs, parameter);
         StockKernelLoad load = new StockKernelLoad(unshare, kexec);
         PrintWriter out = spec.commandLine().getOut();

@@ -1,11 +1,10 @@
 package dev.pmemdump.loadplan.stock;
 
 import dev.pmemdump.io.CorruptInputException;
-import dev.pmemdump.io.Range;
+import dev.pmemdump.vmcore.iomem.PmemParameter;
 import dev.pmemdump.vmcore.iomem.Iomem;
 import dev.pmemdump.vmcore.iomem.Resource;
 
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,25 +14,16 @@ import java.util.regex.Pattern;
  * builds its crash memory ranges from the "System RAM" lines, so the pmem then gets a PT_LOAD of its
  * own (without PF_DEV: that flag needs the RFC's kexec-tools); every other line stays as it is.
  */
-public record RelabelledIomem(String text, List<Range> pmem, List<Long> namespaceStarts) {
+public record RelabelledIomem(String text, PmemParameter pmem) {
     private static final Pattern TOP_LEVEL_PMEM =
             Pattern.compile("(?m)^(\\S+-\\S+ : )Persistent Memory(?: \\(legacy\\))?$");
 
     /** Relabels {@code source}'s text; {@code name} names it in errors. Fails when there is no pmem. */
     public static RelabelledIomem of(String name, String source) throws CorruptInputException {
-        Iomem iomem = Iomem.parse(name, source);
-        List<Resource> roots = iomem.roots().stream()
-                .filter(r -> r.name().equals(Resource.PERSISTENT_MEMORY)
-                        || r.name().equals(Resource.PERSISTENT_MEMORY_LEGACY))
-                .toList();
-        List<Range> pmem = roots.stream().map(Resource::range).toList();
-        // where each namespace starts: the capture side finds each info block there, raw ones too
-        List<Long> namespaces = roots.stream().flatMap(r -> r.children().stream())
-                .filter(c -> c.name().startsWith("namespace")).map(Resource::start).toList();
-        if (pmem.isEmpty()) {
-            throw new CorruptInputException(name, -1, "no top-level \"Persistent Memory\" range: nothing to relabel");
-        }
+        // the ranges and namespace starts go to the capture side, which finds each info block there
+        PmemParameter pmem = PmemParameter.of(Iomem.parse(name, source), true).orElseThrow(() ->
+                new CorruptInputException(name, -1, "no top-level \"Persistent Memory\" range: nothing to relabel"));
         Matcher m = TOP_LEVEL_PMEM.matcher(source);
-        return new RelabelledIomem(m.replaceAll("$1" + Resource.SYSTEM_RAM), pmem, namespaces);
+        return new RelabelledIomem(m.replaceAll("$1" + Resource.SYSTEM_RAM), pmem);
     }
 }

@@ -22,12 +22,12 @@ class RelabelledIomemTest {
     void equalsTheCopyRealKexecReadInTheLab() throws Exception {
         RelabelledIomem k3 = RelabelledIomem.of("40-iomem.txt", Fixtures.text(K3 + "40-iomem.txt"));
         assertEquals(Fixtures.text(K3 + "45-iomem-relabelled-as-seen-by-kexec.txt"), k3.text());
-        assertEquals(List.of(new Range(0x100000000L, 0x120000000L)), k3.pmem());
+        assertEquals(List.of(new Range(0x100000000L, 0x120000000L)), k3.pmem().ranges());
         RelabelledIomem hard = RelabelledIomem.of("40-iomem.txt", Fixtures.text(HARD + "40-iomem.txt"));
         assertEquals(Fixtures.text(HARD + "45-iomem-as-seen-by-kexec.txt"), hard.text());
         // 512 MiB NVDIMM less its 128 KiB label area: the region ends mid 2 MiB page
-        assertEquals(List.of(Range.ofInclusive(0x100000000L, 0x11ffdffffL)), hard.pmem());
-        assertEquals(List.of(0x100000000L, 0x108000000L, 0x10c000000L, 0x10e000000L), hard.namespaceStarts());
+        assertEquals(List.of(Range.ofInclusive(0x100000000L, 0x11ffdffffL)), hard.pmem().ranges());
+        assertEquals(List.of(0x100000000L, 0x108000000L, 0x10c000000L, 0x10e000000L), hard.pmem().namespaceStarts());
     }
 
     @Test
@@ -42,7 +42,7 @@ class RelabelledIomemTest {
         RelabelledIomem r = RelabelledIomem.of("t", text);
         assertTrue(r.text().contains("100000000-11fffffff : System RAM\n"));
         assertTrue(r.text().contains("  200000000-20fffffff : Persistent Memory\n"), "a nested one is not a kexec range");
-        assertEquals(List.of(new Range(0x100000000L, 0x120000000L)), r.pmem());
+        assertEquals(List.of(new Range(0x100000000L, 0x120000000L)), r.pmem().ranges());
     }
 
     @Test

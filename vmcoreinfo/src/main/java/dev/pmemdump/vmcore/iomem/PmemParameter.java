@@ -28,6 +28,24 @@ public record PmemParameter(List<Range> ranges, List<Long> namespaceStarts) {
         }
     }
 
+    /**
+     * What the first kernel's /proc/iomem says of its pmem: each top-level "Persistent Memory" range
+     * (and "Persistent Memory (legacy)" with {@code legacy}) and where the namespaces inside start;
+     * empty when there is none.
+     */
+    public static Optional<PmemParameter> of(Iomem iomem, boolean legacy) {
+        List<Resource> roots = iomem.roots().stream()
+                .filter(r -> r.name().equals(Resource.PERSISTENT_MEMORY)
+                        || legacy && r.name().equals(Resource.PERSISTENT_MEMORY_LEGACY))
+                .toList();
+        if (roots.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new PmemParameter(roots.stream().map(Resource::range).toList(),
+                roots.stream().flatMap(r -> r.children().stream()).filter(c -> c.name().startsWith("namespace"))
+                        .map(Resource::start).toList()));
+    }
+
     /** {@code pmemdump.pmem=0x100000000-0x11ffdffff pmemdump.ns=0x100000000,0x108000000}. */
     public String format() {
         StringBuilder sb = new StringBuilder(NAME).append('=');

@@ -3,7 +3,6 @@ package dev.pmemdump.cli.kdump;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -139,23 +138,51 @@ final class RealKdumpTruth {
         }
     }
 
-    /** How many times {@code needle} occurs in a (large) file. */
-    static long count(Path file, byte[] needle) throws IOException {
+    /**
+     * How many times {@code needle} occurs in the PT_LOADs of an ELF core whose physical start lies
+     * in one of the {@code pmem} ranges ([start, end] inclusive): pmem user data, told apart from
+     * its copies in RAM (page cache, 9p buffers), which a dump keeps.
+     */
+    static long countInPmem(Path elf, List<long[]> pmem, byte[] needle) throws IOException {
         long n = 0;
-        byte[] buf = new byte[(1 << 20) + needle.length];
-        int kept = 0;
-        try (InputStream in = Files.newInputStream(file)) {
-            int r;
-            while ((r = in.readNBytes(buf, kept, buf.length - kept)) > 0) {
-                int len = kept + r;
-                for (int i = 0; i + needle.length <= len; i++) {
-                    if (matches(buf, i, needle)) {
-                        n++;
-                    }
+        try (FileChannel ch = FileChannel.open(elf)) {
+            ByteBuffer eh = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+            ch.read(eh, 0);
+            long phoff = eh.getLong(0x20);
+            int phentsize = Short.toUnsignedInt(eh.getShort(0x36));
+            int phnum = Short.toUnsignedInt(eh.getShort(0x38));
+            ByteBuffer ph = ByteBuffer.allocate(phentsize).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < phnum; i++) {
+                ch.read(ph.clear(), phoff + (long) i * phentsize);
+                long paddr = ph.getLong(24);
+                if (ph.getInt(0) == 1 && pmem.stream().anyMatch(r -> paddr >= r[0] && paddr <= r[1])) {
+                    n += count(ch, ph.getLong(8), ph.getLong(32), needle);
                 }
-                kept = Math.min(needle.length - 1, len);
-                System.arraycopy(buf, len - kept, buf, 0, kept);
             }
+        }
+        return n;
+    }
+
+    private static long count(FileChannel ch, long offset, long length, byte[] needle) throws IOException {
+        long n = 0;
+        ByteBuffer b = ByteBuffer.allocate((1 << 20) + needle.length);
+        byte[] buf = b.array();
+        int kept = 0;
+        for (long at = offset; at < offset + length; ) {
+            b.clear().position(kept).limit((int) Math.min(b.capacity(), kept + offset + length - at));
+            int r = ch.read(b, at);
+            if (r <= 0) {
+                throw new IOException("short read at " + at);
+            }
+            at += r;
+            int len = kept + r;
+            for (int i = 0; i + needle.length <= len; i++) {
+                if (matches(buf, i, needle)) {
+                    n++;
+                }
+            }
+            kept = Math.min(needle.length - 1, len);
+            System.arraycopy(buf, len - kept, buf, 0, kept);
         }
         return n;
     }

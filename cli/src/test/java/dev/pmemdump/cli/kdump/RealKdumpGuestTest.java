@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A real kdump, end to end, with no kernel patch (about 5 to 8 minutes under TCG): pmemdump installed
+ * A real kdump, end to end, with no kernel patch (about 3 to 6 minutes under TCG): pmemdump installed
  * by {@code scripts/install}, then Debian's kernel in QEMU (native-test-images/lab/real-kdump) with
  * an NVDIMM in the layouts that break naive tools (region end 128 KiB short of 2 MiB alignment,
  * labels v1.2, fsdax map=dev, fsdax map=mem, a raw namespace in the map=mem one's memory section,

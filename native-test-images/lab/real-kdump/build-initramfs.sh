@@ -26,10 +26,8 @@ copy_lib() { mkdir -p "$st$(dirname "$1")"; cp -L "$1" "$st$1"; }
 initdir=$st
 inst_simple() { mkdir -p "$initdir$(dirname "$1")"; cp -a "$1" "$initdir$1"; }
 inst_library() { copy_lib "$1"; }
-sed "s|^pmemdump_prefix=.*|pmemdump_prefix=$prefix|" "$prefix/share/pmemdump/dracut/99pmemdump/module-setup.sh" \
-    > "$st/.module-setup.sh"
 # shellcheck disable=SC1091
-. "$st/.module-setup.sh"; rm "$st/.module-setup.sh"
+. "$prefix/share/pmemdump/dracut/99pmemdump/module-setup.sh"
 rc=0; check || rc=$?
 [ "$rc" = 255 ] || { echo "build-initramfs.sh: the dracut module's check() refuses $prefix" >&2; exit 1; }
 install

@@ -27,7 +27,7 @@ class ModuleExportsTest {
                     "dev.pmemdump.filter.ledger", "dev.pmemdump.filter.minidump", "dev.pmemdump.filter.mm",
                     "dev.pmemdump.filter.pmem"),
             "kexec-loadplan", Set.of("dev.pmemdump.loadplan.stock"),
-            "cli", Set.of("dev.pmemdump.cli", "dev.pmemdump.cli.verify"));
+            "cli", Set.of("dev.pmemdump.cli", "dev.pmemdump.cli.verify", "dev.pmemdump.cli.vmcore"));
 
     private static final Pattern EXPORTS = Pattern.compile("(?m)^\\s*exports\\s+([\\w.]+)");
 

@@ -1,5 +1,7 @@
 package dev.pmemdump.filter.cli;
 
+import dev.pmemdump.filter.memusage.LiveSystem;
+import dev.pmemdump.filter.memusage.MemUsage;
 import dev.pmemdump.filter.run.Console;
 import dev.pmemdump.filter.run.Filter;
 import dev.pmemdump.filter.run.SizeLimitReached;
@@ -92,6 +94,9 @@ public final class MakedumpfileCommand implements Callable<Integer> {
 
     private int run(MakedumpfileArgs args, PrintWriter out, PrintWriter err) {
         Console console = new Console(out, err, args.messageLevel(), args.flatten());
+        if (args.memUsage()) {
+            return memUsage(args, console, err);
+        }
         console.debug("command line: makedumpfile " + String.join(" ", argv) + "\n");
         OutputRules rules = OutputRules.of(args.force(), "-f").notOver(args.inputs());
         try (OutputSet outputs = new OutputSet(rules)) {
@@ -145,6 +150,21 @@ public final class MakedumpfileCommand implements Callable<Integer> {
         }
     }
 
+    /** --mem-usage: the table and a closing empty line, or makedumpfile's failure. */
+    private static int memUsage(MakedumpfileArgs args, Console console, PrintWriter err) {
+        try {
+            if (MemUsage.run(args, LiveSystem.current(), console)) {
+                console.msg("\n");
+                return COMPLETED;
+            }
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            console.error(describe(e) + "\n");
+        }
+        err.print("\nmakedumpfile Failed.\n");
+        err.flush();
+        return FAILED;
+    }
+
     /** makedumpfile's words for a refused command line. */
     private static int refuse(MakedumpfileArgs.InvalidCommandLine e, PrintWriter err) {
         switch (e.kind()) {
@@ -195,7 +215,7 @@ public final class MakedumpfileCommand implements Callable<Integer> {
               pmemdump makedumpfile --reassemble DUMPFILE1 DUMPFILE2 [DUMPFILE3 ...] DUMPFILE
               pmemdump makedumpfile --dump-dmesg [--partial-dmesg] VMCORE LOGFILE
               pmemdump makedumpfile --dump-dmesg [--partial-dmesg] -F VMCORE > LOGFILE
-              pmemdump makedumpfile --mem-usage VMCORE
+              pmemdump makedumpfile --mem-usage /proc/kcore
               pmemdump makedumpfile --check-params [options] VMCORE DUMPFILE
               pmemdump makedumpfile -v | -h
 
@@ -215,7 +235,8 @@ public final class MakedumpfileCommand implements Callable<Integer> {
               -D, --show-stats  add debug (8) or report (16) messages
               --check-params    check the command line as makedumpfile does and exit (0: valid); reads nothing
               --partial-dmesg   with --dump-dmesg: only the log since the last dmesg -c (clear_seq)
-              --mem-usage       print the page usage of VMCORE only
+              --mem-usage       on a live system with memory reserved for a crash kernel: the pages of
+                                /proc/kcore by class at dump level 31 (makedumpfile's table)
               -v      version and the page codecs pmemdump writes
               --json-report FILE  the report's figures as JSON
               --html-report FILE  the run as an HTML page: address map by page class, hashes, counts, timings

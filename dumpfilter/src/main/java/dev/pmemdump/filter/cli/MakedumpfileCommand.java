@@ -160,8 +160,10 @@ public final class MakedumpfileCommand implements Callable<Integer> {
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
             console.error(describe(e) + "\n");
         }
-        err.print("\nmakedumpfile Failed.\n");
-        err.flush();
+        if (console.enabled(MakedumpfileArgs.ML_COMMON)) { // a common message in makedumpfile
+            err.print("\nmakedumpfile Failed.\n");
+            err.flush();
+        }
         return FAILED;
     }
 

@@ -50,11 +50,7 @@ final class Kcore implements PageSource {
         this.notes = notes;
         this.vmcoreinfo = readVmcoreinfo(system);
         this.pageSize = (int) vmcoreinfo.pageSize();
-        long maxEnd = 0;
-        for (ProgramHeader ph : loads) {
-            maxEnd = Math.max(maxEnd, ph.paddr() + ph.memsz());
-        }
-        this.maxMapnr = (maxEnd + pageSize - 1) / pageSize;
+        this.maxMapnr = ElfPageSource.maxMapnr(loads, pageSize);
     }
 
     /**
@@ -208,12 +204,7 @@ final class Kcore implements PageSource {
 
     @Override
     public PageBitmap present() {
-        PageBitmap present = new PageBitmap(maxMapnr);
-        for (ProgramHeader ph : loads) {
-            Range pfns = ElfPageSource.pages(ph, pageSize);
-            present.setRange(pfns.start(), pfns.end());
-        }
-        return present;
+        return ElfPageSource.present(loads, maxMapnr, pageSize);
     }
 
     @Override

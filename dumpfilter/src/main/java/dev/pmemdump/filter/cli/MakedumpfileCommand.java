@@ -95,7 +95,7 @@ public final class MakedumpfileCommand implements Callable<Integer> {
     private int run(MakedumpfileArgs args, PrintWriter out, PrintWriter err) {
         Console console = new Console(out, err, args.messageLevel(), args.flatten());
         if (args.memUsage()) {
-            return memUsage(args, console, err);
+            return MemUsage.command(args, LiveSystem.current(), console, err);
         }
         console.debug("command line: makedumpfile " + String.join(" ", argv) + "\n");
         OutputRules rules = OutputRules.of(args.force(), "-f").notOver(args.inputs());
@@ -148,23 +148,6 @@ public final class MakedumpfileCommand implements Callable<Integer> {
             }
             rules.check(out);
         }
-    }
-
-    /** --mem-usage: the table and a closing empty line, or makedumpfile's failure. */
-    private static int memUsage(MakedumpfileArgs args, Console console, PrintWriter err) {
-        try {
-            if (MemUsage.run(args, LiveSystem.current(), console)) {
-                console.msg("\n");
-                return COMPLETED;
-            }
-        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-            console.error(describe(e) + "\n");
-        }
-        if (console.enabled(MakedumpfileArgs.ML_COMMON)) { // a common message in makedumpfile
-            err.print("\nmakedumpfile Failed.\n");
-            err.flush();
-        }
-        return FAILED;
     }
 
     /** makedumpfile's words for a refused command line. */

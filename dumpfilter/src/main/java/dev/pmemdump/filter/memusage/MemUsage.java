@@ -4,6 +4,7 @@ import dev.pmemdump.filter.DumpInput;
 import dev.pmemdump.filter.cli.MakedumpfileArgs;
 import dev.pmemdump.filter.kdump.PageCodec;
 import dev.pmemdump.filter.level.DumpLevel;
+import dev.pmemdump.filter.level.MessageLevel;
 import dev.pmemdump.filter.page.PageSourceMemory;
 import dev.pmemdump.filter.page.ProbedDump;
 import dev.pmemdump.filter.request.DumpRequest;
@@ -25,6 +26,10 @@ import dev.pmemdump.vmcore.xlat.MappedRange;
 import dev.pmemdump.vmcore.xlat.X86_64Translation;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +50,34 @@ public final class MemUsage {
 
     private MemUsage() {}
 
+    /**
+     * makedumpfile --mem-usage: its messages on {@code console}, then its closing lines; returns its exit
+     * status (0 the table was printed, 1 failed). "makedumpfile Failed." goes to {@code err}, as the filter's.
+     */
+    public static int command(MakedumpfileArgs args, LiveSystem system, Console console, PrintWriter err) {
+        boolean ok = false;
+        try {
+            ok = run(args, system, console);
+        } catch (NoSuchFileException | AccessDeniedException e) {
+            console.error("open_dump_memory: Can't open the dump memory(" + e.getFile() + "). "
+                    + (e instanceof NoSuchFileException ? "No such file or directory" : "Permission denied") + "\n");
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            console.error(m.lines().findFirst().orElse(m) + "\n");
+        }
+        if (ok) {
+            console.msg("\n");
+            return 0;
+        }
+        if (console.enabled(MessageLevel.COMMON)) { // a common message in makedumpfile
+            err.print("\nmakedumpfile Failed.\n");
+            err.flush();
+        }
+        return 1;
+    }
+
     /** Runs --mem-usage on {@code args}' one operand; the console gets makedumpfile's messages. */
-    public static boolean run(MakedumpfileArgs args, LiveSystem system, Console console) throws IOException {
+    static boolean run(MakedumpfileArgs args, LiveSystem system, Console console) throws IOException {
         int version = KernelVersion.notice(console, system.release(), 1);
         if (version < KCORE_WITH_PADDR && !args.force()) {
             console.msg("mem-usage not supported for this kernel.\n"

@@ -50,8 +50,12 @@ class MemUsageKcoreOracleTest {
         vmcore = Fixtures.unzstd(DIR + "vmcore.raw.zst");
     }
 
-    /** Theirs in the namespace, ours with the same files as its live system; both outputs compared. */
-    static void assertSame(Path kcore, Path iomem, Path sysVmcoreinfo) throws Exception {
+    /**
+     * Theirs in the namespace, ours with the same files as its live system: the same exit status, standard
+     * output and error ("makedumpfile Failed.", standard output for makedumpfile, is on pmemdump's standard
+     * error); returns theirs.
+     */
+    static Tools.Run assertSame(Path kcore, Path iomem, Path sysVmcoreinfo) throws Exception {
         String script = "mount --bind '" + iomem + "' /proc/iomem && mount --bind '" + sysVmcoreinfo
                 + "' /sys/kernel/vmcoreinfo && exec '" + Tools.require("makedumpfile") + "' --mem-usage '" + kcore + "'";
         Tools.Run t = Tools.run(List.of(Tools.require("unshare").toString(), "--mount", "--propagation", "private",
@@ -60,26 +64,32 @@ class MemUsageKcoreOracleTest {
         StringWriter err = new StringWriter();
         Console console = new Console(new PrintWriter(out), new PrintWriter(err), 7, false);
         LiveSystem ours = new LiveSystem(LiveSystem.current().release(), iomem, sysVmcoreinfo);
-        boolean ok = MemUsage.run(MakedumpfileArgs.parse(List.of("--mem-usage", kcore.toString())), ours, console);
-        assertEquals(0, t.exitCode(), t.stdout() + t.stderr());
-        assertTrue(ok, err.toString());
-        assertTrue(t.stdout().contains("TYPE\t\tPAGES"), t.stdout());
-        assertEquals(t.stdout(), out + "\n"); // makedumpfile's closing empty line is MakedumpfileCommand's
-        assertEquals(t.stderr(), err.toString());
+        int code = MemUsage.command(MakedumpfileArgs.parse(List.of("--mem-usage", kcore.toString())), ours, console,
+                new PrintWriter(err));
+        String failed = "\nmakedumpfile Failed.\n";
+        assertEquals(t.exitCode(), code, t.stdout() + t.stderr());
+        assertEquals(t.stdout(), code == 0 ? out.toString() : out + failed);
+        assertEquals(code == 0 ? t.stderr() : t.stderr() + failed, err.toString());
+        return t;
+    }
+
+    static void assertTable(Tools.Run theirs) {
+        assertEquals(0, theirs.exitCode(), theirs.stderr());
+        assertTrue(theirs.stdout().contains("TYPE\t\tPAGES"), theirs.stdout());
     }
 
     @Test
     void theTableIsMakedumpfiles() throws Exception {
         Path kcore = MemUsageKcoreTest.kcoreShaped(vmcore, dir.resolve("kcore"), false);
-        assertSame(kcore, Fixtures.path(DIR + "first-kernel/34-iomem.txt"),
-                Fixtures.path(DIR + "first-kernel/37-sys-kernel-vmcoreinfo.txt"));
+        assertTable(assertSame(kcore, Fixtures.path(DIR + "first-kernel/34-iomem.txt"),
+                Fixtures.path(DIR + "first-kernel/37-sys-kernel-vmcoreinfo.txt")));
     }
 
     @Test
     void vmcoreinfoFromSysKernelVmcoreinfo() throws Exception {
         Path kcore = MemUsageKcoreTest.kcoreShaped(vmcore, dir.resolve("kcore-4.18"), true);
-        assertSame(kcore, Fixtures.path(DIR + "first-kernel/34-iomem.txt"),
-                Fixtures.path(DIR + "first-kernel/37-sys-kernel-vmcoreinfo.txt"));
+        assertTable(assertSame(kcore, Fixtures.path(DIR + "first-kernel/34-iomem.txt"),
+                Fixtures.path(DIR + "first-kernel/37-sys-kernel-vmcoreinfo.txt")));
     }
 
     @Test
@@ -87,6 +97,14 @@ class MemUsageKcoreOracleTest {
         Path kcore = MemUsageKcoreTest.kcoreShaped(vmcore, dir.resolve("kcore-split"), false);
         Path iomem = dir.resolve("iomem-inside");
         Files.writeString(iomem, "00100000-0effffff : System RAM\n  01000000-01ffffff : Crash kernel\n");
-        assertSame(kcore, iomem, Fixtures.path(DIR + "first-kernel/37-sys-kernel-vmcoreinfo.txt"));
+        assertTable(assertSame(kcore, iomem, Fixtures.path(DIR + "first-kernel/37-sys-kernel-vmcoreinfo.txt")));
+    }
+
+    @Test
+    void aMissingKcoreIsOneLine() throws Exception {
+        Tools.Run t = assertSame(dir.resolve("no-kcore"), Fixtures.path(DIR + "first-kernel/34-iomem.txt"),
+                Fixtures.path(DIR + "first-kernel/37-sys-kernel-vmcoreinfo.txt"));
+        assertEquals(1, t.exitCode());
+        assertTrue(t.stderr().startsWith("open_dump_memory: Can't open the dump memory("), t.stderr());
     }
 }

@@ -28,7 +28,8 @@ class MemUsageTest {
     @ParameterizedTest
     @ValueSource(strings = {"--mem-usage /proc/kcore", "--mem-usage VMCORE", "--mem-usage", "--mem-usage a b",
             "--check-params --mem-usage /proc/kcore", "-f --mem-usage /proc/kcore", "--mem-usage -d 31 /proc/kcore",
-            "--message-level 4 --mem-usage /proc/kcore"})
+            "--message-level 4 --mem-usage /proc/kcore", "-F --mem-usage /proc/kcore", "--dry-run --mem-usage /proc/kcore",
+            "--split --mem-usage /proc/kcore", "-E --mem-usage /proc/kcore", "-c -L 1M --mem-usage /proc/kcore"})
     void sameStatusSameLines(String commandLine) {
         List<String> args = new ArrayList<>();
         for (String word : commandLine.split(" ")) {

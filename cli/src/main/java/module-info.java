@@ -12,4 +12,6 @@ module dev.pmemdump.cli {
     opens dev.pmemdump.cli to info.picocli;
     // verify's checks are records serialized by Jackson for --json.
     opens dev.pmemdump.cli.verify to info.picocli, com.fasterxml.jackson.databind;
+    // The vmcoreinfo and notes verbs: picocli binds their options, Jackson writes --json.
+    opens dev.pmemdump.cli.vmcore to info.picocli, com.fasterxml.jackson.databind;
 }

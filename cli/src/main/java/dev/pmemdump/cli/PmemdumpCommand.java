@@ -14,8 +14,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 dev.pmemdump.pmem.cli.NdctlCommand.class,
                 dev.pmemdump.filter.cli.MakedumpfileCommand.class,
-                dev.pmemdump.vmcore.cli.VmcoreinfoCommand.class,
-                dev.pmemdump.vmcore.cli.NotesCommand.class,
+                dev.pmemdump.cli.vmcore.VmcoreinfoCommand.class,
+                dev.pmemdump.cli.vmcore.NotesCommand.class,
                 dev.pmemdump.loadplan.cli.LoadplanCommand.class,
                 dev.pmemdump.images.cli.ImageCommand.class,
                 dev.pmemdump.cli.verify.VerifyCommand.class,

@@ -172,8 +172,7 @@ class VmcoreinfoCliTest {
         Files.writeString(text, "hello, this is not a dump at all, but it is long enough to have a header. ........");
         r = run("vmcoreinfo", "show", text.toString());
         assertEquals(65, r.exit());
-        assertEquals("show: " + text + ": offset 0x0: not an ELF vmcore (only ELF dumps such as /proc/vmcore"
-                + " copies are read so far)\n", r.err());
+        assertEquals("show: " + text + ": offset 0x0: neither an ELF vmcore nor a kdump-compressed dump\n", r.err());
 
         Path truncated = tmp.resolve("truncated");
         try (var in = Files.newInputStream(vmcore)) {

@@ -59,6 +59,19 @@ public final class DumpInput implements AutoCloseable {
         throw new CorruptInputException(path.toString(), 0, "neither an ELF vmcore nor a kdump-compressed dump");
     }
 
+    /** An input a caller opened itself (--mem-usage's /proc/kcore); the DumpInput owns it from here. */
+    public static DumpInput of(ProbedDump dump) {
+        return new DumpInput(dump);
+    }
+
+    /**
+     * True when {@code head} (the first {@link InputProbe#HEAD_BYTES}) starts a flattened stream (-F), which
+     * no reader takes before it is rebuilt with -R.
+     */
+    public static boolean isFlattened(byte[] head) {
+        return new FlattenedProbe().claims(head);
+    }
+
     public PageSource source() {
         return dump.source();
     }

@@ -150,17 +150,6 @@ class MakedumpfileCommandLineTest {
     }
 
     @Test
-    void notYetDoneOptionsPassTheCheckButRefuseToRun() {
-        for (String cl : List.of("-L 1M --split -c v d e", "-L 1M -F -c v")) {
-            assertEquals(0, pmemdump(words("--check-params " + cl)).code(), cl);
-            ElfInputAcceptanceTest.Run run = pmemdump(words(cl));
-            assertEquals(1, run.code(), cl);
-            assertTrue(run.err().matches("makedumpfile: .* is not supported by pmemdump yet\n\nmakedumpfile Failed.\n"),
-                    run.err());
-        }
-    }
-
-    @Test
     void carriedValues() throws MakedumpfileArgs.InvalidCommandLine {
         MakedumpfileArgs a = MakedumpfileArgs.parse(words("-d 0x1f,31 --num-threads 300 -L 2K --splitblock-size 4096 "
                 + "--cyclic-buffer 8 --work-dir /w --non-mmap -b 4 -c v a"));

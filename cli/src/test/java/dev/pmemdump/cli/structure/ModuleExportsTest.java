@@ -24,10 +24,10 @@ class ModuleExportsTest {
     /** Packages no other module may use: each module's implementation behind its API. */
     static final Map<String, Set<String>> INTERNAL = Map.of(
             "dumpfilter", Set.of("dev.pmemdump.filter.dmesg", "dev.pmemdump.filter.elf", "dev.pmemdump.filter.flat",
-                    "dev.pmemdump.filter.ledger", "dev.pmemdump.filter.minidump", "dev.pmemdump.filter.mm",
+                    "dev.pmemdump.filter.ledger", "dev.pmemdump.filter.memusage", "dev.pmemdump.filter.minidump", "dev.pmemdump.filter.mm",
                     "dev.pmemdump.filter.pmem"),
             "kexec-loadplan", Set.of("dev.pmemdump.loadplan.stock"),
-            "cli", Set.of("dev.pmemdump.cli", "dev.pmemdump.cli.verify"));
+            "cli", Set.of("dev.pmemdump.cli", "dev.pmemdump.cli.verify", "dev.pmemdump.cli.vmcore"));
 
     private static final Pattern EXPORTS = Pattern.compile("(?m)^\\s*exports\\s+([\\w.]+)");
 

@@ -164,7 +164,7 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
     /**
      * The run this command line asks for. {@code stdin} feeds -R, {@code stdout} takes -F's stream.
      *
-     * @throws UnsupportedOperationException for --mem-usage, which this build does not offer
+     * @throws UnsupportedOperationException for --mem-usage, which is no filter run (see memusage.MemUsage)
      * @throws IllegalArgumentException      for a --pmem-infoblock PHYS that is not a number
      */
     public FilterRequest toRequest(InputStream stdin, OutputStream stdout) {
@@ -180,7 +180,7 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
                     flatten ? Optional.empty() : Optional.of(Path.of(operands.get(1))), stdout, partialDmesg);
         }
         if (memUsage()) {
-            throw new UnsupportedOperationException("--mem-usage is not available in this build");
+            throw new UnsupportedOperationException("--mem-usage is run by MemUsage, not as a filter request");
         }
         Path vmcore = Path.of(operands.get(0));
         PmemSources pmem = new PmemSources(pmemInfoblocks().stream().map(PmemSources.Infoblock::parse).toList(),

@@ -1,5 +1,7 @@
 package dev.pmemdump.filter.cli;
 
+import dev.pmemdump.filter.memusage.LiveSystem;
+import dev.pmemdump.filter.memusage.MemUsage;
 import dev.pmemdump.filter.run.Console;
 import dev.pmemdump.filter.run.Filter;
 import dev.pmemdump.filter.run.SizeLimitReached;
@@ -92,12 +94,8 @@ public final class MakedumpfileCommand implements Callable<Integer> {
 
     private int run(MakedumpfileArgs args, PrintWriter out, PrintWriter err) {
         Console console = new Console(out, err, args.messageLevel(), args.flatten());
-        String pending = notYetDone(args);
-        if (pending != null) {
-            console.error("makedumpfile: " + pending + " is not supported by pmemdump yet\n");
-            err.print("\nmakedumpfile Failed.\n");
-            err.flush();
-            return FAILED;
+        if (args.memUsage()) {
+            return MemUsage.command(args, LiveSystem.current(), console, err);
         }
         console.debug("command line: makedumpfile " + String.join(" ", argv) + "\n");
         OutputRules rules = OutputRules.of(args.force(), "-f").notOver(args.inputs());
@@ -108,7 +106,7 @@ public final class MakedumpfileCommand implements Callable<Integer> {
             } catch (SizeLimitReached e) {
                 // makedumpfile keeps the dump it cut at -L SIZE, marked incomplete, and fails
                 outputs.commit();
-                console.msg("\n" + e.getMessage() + "\nThis is an incomplete dumpfile, but might analyzable.\n");
+                console.msg(e.report());
                 err.print("\nmakedumpfile Failed.\n");
                 err.flush();
                 return FAILED;
@@ -150,14 +148,6 @@ public final class MakedumpfileCommand implements Callable<Integer> {
             }
             rules.check(out);
         }
-    }
-
-    /**
-     * Options makedumpfile 1.7.2 has that pmemdump parses (so --check-params passes them) but whose
-     * work is not done yet: refused at run time rather than silently ignored.
-     */
-    private static String notYetDone(MakedumpfileArgs args) {
-        return args.sizeLimit() != 0 && (args.split() || args.flatten()) ? "-L with --split or -F" : null;
     }
 
     /** makedumpfile's words for a refused command line. */
@@ -210,7 +200,7 @@ public final class MakedumpfileCommand implements Callable<Integer> {
               pmemdump makedumpfile --reassemble DUMPFILE1 DUMPFILE2 [DUMPFILE3 ...] DUMPFILE
               pmemdump makedumpfile --dump-dmesg [--partial-dmesg] VMCORE LOGFILE
               pmemdump makedumpfile --dump-dmesg [--partial-dmesg] -F VMCORE > LOGFILE
-              pmemdump makedumpfile --mem-usage VMCORE
+              pmemdump makedumpfile --mem-usage /proc/kcore
               pmemdump makedumpfile --check-params [options] VMCORE DUMPFILE
               pmemdump makedumpfile -v | -h
 
@@ -230,7 +220,8 @@ public final class MakedumpfileCommand implements Callable<Integer> {
               -D, --show-stats  add debug (8) or report (16) messages
               --check-params    check the command line as makedumpfile does and exit (0: valid); reads nothing
               --partial-dmesg   with --dump-dmesg: only the log since the last dmesg -c (clear_seq)
-              --mem-usage       print the page usage of VMCORE only
+              --mem-usage       on a live system with memory reserved for a crash kernel: the pages of
+                                /proc/kcore by class at dump level 31 (makedumpfile's table)
               -v      version and the page codecs pmemdump writes
               --json-report FILE  the report's figures as JSON
               --html-report FILE  the run as an HTML page: address map by page class, hashes, counts, timings
@@ -238,12 +229,11 @@ public final class MakedumpfileCommand implements Callable<Integer> {
               -f      force
               --dry-run         do everything but write the dump (an existing DUMPFILE is still refused)
               -L SIZE           stop writing the dump at SIZE bytes: it is kept, marked incomplete; exit 1
+                              (--split: each part on its own, all marked; -F: the stream ends at SIZE)
 
             Accepted, without effect (they tune makedumpfile's own memory; pmemdump's is bounded by its
             design and by the heap cap of its launcher):
               --cyclic-buffer KIB, --work-dir DIR, --non-mmap, -b ORDER
-
-            Checked by --check-params but not done yet (a run refuses it): -L SIZE with --split or -F.
 
             Refused (pmemdump does not do what they ask): -x, -i, -g, --config, --eppic, -e, -X, --vtop,
             --diskset, --xen-syms, --xen-vmcoreinfo, --xen_phys_start.

@@ -57,11 +57,7 @@ public final class ElfPageSource implements PageSource {
         this.hints = VmcoreInfoHints.of(vi).withMappedRanges(core.mappedRanges());
         this.translation = X86_64Translation.of(physical, hints);
         this.kernel = new KernelMemory(physical, translation, core.order());
-        long maxEnd = 0;
-        for (ProgramHeader ph : loads) {
-            maxEnd = Math.max(maxEnd, ph.paddr() + ph.memsz());
-        }
-        this.maxMapnr = (maxEnd + pageSize - 1) / pageSize;
+        this.maxMapnr = maxMapnr(loads, pageSize);
         this.crashInfo = readCrashInfo();
     }
 
@@ -122,8 +118,22 @@ public final class ElfPageSource implements PageSource {
 
     /** Built from the PT_LOADs on each call rather than kept: a bitmap is 32 MiB per TiB of addresses. */
     private PageBitmap presentPages() {
+        return present(core.loads(), maxMapnr, pageSize);
+    }
+
+    /** Pfns up to the end of the highest PT_LOAD, as makedumpfile's max_mapnr. */
+    public static long maxMapnr(List<ProgramHeader> loads, long pageSize) {
+        long maxEnd = 0;
+        for (ProgramHeader ph : loads) {
+            maxEnd = Math.max(maxEnd, ph.paddr() + ph.memsz());
+        }
+        return (maxEnd + pageSize - 1) / pageSize;
+    }
+
+    /** The pfns the PT_LOADs cover ({@link #pages} of each). */
+    public static PageBitmap present(List<ProgramHeader> loads, long maxMapnr, long pageSize) {
         PageBitmap present = new PageBitmap(maxMapnr);
-        for (ProgramHeader ph : core.loads()) {
+        for (ProgramHeader ph : loads) {
             Range pfns = pages(ph, pageSize);
             present.setRange(pfns.start(), pfns.end());
         }

@@ -191,6 +191,17 @@ public record KdumpHeader(byte[] utsname, long timestamp, int status, int blockS
         }
     }
 
+    /**
+     * The page_desc table's offset as the disk_dump_header in {@code block0} (from its position) places
+     * it: after block 0, the sub header blocks and the bitmap blocks.
+     */
+    public static long pageDescOffset(ByteBuffer block0) {
+        ByteBuffer h = block0.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int at = h.position();
+        return (1 + Integer.toUnsignedLong(h.getInt(at + H_SUB_HDR_SIZE))
+                + Integer.toUnsignedLong(h.getInt(at + H_BITMAP_BLOCKS))) * Integer.toUnsignedLong(h.getInt(at + H_BLOCK_SIZE));
+    }
+
     /** True when {@code head} starts with the kdump signature. */
     public static boolean isKdump(ByteBuffer head) {
         if (head.remaining() < KDUMP_SIGNATURE.length) {

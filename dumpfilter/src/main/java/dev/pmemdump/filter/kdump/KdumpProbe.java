@@ -36,13 +36,21 @@ public final class KdumpProbe implements InputProbe {
                 throw new CorruptInputException(path.toString(), -1, "doesn't contain vmcoreinfo.");
             }
             VmcoreInfo vi = VmcoreInfo.parse(text, path.toString());
-            VmcoreInfoHints hints = VmcoreInfoHints.of(vi).withRecordedPhysBase(r.header().physBase());
-            PageSourceMemory pm = new PageSourceMemory(r);
-            KernelMemory kernel = new KernelMemory(pm, X86_64Translation.of(pm, hints), ByteOrder.LITTLE_ENDIAN);
-            return new ProbedDump(r, vi, hints, kernel, List.of(), r.header().dumpLevel());
+            return new ProbedDump(r, vi, hints(r, vi), kernelMemory(r, vi), List.of(), r.header().dumpLevel());
         } catch (IOException | RuntimeException e) {
             r.close();
             throw e;
         }
+    }
+
+    /** What the dump tells translation: its stored VMCOREINFO and the phys_base of its sub-header. */
+    private static VmcoreInfoHints hints(KdumpReader r, VmcoreInfo vi) {
+        return VmcoreInfoHints.of(vi).withRecordedPhysBase(r.header().physBase());
+    }
+
+    /** The crashed kernel's virtual memory inside the dump's pages (x86_64), translated with {@link #hints}. */
+    public static KernelMemory kernelMemory(KdumpReader r, VmcoreInfo vi) throws CorruptInputException {
+        PageSourceMemory pm = new PageSourceMemory(r);
+        return new KernelMemory(pm, X86_64Translation.of(pm, hints(r, vi)), ByteOrder.LITTLE_ENDIAN);
     }
 }

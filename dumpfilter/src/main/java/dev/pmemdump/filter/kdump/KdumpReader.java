@@ -8,9 +8,11 @@ import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.PositionalImage;
 import dev.pmemdump.io.Ranges;
 import dev.pmemdump.io.ReadableImage;
+import dev.pmemdump.vmcore.elf.NoteSegment;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.zip.DataFormatException;
 
@@ -181,13 +183,26 @@ public final class KdumpReader implements PageSource {
                 header.physBase(), header.nrCpus());
     }
 
+    /**
+     * The notes of the PT_NOTE copy (CPU notes, VMCOREINFO, device dumps), each with its offset in this
+     * file; none when the dump kept no notes (header_version below 4).
+     */
+    public NoteSegment notes() throws CorruptInputException {
+        MemorySegment notes = MemorySegment.ofArray(crashInfo.notes());
+        return NoteSegment.parse(notes, ByteOrder.LITTLE_ENDIAN, name, header.offsetNote());
+    }
+
     /** The VMCOREINFO text, or empty. */
     public String vmcoreinfo() throws IOException {
+        return new String(vmcoreinfoDescriptor(), java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** The stored VMCOREINFO bytes as the note held them (VmcoreInfo.parse(byte[]) stops at a NUL), or none. */
+    public byte[] vmcoreinfoDescriptor() throws CorruptInputException {
         if (header.sizeVmcoreinfo() == 0) {
-            return "";
+            return new byte[0];
         }
-        byte[] b = readAt(header.offsetVmcoreinfo(), header.sizeVmcoreinfo(), "vmcoreinfo").toArray(Bytes.U8);
-        return new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+        return readAt(header.offsetVmcoreinfo(), header.sizeVmcoreinfo(), "vmcoreinfo").toArray(Bytes.U8);
     }
 
     /** A copy of {@code length} bytes at {@code offset}; a read error names this file and the offset. */

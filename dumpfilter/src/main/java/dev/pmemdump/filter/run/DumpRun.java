@@ -43,11 +43,20 @@ final class DumpRun {
         PageDecision decision = PageDecision.of(input, level, pmem.policy(), ledger);
         timings.lap("open", started);
         OutputTarget dump = out.forDump(req.dryRun(), req.sizeLimit());
-        Written w = switch (req.format()) {
-            case OutputFormat.Elf e -> ElfOutput.write(source, decision, req.target(), console, timings, dump);
-            case OutputFormat.Kdump k -> KdumpOutput.write(source, !input.isElf(), decision, k.codec(), req.threads(),
-                    req.target(), console, timings, dump);
-        };
+        Written w;
+        try {
+            w = switch (req.format()) {
+                case OutputFormat.Elf e -> ElfOutput.write(source, decision, req.target(), console, timings, dump);
+                case OutputFormat.Kdump k -> KdumpOutput.write(source, !input.isElf(), decision, k.codec(),
+                        req.threads(), req.target(), console, timings, dump);
+            };
+        } catch (SizeLimitReached e) {
+            // makedumpfile forks a child per part to mark it incomplete: each flushes the notice again
+            if (req.target() instanceof DumpTarget.Split s && !req.dryRun() && input.vmcoreinfo().has("OSRELEASE")) {
+                KernelVersion.notice(console, input.vmcoreinfo().osRelease(), s.parts().size());
+            }
+            throw e;
+        }
         Optional<List<ReportModel.Span>> map = ledger.spans().map((SpanRecorder spans) -> spans.map(
                 source.present(), source.readable(), pmem.policy().metadata(), pmem.policy().userdata(),
                 source.pageSize()));

@@ -58,13 +58,11 @@ final class KdumpOutput {
         List<Path> parts = split.parts();
         long[] bounds = SplitBlocks.bounds(dumpable, parts.size(), source.maxMapnr(), split.splitblockSize(),
                 source.pageSize());
-        long bytes = 0;
-        for (int i = 0; i < parts.size(); i++) {
+        long bytes = out.parts(parts, i -> {
             KdumpWriter.Options o = new KdumpWriter.Options(base.dumpLevel(), base.codec(), base.threads(), true,
                     bounds[i], bounds[i + 1], base.wholeBitmaps());
-            bytes += out.file(parts.get(i), sink -> writer(source, o, decision).write(present, dumpable, sink,
-                    console.copyProgress()));
-        }
+            return sink -> writer(source, o, decision).write(present, dumpable, sink, console.copyProgress());
+        }, KdumpHeader::markIncomplete);
         return new Written(bytes, parts.stream().map(Path::toString).toList(), OptionalLong.empty());
     }
 }

@@ -4,20 +4,29 @@ package dev.pmemdump.filter.run;
  * makedumpfile 1.7.2's kernel version check: it knows kernels 2.6.15 to 6.0.1 and says so, at the
  * common message level, for a dump of any other (kdump logs and scripts look for these lines).
  */
-final class KernelVersion {
+public final class KernelVersion {
     private static final int OLDEST = version(2, 6, 15);
     private static final int LATEST = version(6, 0, 1);
 
     private KernelVersion() {}
 
-    /** Prints makedumpfile's two lines {@code times} times when {@code release} is outside what it knows. */
-    static void notice(Console console, String release, int times) {
+    /**
+     * Prints makedumpfile's two lines {@code times} times when {@code release} is outside what it knows;
+     * returns the version as makedumpfile computes it (KERNEL_VERSION).
+     */
+    public static int notice(Console console, String release, int times) {
         int v = parse(release);
         if (v < OLDEST || v > LATEST) {
             for (int i = 0; i < times; i++) {
                 console.msg("The kernel version is not supported.\nThe makedumpfile operation may be incomplete.\n");
             }
         }
+        return v;
+    }
+
+    /** KERNEL_VERSION(major, minor, release). */
+    public static int of(int major, int minor, int release) {
+        return version(major, minor, release);
     }
 
     /** As makedumpfile reads OSRELEASE: three C strtol() calls, each starting one character after the last. */

@@ -12,6 +12,9 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Where a run's bytes go: every file a run writes (dumps, split parts, logs, reports) is created here,
@@ -74,20 +77,7 @@ final class OutputTarget {
      */
     long file(Path path, Body body, Incomplete incomplete) throws IOException {
         if (dry) {
-            DumpSink counter = new DumpSink() {
-                private long written;
-
-                @Override
-                public void write(long offset, ByteBuffer buf) {
-                    written += buf.remaining();
-                    buf.position(buf.limit());
-                }
-
-                @Override
-                public long bytesWritten() {
-                    return written;
-                }
-            };
+            DumpSink counter = counter();
             body.write(limited(path, counter));
             return counter.bytesWritten();
         }
@@ -104,6 +94,67 @@ final class OutputTarget {
             ao.commit();
             return n;
         }
+    }
+
+    /**
+     * Writes the parts of a --split dump, part {@code i} by {@code bodies.apply(i)}; returns the bytes
+     * written. With -L each part is limited on its own, as each of makedumpfile's children is: a part that
+     * reaches the limit stops there, the others are written whole, and then every part is marked
+     * incomplete (check_and_modify_multiple_kdump_headers) and {@link SizeLimitReached} thrown.
+     */
+    long parts(List<Path> paths, IntFunction<Body> bodies, Incomplete incomplete) throws IOException {
+        List<AtomicOutput> files = new ArrayList<>();
+        SizeLimitReached reached = null;
+        long bytes = 0;
+        try {
+            for (int i = 0; i < paths.size(); i++) {
+                DumpSink sink = dry ? counter() : new FileSink(open(files, paths.get(i)).channel());
+                try {
+                    bodies.apply(i).write(limited(paths.get(i), sink));
+                } catch (SizeLimitReached e) {
+                    reached = reached == null ? e : reached.and(e);
+                }
+                bytes += sink.bytesWritten();
+            }
+            for (AtomicOutput f : files) {
+                if (reached != null) {
+                    incomplete.mark(f.channel());
+                }
+                f.commit();
+            }
+        } finally {
+            for (AtomicOutput f : files) {
+                f.close();
+            }
+        }
+        if (reached != null) {
+            throw reached;
+        }
+        return bytes;
+    }
+
+    private AtomicOutput open(List<AtomicOutput> files, Path path) throws IOException {
+        AtomicOutput f = create(path);
+        files.add(f);
+        return f;
+    }
+
+    /** A dry run's sink: counts the bytes, writes none. */
+    private static DumpSink counter() {
+        return new DumpSink() {
+            private long written;
+
+            @Override
+            public void write(long offset, ByteBuffer buf) {
+                written += buf.remaining();
+                buf.position(buf.limit());
+            }
+
+            @Override
+            public long bytesWritten() {
+                return written;
+            }
+        };
     }
 
     /**
@@ -138,10 +189,17 @@ final class OutputTarget {
      * of the whole stream, as makedumpfile's "Write bytes" counts them.
      */
     long flattened(OutputStream out, Body body) throws IOException {
-        FlattenedSink sink = new FlattenedSink(dry ? OutputStream.nullOutputStream()
-                : new BufferedOutputStream(out, STREAM_BUFFER));
-        body.write(sink);
-        sink.finish();
-        return sink.bytesWritten();
+        BufferedOutputStream buffered = new BufferedOutputStream(dry ? OutputStream.nullOutputStream() : out,
+                STREAM_BUFFER);
+        StreamLimit limit = sizeLimit == 0 || sizeLimit == -1 ? null : new StreamLimit(buffered, sizeLimit);
+        try {
+            FlattenedSink sink = new FlattenedSink(limit == null ? buffered : limit);
+            body.write(limit == null ? sink : limit.watch(sink));
+            sink.finish();
+            return sink.bytesWritten();
+        } catch (SizeLimitReached e) {
+            buffered.flush(); // the stream keeps what fitted, as makedumpfile's does
+            throw e;
+        }
     }
 }

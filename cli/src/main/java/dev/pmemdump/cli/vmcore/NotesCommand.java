@@ -1,13 +1,10 @@
-package dev.pmemdump.vmcore.cli;
+package dev.pmemdump.cli.vmcore;
 
 import dev.pmemdump.io.AtomicOutput;
 import dev.pmemdump.io.InputFiles;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
 import dev.pmemdump.vmcore.dd.DeviceDumps;
-import dev.pmemdump.vmcore.elf.ElfCore;
 import dev.pmemdump.vmcore.elf.Note;
-import dev.pmemdump.vmcore.elf.NoteSegment;
-import dev.pmemdump.vmcore.elf.ProgramHeader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,22 +23,6 @@ import java.util.Map;
         description = "List the ELF notes of a vmcore, extract device dumps (vmcoredd), add device dumps.",
         subcommands = {NotesCommand.ListNotes.class, NotesCommand.Extract.class, NotesCommand.AddDeviceDump.class})
 public final class NotesCommand {
-
-    /** A note with where it sits in the file. */
-    record Located(int index, long offset, Note note) {}
-
-    static List<Located> locate(ElfCore core) throws java.io.IOException {
-        List<Located> out = new ArrayList<>();
-        List<ProgramHeader> headers = core.noteHeaders();
-        List<NoteSegment> segments = core.noteSegments();
-        for (int s = 0; s < segments.size(); s++) {
-            for (int i = 0; i < segments.get(s).notes().size(); i++) {
-                out.add(new Located(out.size(), headers.get(s).offset() + segments.get(s).offsets().get(i),
-                        segments.get(s).notes().get(i)));
-            }
-        }
-        return out;
-    }
 
     static String describe(Note n) {
         if (DeviceDumps.isDeviceDump(n)) {
@@ -62,10 +43,10 @@ public final class NotesCommand {
 
         @Override
         int run(VmcoreFile f, PrintWriter out) throws Exception {
-            List<Located> notes = locate(f.core());
+            List<VmcoreFile.Located> notes = f.notes();
             if (json.enabled) {
                 List<Map<String, Object>> rows = new ArrayList<>();
-                for (Located l : notes) {
+                for (VmcoreFile.Located l : notes) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("index", l.index());
                     m.put("offset", l.offset());
@@ -83,7 +64,7 @@ public final class NotesCommand {
             }
             out.printf("%-5s  %-10s  %-12s  %-10s  %-10s  %s%n", "INDEX", "OFFSET", "OWNER", "TYPE", "SIZE",
                     "DESCRIPTION");
-            for (Located l : notes) {
+            for (VmcoreFile.Located l : notes) {
                 out.printf("%-5d  0x%-8x  %-12s  0x%-8x  0x%-8x  %s%n", l.index(), l.offset(), l.note().name(),
                         l.note().type(), l.note().descriptorSize(), describe(l.note()));
             }
@@ -113,11 +94,11 @@ public final class NotesCommand {
         @Override
         int run(VmcoreFile f, PrintWriter out) throws Exception {
             if (which != null) {
-                DeviceDumps.Listed l = DeviceDumps.extract(f.core(), which, output, args.outputRules(force));
+                DeviceDumps.Listed l = DeviceDumps.extract(f.elf("a device dump by name"), which, output, args.outputRules(force));
                 out.printf("DEVICE: %s%n%d bytes copied from 0x%x to %s%n", l.name(), l.size(), l.dataOffset(), output);
                 return 0;
             }
-            List<Located> notes = locate(f.core());
+            List<VmcoreFile.Located> notes = f.notes();
             if (noteIndex < 0 || noteIndex >= notes.size()) {
                 throw new IllegalArgumentException(args.vmcore + ": no note " + noteIndex + " (it has " + notes.size()
                         + ")");
@@ -152,7 +133,7 @@ public final class NotesCommand {
             }
             byte[] bytes = Files.readAllBytes(data);
             try (AtomicOutput o = AtomicOutput.create(output, args.outputRules(force, data))) {
-                DeviceDumps.addToVmcore(f.core(), List.of(DeviceDumps.toNote(name, bytes, pageSize)), pageSize, o);
+                DeviceDumps.addToVmcore(f.elf("add-device-dump"), List.of(DeviceDumps.toNote(name, bytes, pageSize)), pageSize, o);
                 o.commit();
             }
             out.printf("added device dump %s (%d bytes) to %s%n", name, bytes.length, output);

@@ -1,4 +1,4 @@
-package dev.pmemdump.vmcore.cli;
+package dev.pmemdump.cli.vmcore;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -15,7 +15,8 @@ import java.util.Map;
 final class VmcoreArgs {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Parameters(index = "0", paramLabel = "VMCORE", description = "ELF vmcore (a copy of /proc/vmcore)")
+    @Parameters(index = "0", paramLabel = "VMCORE",
+            description = "ELF vmcore (a copy of /proc/vmcore) or kdump-compressed dump (makedumpfile, a --split part)")
     Path vmcore;
 
     /** Opens the dump. */

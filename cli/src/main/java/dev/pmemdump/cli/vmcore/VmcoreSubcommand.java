@@ -1,4 +1,4 @@
-package dev.pmemdump.vmcore.cli;
+package dev.pmemdump.cli.vmcore;
 
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

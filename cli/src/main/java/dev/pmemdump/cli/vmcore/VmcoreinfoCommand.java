@@ -1,4 +1,4 @@
-package dev.pmemdump.vmcore.cli;
+package dev.pmemdump.cli.vmcore;
 
 import dev.pmemdump.vmcore.VmcoreInfo;
 import dev.pmemdump.vmcore.devm.DevmMemmapList;

@@ -21,7 +21,12 @@ public final class Main {
         // Not System.out: a PrintStream hides write errors even from checkError() of a writer on it.
         PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
                 System.out.charset()), true);
-        System.exit(run(out, new PrintWriter(System.err, true), args));
+        int status = run(out, new PrintWriter(System.err, true), args);
+        if (status != 0) {
+            System.exit(status);
+        }
+        // Success ends as main returns (every thread pmemdump starts is a daemon): System.exit would
+        // first look up a System.Logger for its exit event, tens of milliseconds of class loading.
     }
 
     /** Runs one command line in-process with the given streams; returns the exit status. */

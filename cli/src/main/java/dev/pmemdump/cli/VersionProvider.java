@@ -2,12 +2,10 @@ package dev.pmemdump.cli;
 
 import picocli.CommandLine.IVersionProvider;
 
-/** Version from the jar manifest, with the Java runtime that runs it. */
+/** Version from the jar manifest, with the Java runtime that runs it ({@link Main#versionLines()}). */
 final class VersionProvider implements IVersionProvider {
     @Override
     public String[] getVersion() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return new String[] {"pmemdump " + (v == null ? "(development build)" : v),
-                "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+        return Main.versionLines();
     }
 }

@@ -10,7 +10,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -25,10 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  */
 @FixtureTest
 class ModulePathLaunchTest {
-    /** Test-only entries of this test's class path; the rest is the tool and its libraries. */
-    private static final List<String> TEST_ONLY = List.of("test-classes", "-tests.jar", "junit-", "opentest4j",
-            "apiguardian", "surefire");
-
     @TempDir
     Path dir;
 
@@ -65,16 +60,8 @@ class ModulePathLaunchTest {
     }
 
     private Tools.Run run(boolean modulePath, List<String> args) {
-        List<String> path = new ArrayList<>();
-        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (TEST_ONLY.stream().noneMatch(e::contains)) {
-                path.add(e);
-            }
-        }
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-        if (Runtime.version().feature() >= 23) {
-            cmd.add("--sun-misc-unsafe-memory-access=allow"); // aircompressor's codecs, as bin/pmemdump
-        }
+        List<String> path = ToolJvm.classPath();
+        List<String> cmd = ToolJvm.java();
         if (modulePath) {
             cmd.addAll(List.of("--enable-native-access=dev.pmemdump.io,dev.pmemdump.pmem", "-p",
                     String.join(File.pathSeparator, path), "-m", "dev.pmemdump.cli/dev.pmemdump.cli.Main"));

@@ -54,21 +54,21 @@ class MakedumpfileCliTest {
         Result ours = pmemdump("makedumpfile", "--foo", "a", "b");
         assertEquals(real.exitCode(), ours.code());
         assertEquals(1, ours.code());
-        assertTrue(ours.err().contains("makedumpfile: unrecognized option '--foo'\n"), ours.err());
-        for (String line : List.of("Commandline parameter is invalid.", "makedumpfile Failed.")) {
-            assertTrue(real.stdout().contains(line) || real.stderr().contains(line), line);
-            assertTrue(ours.err().contains(line + "\n"), ours.err());
-        }
+        assertEquals("makedumpfile: unrecognized option '--foo'\n", ours.err());
+        assertTrue(real.stderr().endsWith("unrecognized option '--foo'\n"), real.stderr());
+        assertEquals(real.stdout(), ours.out());
+        assertTrue(ours.out().contains("Commandline parameter is invalid.\n"), ours.out());
+        assertTrue(ours.out().endsWith("\nmakedumpfile Failed.\n"), ours.out());
     }
 
     @Test
     void dumpLevelOutOfRange() {
         Result ours = pmemdump("makedumpfile", "-d", "64", "a", "b");
         assertEquals(1, ours.code());
-        assertEquals("Dump_level(64) is invalid.\n\nmakedumpfile Failed.\n", ours.err());
+        assertEquals("Dump_level(64) is invalid.\n\nmakedumpfile Failed.\n", ours.out());
         Tools.Run real = Tools.run(List.of(Tools.require("makedumpfile").toString(), "-d", "64", "a", "b"), dir, 30);
         assertEquals(1, real.exitCode());
-        assertTrue(real.stdout().contains("Dump_level(64) is invalid.") || real.stderr().contains("Dump_level(64) is invalid."));
+        assertEquals(real.stdout(), ours.out());
     }
 
     @Test
@@ -136,7 +136,7 @@ class MakedumpfileCliTest {
         Result truncated = pmemdump("makedumpfile", "-l", "-d", "31", cut.toString(), out.toString());
         assertEquals(1, truncated.code());
         assertTrue(truncated.err().startsWith(cut + ": offset 0x"), truncated.err());
-        assertTrue(truncated.err().endsWith("\nmakedumpfile Failed.\n"), truncated.err());
+        assertTrue(truncated.out().endsWith("\nmakedumpfile Failed.\n"), truncated.out());
         assertFalse(Files.exists(out));
         try (var files = Files.list(dir)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".partial")));

@@ -83,7 +83,7 @@ class SplitReassembleTest {
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith("check_splitblock_size: The splitblock size must be align to page_size."),
                 r.err());
-        assertTrue(r.err().endsWith("\nmakedumpfile Failed.\n"), r.err());
+        assertTrue(r.out().endsWith("\nmakedumpfile Failed.\n"), r.out());
         parts.forEach(p -> assertFalse(Files.exists(Path.of(p)), p));
     }
 
@@ -130,7 +130,7 @@ class SplitReassembleTest {
             assertEquals(1, r.code(), given.toString());
             assertTrue(r.err().contains("Invalid dumpfile(") || r.err().contains("There is not dumpfile corresponding"
                     + " to pfn 0x"), r.err());
-            assertTrue(r.err().endsWith("\nmakedumpfile Failed.\n"), r.err());
+            assertTrue(r.out().endsWith("\nmakedumpfile Failed.\n"), r.out());
             assertFalse(Files.exists(out));
         }
     }

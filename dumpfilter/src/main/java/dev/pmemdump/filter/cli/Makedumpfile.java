@@ -49,7 +49,7 @@ public final class Makedumpfile {
         try {
             args = MakedumpfileArgs.parse(argv);
         } catch (MakedumpfileArgs.InvalidCommandLine e) {
-            return refuse(e, err);
+            return refuse(e, out, err);
         }
         switch (args.action()) {
             case HELP -> out.print(USAGE);
@@ -66,7 +66,7 @@ public final class Makedumpfile {
     private int run(MakedumpfileArgs args, PrintWriter out, PrintWriter err) {
         Console console = new Console(out, err, args.messageLevel(), args.flatten());
         if (args.memUsage()) {
-            return MemUsage.command(args, LiveSystem.current(), console, err);
+            return MemUsage.command(args, LiveSystem.current(), console);
         }
         console.debug("command line: makedumpfile " + String.join(" ", argv) + "\n");
         OutputRules rules = OutputRules.of(args.force(), "-f").notOver(args.inputs());
@@ -78,28 +78,20 @@ public final class Makedumpfile {
                 // makedumpfile keeps the dump it cut at -L SIZE, marked incomplete, and fails
                 outputs.commit();
                 console.msg(e.report());
-                err.print("\nmakedumpfile Failed.\n");
-                err.flush();
-                return FAILED;
+                return failed(console);
             }
             outputs.commit();
         } catch (FileAlreadyExistsException e) {
             console.error("check_dump_file: Can't open the dump file (" + e.getFile() + "). File exists\n");
-            err.print("\nmakedumpfile Failed.\n");
-            err.flush();
-            return FAILED;
+            return failed(console);
         } catch (IOException | UncheckedIOException | IllegalArgumentException | UnsupportedOperationException e) {
             console.error(describe(e) + "\n");
-            err.print("\nmakedumpfile Failed.\n");
-            err.flush();
-            return FAILED;
+            return failed(console);
         } catch (OutOfMemoryError e) {
             // Unwound to here, the heap is free again: say it in one line as any other failure.
             console.error("makedumpfile: out of memory (Java heap limit " + (Runtime.getRuntime().maxMemory() >> 20)
                     + " MiB)\n");
-            err.print("\nmakedumpfile Failed.\n");
-            err.flush();
-            return FAILED;
+            return failed(console);
         }
         console.msg("\nmakedumpfile Completed.\n");
         return COMPLETED;
@@ -122,16 +114,27 @@ public final class Makedumpfile {
     }
 
     /** makedumpfile's words for a refused command line. */
-    private static int refuse(MakedumpfileArgs.InvalidCommandLine e, PrintWriter err) {
+    private static int refuse(MakedumpfileArgs.InvalidCommandLine e, PrintWriter out, PrintWriter err) {
+        Console console = new Console(out, err, e.messageLevel(), e.flatten());
         switch (e.kind()) {
-            case GETOPT -> err.print("makedumpfile: " + e.getMessage() + "\n" + INVALID);
-            case PARAMETERS -> err.print((e.getMessage().isEmpty() ? "" : e.getMessage() + "\n") + INVALID);
-            case VALUE -> err.print(e.getMessage() + "\n");
+            case GETOPT -> { // getopt's own line is not one of makedumpfile's messages
+                err.print("makedumpfile: " + e.getMessage() + "\n");
+                err.flush();
+                console.msg(INVALID);
+            }
+            case PARAMETERS -> console.msg((e.getMessage().isEmpty() ? "" : e.getMessage() + "\n") + INVALID);
+            case VALUE -> console.msg(e.getMessage() + "\n");
+            case REFUSED -> {
+                err.print(e.getMessage() + "\n");
+                err.flush();
+            }
         }
-        if (!e.checkParams()) {
-            err.print("\nmakedumpfile Failed.\n");
-        }
-        err.flush();
+        return e.checkParams() ? FAILED : failed(console);
+    }
+
+    /** makedumpfile's last line of a failed run: a common message (standard output, standard error with -F). */
+    private static int failed(Console console) {
+        console.msg("\nmakedumpfile Failed.\n");
         return FAILED;
     }
 

@@ -93,11 +93,17 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
     public record Extensions(String jsonReport, String htmlReport, List<String> pmemInfoblocks, String regions,
                              String iomem, String cmdline) {}
 
-    /** A command line makedumpfile would refuse; the message is what it prints. */
+    /**
+     * A command line makedumpfile would refuse; the message is what it prints. It carries the message
+     * level and -F as read up to the error: makedumpfile prints its own lines through them (standard
+     * output, or standard error after -F; nothing without the common-message bit).
+     */
     public static final class InvalidCommandLine extends Exception {
         private static final long serialVersionUID = 1L;
         private final Kind kind;
         private final boolean checkParams;
+        private final int messageLevel;
+        private final boolean flatten;
 
         /** How makedumpfile reports it. */
         public enum Kind {
@@ -105,18 +111,22 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
             GETOPT,
             /** makedumpfile's own explanation (may be empty), then "Commandline parameter is invalid." */
             PARAMETERS,
-            /** One line alone: a value out of range, or an option pmemdump refuses. */
-            VALUE
+            /** makedumpfile's one line alone: a value out of range. */
+            VALUE,
+            /** pmemdump's one line alone on standard error: an option or combination it does not do. */
+            REFUSED
         }
 
         InvalidCommandLine(String message) {
-            this(message, Kind.GETOPT, false);
+            this(message, Kind.GETOPT, false, DEFAULT_MESSAGE_LEVEL, false);
         }
 
-        InvalidCommandLine(String message, Kind kind, boolean checkParams) {
+        InvalidCommandLine(String message, Kind kind, boolean checkParams, int messageLevel, boolean flatten) {
             super(message);
             this.kind = kind;
             this.checkParams = checkParams;
+            this.messageLevel = messageLevel;
+            this.flatten = flatten;
         }
 
         public Kind kind() {
@@ -128,8 +138,18 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
             return checkParams;
         }
 
-        InvalidCommandLine withCheckParams(boolean seen) {
-            return new InvalidCommandLine(getMessage(), kind, seen);
+        /** The message level read before the error. */
+        public int messageLevel() {
+            return messageLevel;
+        }
+
+        /** -F was read before the error: makedumpfile's messages then go to standard error. */
+        public boolean flatten() {
+            return flatten;
+        }
+
+        InvalidCommandLine withState(boolean seenCheckParams, int level, boolean seenFlatten) {
+            return new InvalidCommandLine(getMessage(), kind, seenCheckParams, level, seenFlatten);
         }
     }
 
@@ -297,7 +317,7 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
                     apply(p.option(), p.value());
                 }
             } catch (InvalidCommandLine e) {
-                throw e.withCheckParams(checkParams);
+                throw e.withState(checkParams, level(), flatten);
             }
             List<String> operands = List.copyOf(getopt.operands());
             Action action = help ? Action.HELP : version ? Action.VERSION
@@ -306,7 +326,7 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
                 return build(action, Mode.CREATE, operands);
             }
             if (refused != null) {
-                throw invalid(Kind.VALUE, "makedumpfile: " + refused.spelling() + " " + refused.refusal
+                throw invalid(Kind.REFUSED, "makedumpfile: " + refused.spelling() + " " + refused.refusal
                         + " is not supported by pmemdump");
             }
             Mode mode = rearrange ? Mode.REARRANGE : reassemble ? Mode.REASSEMBLE : dmesg ? Mode.DUMP_DMESG
@@ -316,11 +336,14 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
         }
 
         private MakedumpfileArgs build(Action action, Mode mode, List<String> operands) {
-            int ml = messageLevel | (debug ? ML_DEBUG : 0) | (stats ? ML_REPORT : 0);
-            return new MakedumpfileArgs(action, mode, List.copyOf(levels), codec, elf, flatten, split, ml, threads,
+            return new MakedumpfileArgs(action, mode, List.copyOf(levels), codec, elf, flatten, split, level(), threads,
                     force, dryRun, partialDmesg, sizeLimit, splitblockSize,
                     new Tuning(cyclicBuffer, workDir, nonMmap, blockOrder),
                     new Extensions(json, html, List.copyOf(infoblocks), regions, iomem, cmdline), operands);
+        }
+
+        private int level() {
+            return messageLevel | (debug ? ML_DEBUG : 0) | (stats ? ML_REPORT : 0);
         }
 
         private void apply(MakedumpfileOption o, String value) throws InvalidCommandLine {
@@ -350,10 +373,11 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
                 case SPLIT -> split = true;
                 case REASSEMBLE -> reassemble = true;
                 case MESSAGE_LEVEL -> {
-                    messageLevel = CNumbers.atoi(value);
-                    if (messageLevel < 0 || messageLevel > MAX_MESSAGE_LEVEL) {
-                        throw invalid(Kind.VALUE, "Message_level(" + messageLevel + ") is invalid.");
+                    int ml = CNumbers.atoi(value);
+                    if (ml < 0 || ml > MAX_MESSAGE_LEVEL) { // said at the level in force before
+                        throw invalid(Kind.VALUE, "Message_level(" + ml + ") is invalid.");
                     }
+                    messageLevel = ml;
                 }
                 case DUMP_DMESG -> dmesg = true;
                 case PARTIAL_DMESG -> partialDmesg = true;
@@ -443,15 +467,15 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
         /** pmemdump's own options: where they make sense. */
         private void checkExtensions(Mode mode, int n) throws InvalidCommandLine {
             if (regions != null && mode != Mode.CREATE) {
-                throw invalid(Kind.VALUE, "makedumpfile: --regions cannot be used with -R, --reassemble, "
+                throw invalid(Kind.REFUSED, "makedumpfile: --regions cannot be used with -R, --reassemble, "
                         + "--dump-dmesg or --mem-usage");
             }
             if (html != null && (mode != Mode.CREATE || regions != null)) {
-                throw invalid(Kind.VALUE,
+                throw invalid(Kind.REFUSED,
                         "makedumpfile: --html-report cannot be used with -R, --dump-dmesg, --mem-usage or --regions");
             }
             if (regions != null && (n != 2 || split || flatten)) {
-                throw invalid(Kind.VALUE, "makedumpfile: --regions writes one MINIDUMP file (not with --split or -F)");
+                throw invalid(Kind.REFUSED, "makedumpfile: --regions writes one MINIDUMP file (not with --split or -F)");
             }
         }
 
@@ -462,7 +486,7 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
         }
 
         private InvalidCommandLine invalid(Kind kind, String message) {
-            return new InvalidCommandLine(message, kind, checkParams);
+            return new InvalidCommandLine(message, kind, checkParams, level(), flatten);
         }
     }
 

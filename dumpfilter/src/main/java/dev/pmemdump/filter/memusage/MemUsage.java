@@ -4,7 +4,6 @@ import dev.pmemdump.filter.DumpInput;
 import dev.pmemdump.filter.cli.MakedumpfileArgs;
 import dev.pmemdump.filter.kdump.PageCodec;
 import dev.pmemdump.filter.level.DumpLevel;
-import dev.pmemdump.filter.level.MessageLevel;
 import dev.pmemdump.filter.page.PageSourceMemory;
 import dev.pmemdump.filter.page.ProbedDump;
 import dev.pmemdump.filter.request.DumpRequest;
@@ -26,7 +25,6 @@ import dev.pmemdump.vmcore.xlat.MappedRange;
 import dev.pmemdump.vmcore.xlat.X86_64Translation;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
@@ -52,9 +50,9 @@ public final class MemUsage {
 
     /**
      * makedumpfile --mem-usage: its messages on {@code console}, then its closing lines; returns its exit
-     * status (0 the table was printed, 1 failed). "makedumpfile Failed." goes to {@code err}, as the filter's.
+     * status (0 the table was printed, 1 failed). "makedumpfile Failed." is a common message, as the filter's.
      */
-    public static int command(MakedumpfileArgs args, LiveSystem system, Console console, PrintWriter err) {
+    public static int command(MakedumpfileArgs args, LiveSystem system, Console console) {
         boolean ok = false;
         try {
             ok = run(args, system, console);
@@ -69,10 +67,7 @@ public final class MemUsage {
             console.msg("\n");
             return 0;
         }
-        if (console.enabled(MessageLevel.COMMON)) { // a common message in makedumpfile
-            err.print("\nmakedumpfile Failed.\n");
-            err.flush();
-        }
+        console.msg("\nmakedumpfile Failed.\n");
         return 1;
     }
 

@@ -27,7 +27,7 @@ public final class PageBitmap {
     /** Bytes read at a time by {@link #read}; a multiple of 8, so only the last piece ends inside a word. */
     private static final int READ_PIECE = 64 << 10;
     /** Most bytes of one write by {@link #writeTo}: a bitmap of up to 8M pfns (32 GiB) is one write. */
-    static final int WRITE_PIECE = 1 << 20;
+    public static final int WRITE_PIECE = 1 << 20;
 
     private final long size;
     /** Per chunk: null (all clear), {@link #ALL_SET}, or its own words. */
@@ -163,8 +163,20 @@ public final class PageBitmap {
     }
 
     public PageBitmap copy() {
+        return copy(0, size);
+    }
+
+    /**
+     * A bitmap of the same size holding only the bits of {@code [from, to)}, where {@code from} is a
+     * multiple of {@value #CHUNK_PFNS} and {@code to} one or the size: the other chunks cost nothing.
+     */
+    public PageBitmap copy(long from, long to) {
+        if (from < 0 || (from & (CHUNK_PFNS - 1)) != 0 || to > size || (to != size && (to & (CHUNK_PFNS - 1)) != 0)) {
+            throw new IllegalArgumentException("window [0x" + Long.toHexString(from) + ", 0x" + Long.toHexString(to)
+                    + ") is not whole chunks of a bitmap of 0x" + Long.toHexString(size) + " pages");
+        }
         PageBitmap c = new PageBitmap(size);
-        for (int i = 0; i < chunks.length; i++) {
+        for (int i = (int) (from >>> CHUNK_SHIFT); (long) i << CHUNK_SHIFT < to; i++) {
             long[] src = chunks[i];
             c.chunks[i] = src == null || src == ALL_SET ? src : src.clone();
         }
@@ -198,10 +210,22 @@ public final class PageBitmap {
      * size, so no copy of a whole bitmap (32 MiB per TiB) is ever made.
      */
     public void writeTo(DumpSink sink, long offset, long length) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate((int) Math.min(length, WRITE_PIECE)).order(ByteOrder.LITTLE_ENDIAN);
+        writeTo(sink, offset, 0, length);
+    }
+
+    /**
+     * Writes bytes {@code [fromByte, toByte)} of the on-disk order at {@code offset + fromByte}, in the
+     * pieces {@link #writeTo(DumpSink, long, long)} would write them when {@code fromByte} is a multiple of
+     * {@value #WRITE_PIECE}: a bitmap written a window at a time makes the same writes as one written whole.
+     */
+    public void writeTo(DumpSink sink, long offset, long fromByte, long toByte) throws IOException {
+        if (fromByte % Long.BYTES != 0 || fromByte > toByte) {
+            throw new IllegalArgumentException("bitmap bytes [" + fromByte + ", " + toByte + ") do not start on a word");
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) Math.min(toByte - fromByte, WRITE_PIECE)).order(ByteOrder.LITTLE_ENDIAN);
         long words = (size + 63) >>> 6;
-        for (long done = 0; done < length; ) {
-            int n = (int) Math.min(WRITE_PIECE, length - done);
+        for (long done = fromByte; done < toByte; ) {
+            int n = (int) Math.min(WRITE_PIECE, toByte - done);
             b.clear().limit(n);
             for (long i = done / Long.BYTES; b.hasRemaining(); i++) { // pieces start on a word
                 long w = i < words ? word(i) : 0;

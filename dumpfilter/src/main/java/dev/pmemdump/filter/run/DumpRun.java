@@ -45,8 +45,9 @@ final class DumpRun {
         OutputTarget dump = out.forDump(req.dryRun(), req.sizeLimit());
         Written w = switch (req.format()) {
             case OutputFormat.Elf e -> ElfOutput.write(source, decision, req.target(), console, timings, dump);
-            case OutputFormat.Kdump k -> KdumpOutput.write(source, !input.isElf(), decision, k.codec(), req.threads(),
-                    req.target(), console, timings, dump);
+            case OutputFormat.Kdump k -> KdumpOutput.write(source, !input.isElf(), decision,
+                    () -> PageDecision.of(input, level, pmem.policy(), ExclusionLedger.counting()), k.codec(),
+                    req.threads(), req.target(), console, timings, dump);
         };
         Optional<List<ReportModel.Span>> map = ledger.spans().map((SpanRecorder spans) -> spans.map(
                 source.present(), source.readable(), pmem.policy().metadata(), pmem.policy().userdata(),

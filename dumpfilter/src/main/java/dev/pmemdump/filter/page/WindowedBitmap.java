@@ -16,8 +16,8 @@ public interface WindowedBitmap {
     long windowPfns();
 
     /**
-     * The bits of the window holding {@code pfn} (valid over that window, clear elsewhere). Windows are
-     * best asked for in increasing order: an earlier one may have to be made again.
+     * The bits of the window holding {@code pfn} (valid over that window, clear elsewhere), good until the
+     * next call. Windows are best asked for in increasing order: an earlier one may have to be made again.
      */
     PageBitmap window(long pfn) throws IOException;
 

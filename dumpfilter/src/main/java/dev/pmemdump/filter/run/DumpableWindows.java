@@ -31,6 +31,7 @@ final class DumpableWindows implements WindowedBitmap {
     private int decided;
     private PageDecision again;
     private long heldStart = -1;
+    /** The window's bits: one bitmap whose words are reused from window to window. */
     private PageBitmap held;
     private long decisions;
 
@@ -60,15 +61,14 @@ final class DumpableWindows implements WindowedBitmap {
         if (start == heldStart) {
             return held;
         }
-        held = null; // one window's bits at a time
+        heldStart = -1;
         int k = Math.toIntExact(start / windowPfns);
         while (decided < k) {
             decideFirst(decided);
         }
-        PageBitmap bits = k == decided ? decideFirst(k) : decide(replay(), k, carryIn[k]);
+        held = k == decided ? decideFirst(k) : decide(replay(), k, carryIn[k]);
         heldStart = start;
-        held = bits;
-        return bits;
+        return held;
     }
 
     /** Windows decided so far, first decisions and repeats: how much the bounded design cost. */
@@ -85,8 +85,13 @@ final class DumpableWindows implements WindowedBitmap {
     private PageBitmap decide(PageDecision d, int k, PageClassifier.Carry carry) throws IOException {
         long start = k * windowPfns;
         long end = Math.min(size(), start + windowPfns);
-        // one window is all pfns: decided in place, as the whole bitmap always was (it is never asked again)
-        PageBitmap bits = end - start == size() ? readable : readable.copy(start, end);
+        PageBitmap bits;
+        if (end - start == size()) {
+            bits = readable; // one window is all pfns: decided in place, as the whole bitmap always was
+        } else {
+            bits = held == null ? new PageBitmap(size()) : held;
+            bits.load(readable, start, end);
+        }
         PageClassifier.Carry left = d.decide(start, end, bits, carry);
         if (d == decision) {
             carryIn[k + 1] = left;

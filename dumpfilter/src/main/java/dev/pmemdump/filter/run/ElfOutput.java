@@ -48,6 +48,7 @@ final class ElfOutput {
         }
         timings.lap("classify", started);
         List<ElfSegments.Segment> segments = new ArrayList<>();
+        PageBitmap dumpable = whole == null ? new PageBitmap(max) : null; // one cycle's bits, words reused
         for (ProgramHeader ph : elf.core().loads()) {
             // every page the segment touches: a tail page it ends inside is not present, so it becomes
             // memsz beyond filesz, as makedumpfile writes it (p_filesz 0x9e000, p_memsz 0x9ec00)
@@ -59,9 +60,7 @@ final class ElfOutput {
                 // one cycle's bits at a time: a cycle is at most 16M pfns (2 MiB of bitmap)
                 PageClassifier.Carry carry = PageClassifier.Carry.NONE;
                 for (Range c : cycles.cycles(pfns.start(), pfns.end())) {
-                    PageBitmap dumpable = new PageBitmap(max);
-                    dumpable.setRange(c.start(), c.end());
-                    dumpable.and(present);
+                    dumpable.load(present, c.start(), c.end());
                     long cycle = System.nanoTime();
                     carry = decision.decideWithZero(c.start(), c.end(), dumpable, carry);
                     timings.lap("classify", cycle);

@@ -163,12 +163,12 @@ public final class MixedRamVmcore {
         return b.array();
     }
 
-    /** ELF64 header, PT_NOTE, one PT_LOAD for all RAM, as the capture kernel lays out /proc/vmcore. */
+    /** ELF64 header (no section headers: e_shentsize 0, as the kernel writes it), PT_NOTE, one PT_LOAD for all RAM. */
     static ByteBuffer elfHeaders(long notesSize, long ramBytes) {
         ByteBuffer b = le(64 + 2 * 56);
         b.put(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0}).position(16);
         b.putShort((short) 4).putShort((short) 62).putInt(1).putLong(0).putLong(64).putLong(0).putInt(0);
-        b.putShort((short) 64).putShort((short) 56).putShort((short) 2).putShort((short) 64).putShort((short) 0)
+        b.putShort((short) 64).putShort((short) 56).putShort((short) 2).putShort((short) 0).putShort((short) 0)
                 .putShort((short) 0);
         b.putInt(4).putInt(0).putLong(NOTES_OFFSET).putLong(0).putLong(0).putLong(notesSize).putLong(notesSize)
                 .putLong(0);

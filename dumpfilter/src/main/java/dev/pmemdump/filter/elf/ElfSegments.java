@@ -3,7 +3,6 @@ package dev.pmemdump.filter.elf;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,16 +22,6 @@ public final class ElfSegments {
     public record Segment(ProgramHeader load, long startPfn, long filePages, long memPages) {}
 
     private ElfSegments() {}
-
-    /** The segments of {@code load}, whose pages are {@code [startPfn, endPfn)}. */
-    public static List<Segment> plan(ProgramHeader load, long startPfn, long endPfn, PageBitmap dumpable,
-                                     PageBitmap neverWrite) {
-        List<Segment> out = new ArrayList<>();
-        Planner p = new Planner(load, startPfn, out);
-        p.add(startPfn, endPfn, dumpable, neverWrite);
-        p.finish(endPfn);
-        return out;
-    }
 
     /**
      * Cuts one PT_LOAD fed in consecutive pieces, so that only the bits of the piece at hand (one cycle)

@@ -89,7 +89,10 @@ final class DumpableWindows implements WindowedBitmap {
         if (end - start == size()) {
             bits = readable; // one window is all pfns: decided in place, as the whole bitmap always was
         } else {
-            bits = held == null ? new PageBitmap(size()) : held;
+            if (held == null) {
+                held = new PageBitmap(size());
+            }
+            bits = held;
             bits.load(readable, start, end);
         }
         PageClassifier.Carry left = d.decide(start, end, bits, carry);

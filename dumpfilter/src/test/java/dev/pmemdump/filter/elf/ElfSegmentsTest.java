@@ -12,7 +12,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The output PT_LOADs of -E, cut run by run and fed cycle by cycle, are those of makedumpfile's page by
+ * The output PT_LOADs of -E, cut run by run and fed whole or cycle by cycle, are those of makedumpfile's page by
  * page rule (written out here): runs of 256 or more excluded pages, or of any length over pages never
  * to be written, end a segment.
  */
@@ -38,7 +38,11 @@ class ElfSegmentsTest {
             }
             long start = r.nextInt((int) size);
             List<ElfSegments.Segment> want = pageByPage(start, size, dumpable, never);
-            assertEquals(want, ElfSegments.plan(LOAD, start, size, dumpable, never), "round " + round);
+            List<ElfSegments.Segment> whole = new ArrayList<>();
+            ElfSegments.Planner one = new ElfSegments.Planner(LOAD, start, whole);
+            one.add(start, size, dumpable, never);
+            one.finish(size);
+            assertEquals(want, whole, "round " + round);
             List<ElfSegments.Segment> pieces = new ArrayList<>();
             ElfSegments.Planner planner = new ElfSegments.Planner(LOAD, start, pieces);
             for (long p = start; p < size; ) {

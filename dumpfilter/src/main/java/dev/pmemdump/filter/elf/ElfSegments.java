@@ -3,7 +3,6 @@ package dev.pmemdump.filter.elf;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,33 +23,64 @@ public final class ElfSegments {
 
     private ElfSegments() {}
 
-    /** The segments of {@code load}, whose pages are {@code [startPfn, endPfn)}. */
-    public static List<Segment> plan(ProgramHeader load, long startPfn, long endPfn, PageBitmap dumpable,
-                                     PageBitmap neverWrite) {
-        List<Segment> out = new ArrayList<>();
-        long segStart = startPfn;
-        long filePages = 0;
-        long run = 0;
-        boolean runForbidden = false;
-        for (long pfn = startPfn; pfn < endPfn; pfn++) {
-            if (!dumpable.get(pfn)) {
-                run++;
-                runForbidden |= neverWrite.get(pfn);
-                continue;
-            }
-            if (run > 0 && (run >= PFN_EXCLUDED || runForbidden)) {
-                out.add(new Segment(load, segStart, filePages, pfn - segStart));
-                segStart = pfn;
-                filePages = 0;
-            } else {
-                filePages += run;
-            }
-            run = 0;
-            runForbidden = false;
-            filePages++;
+    /**
+     * Cuts one PT_LOAD fed in consecutive pieces, so that only the bits of the piece at hand (one cycle)
+     * need exist: a run of excluded pages may span pieces. Works run by run, not page by page.
+     */
+    public static final class Planner {
+        private final ProgramHeader load;
+        private final List<Segment> out;
+        private long segStart;
+        private long filePages;
+        /** Excluded pages since the last kept one, and whether one of them must never be written. */
+        private long run;
+        private boolean runForbidden;
+        private long next;
+
+        /** Segments go to {@code out} as they are cut. */
+        public Planner(ProgramHeader load, long startPfn, List<Segment> out) {
+            this.load = load;
+            this.out = out;
+            this.segStart = startPfn;
+            this.next = startPfn;
         }
-        out.add(new Segment(load, segStart, filePages, endPfn - segStart));
-        return out;
+
+        /** The pfns {@code [from, to)}, the piece after the last one, as {@code dumpable} has them. */
+        public void add(long from, long to, PageBitmap dumpable, PageBitmap neverWrite) {
+            if (from != next) {
+                throw new IllegalArgumentException("piece starts at 0x" + Long.toHexString(from) + ", not 0x"
+                        + Long.toHexString(next));
+            }
+            for (long p = from; p < to; ) {
+                if (dumpable.get(p)) {
+                    long end = Math.min(to, dumpable.nextClear(p));
+                    if (run > 0 && (run >= PFN_EXCLUDED || runForbidden)) {
+                        out.add(new Segment(load, segStart, filePages, p - segStart));
+                        segStart = p;
+                        filePages = 0;
+                    } else {
+                        filePages += run;
+                    }
+                    run = 0;
+                    runForbidden = false;
+                    filePages += end - p;
+                    p = end;
+                } else {
+                    long set = dumpable.nextSet(p);
+                    long end = set < 0 || set > to ? to : set;
+                    long forbidden = neverWrite.nextSet(p);
+                    runForbidden |= forbidden >= 0 && forbidden < end;
+                    run += end - p;
+                    p = end;
+                }
+            }
+            next = Math.max(next, to);
+        }
+
+        /** The last segment, ending at {@code endPfn}. */
+        public void finish(long endPfn) {
+            out.add(new Segment(load, segStart, filePages, endPfn - segStart));
+        }
     }
 
     /** Pages of the segments that are not written (memsz beyond filesz): makedumpfile's "in ELF format" count. */

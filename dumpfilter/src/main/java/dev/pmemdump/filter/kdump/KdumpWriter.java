@@ -5,6 +5,7 @@ import dev.pmemdump.filter.page.CrashInfo;
 import dev.pmemdump.filter.page.DumpSink;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.filter.page.PageSource;
+import dev.pmemdump.filter.page.WindowedBitmap;
 import dev.pmemdump.io.Progress;
 
 import java.io.IOException;
@@ -95,6 +96,16 @@ public final class KdumpWriter {
      * @param dumpable pfns to keep (2nd bitmap); all must be readable from the source
      */
     public Result write(PageBitmap present, PageBitmap dumpable, DumpSink sink, Progress progress) throws IOException {
+        return write(present, WindowedBitmap.of(dumpable), sink, progress);
+    }
+
+    /**
+     * Writes the dump of the pfns set in {@code dumpable}, asked for a window at a time: once in order for
+     * the 2nd bitmap and the page count (which places the data after the page_desc table), then again in
+     * order for the page_desc table and the data. The writes are those of a bitmap held whole.
+     */
+    public Result write(PageBitmap present, WindowedBitmap dumpable, DumpSink sink, Progress progress)
+            throws IOException {
         int bs = source.pageSize();
         CrashInfo ci = source.crashInfo();
         byte[] notes = ci.notes();
@@ -105,7 +116,6 @@ public final class KdumpWriter {
         long offsetNote = bs + KdumpHeader.SUB_HEADER_SIZE;
         long from = options.split ? options.startPfn : 0;
         long to = options.split ? options.endPfn : maxMapnr;
-        long numDumpable = dumpable.cardinality(from, to);
         KdumpHeader h = new KdumpHeader(ci.utsname(), ci.crashTime(), options.codec.flag(), bs, subHdrSize,
                 bitmapBlocks, ci.nrCpus(), ci.physBase(), options.dumpLevel, options.split ? 1 : 0,
                 ci.vmcoreinfoOffset() < 0 ? 0 : offsetNote + ci.vmcoreinfoOffset(),
@@ -121,12 +131,20 @@ public final class KdumpWriter {
         // stays a hole, which reads as zero. That is what its "Write bytes" counts.
         long bitmapBytes = options.wholeBitmaps ? oneBitmap : divideUp(maxMapnr, 8);
         present.writeTo(sink, h.bitmap1Offset(), bitmapBytes);
-        dumpable.writeTo(sink, h.bitmap1Offset() + oneBitmap, bitmapBytes);
+        long numDumpable = 0;
+        long allDumpable = 0;
+        for (long w = 0; w < maxMapnr; w = dumpable.windowEnd(w)) {
+            PageBitmap bits = dumpable.window(w);
+            long end = dumpable.windowEnd(w);
+            bits.writeTo(sink, h.bitmap1Offset() + oneBitmap, w / 8, end == maxMapnr ? bitmapBytes : end / 8);
+            allDumpable += bits.cardinality(w, end);
+            numDumpable += bits.cardinality(Math.max(w, from), Math.min(end, to));
+        }
 
         long pdOffset = h.pageDescOffset();
         // Every part of a split dump puts its data after room for the WHOLE dump's descriptors, so the
         // shared zero page is at the same offset in all parts: makedumpfile --reassemble relies on it.
-        long dataOffset = pdOffset + PAGE_DESC_SIZE * (options.split ? dumpable.cardinality() : numDumpable);
+        long dataOffset = pdOffset + PAGE_DESC_SIZE * (options.split ? allDumpable : numDumpable);
         boolean shareZero = (options.dumpLevel & DumpLevel.EXCLUDE_ZERO) != 0;
         Output out = new Output(sink, pdOffset, dataOffset);
         long zeroDesc = -1;
@@ -153,10 +171,10 @@ public final class KdumpWriter {
         }
         try {
             long done = 0;
-            long pfn = dumpable.nextSet(from);
-            while (pfn >= 0 && pfn < to) {
+            long pfn = dumpable.nextSet(from, to);
+            while (pfn >= 0) {
                 int n = 0;
-                for (; n < batch && pfn >= 0 && pfn < to; pfn = dumpable.nextSet(pfn + 1)) {
+                for (; n < batch && pfn >= 0; pfn = dumpable.nextSet(pfn + 1, to)) {
                     pfns[n++] = pfn;
                 }
                 compressBatch(pfns, n, slots, compressors, pool, shareZero);

@@ -1,6 +1,8 @@
 package dev.pmemdump.filter.kdump;
 
-import dev.pmemdump.filter.page.PageBitmap;
+import dev.pmemdump.filter.page.WindowedBitmap;
+
+import java.io.IOException;
 
 /**
  * Where makedumpfile 1.7.2 cuts a --split dump (docs/dump-formats.md §3.3): the pfn range is cut into
@@ -19,14 +21,15 @@ public final class SplitBlocks {
      * @param splitblockSize bytes per splitblock, a positive multiple of {@code pageSize}
      * @return {@code parts + 1} boundaries: part i holds pfns [b[i], b[i+1])
      */
-    public static long[] bounds(PageBitmap dumpable, int parts, long maxMapnr, long splitblockSize, int pageSize) {
+    public static long[] bounds(WindowedBitmap dumpable, int parts, long maxMapnr, long splitblockSize, int pageSize)
+            throws IOException {
         if (splitblockSize <= 0 || splitblockSize % pageSize != 0) {
             throw new IllegalArgumentException("check_splitblock_size: The splitblock size must be align to "
                     + "page_size.");
         }
         long perBlock = splitblockSize / pageSize;
         long blocks = Math.ceilDiv(maxMapnr, perBlock);
-        long share = dumpable.cardinality() / parts;
+        long share = dumpable.cardinality(0, maxMapnr) / parts;
         long[] bounds = new long[parts + 1];
         long block = 0;
         long end = 0;
@@ -43,7 +46,8 @@ public final class SplitBlocks {
         return bounds;
     }
 
-    private static long countOf(PageBitmap dumpable, long block, long perBlock, long maxMapnr) {
+    private static long countOf(WindowedBitmap dumpable, long block, long perBlock, long maxMapnr)
+            throws IOException {
         long from = block * perBlock;
         long to = from + perBlock;
         return to > maxMapnr ? 0 : dumpable.cardinality(from, to);

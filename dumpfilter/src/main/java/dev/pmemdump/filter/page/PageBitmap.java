@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayDeque;
 
 /**
  * One bit per page frame number, in the order makedumpfile's bitmaps lie on disk: byte {@code pfn / 8},
@@ -27,11 +28,17 @@ public final class PageBitmap {
     /** Bytes read at a time by {@link #read}; a multiple of 8, so only the last piece ends inside a word. */
     private static final int READ_PIECE = 64 << 10;
     /** Most bytes of one write by {@link #writeTo}: a bitmap of up to 8M pfns (32 GiB) is one write. */
-    static final int WRITE_PIECE = 1 << 20;
+    public static final int WRITE_PIECE = 1 << 20;
 
     private final long size;
     /** Per chunk: null (all clear), {@link #ALL_SET}, or its own words. */
     private final long[][] chunks;
+    /**
+     * Words no chunk uses any more, handed out again before new ones are made; null unless the bitmap is
+     * a window moved along ({@link #load}), whose words would otherwise live long enough to be promoted
+     * and pile up in the old generation (121 MiB peak RSS on 1 TiB of mixed RAM).
+     */
+    private ArrayDeque<long[]> spare;
 
     public PageBitmap(long size) {
         if (size < 0 || (size + CHUNK_PFNS - 1) >>> CHUNK_SHIFT > Integer.MAX_VALUE - 8) {
@@ -83,6 +90,7 @@ public final class PageBitmap {
             long chunkEnd = chunkStart + CHUNK_PFNS;
             long stop = Math.min(e, chunkEnd);
             if (s == chunkStart && stop == chunkEnd) {
+                release(ci);
                 chunks[ci] = set ? ALL_SET : null; // a whole chunk (never the partial last one: e <= size)
             } else if (chunks[ci] != (set ? ALL_SET : null)) {
                 long[] c = own(ci);
@@ -180,6 +188,7 @@ public final class PageBitmap {
                 continue;
             }
             if (o == null) {
+                release(i);
                 chunks[i] = null;
             } else if (c == ALL_SET) {
                 chunks[i] = o.clone();
@@ -198,10 +207,22 @@ public final class PageBitmap {
      * size, so no copy of a whole bitmap (32 MiB per TiB) is ever made.
      */
     public void writeTo(DumpSink sink, long offset, long length) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate((int) Math.min(length, WRITE_PIECE)).order(ByteOrder.LITTLE_ENDIAN);
+        writeTo(sink, offset, 0, length);
+    }
+
+    /**
+     * Writes bytes {@code [fromByte, toByte)} of the on-disk order at {@code offset + fromByte}, in the
+     * pieces {@link #writeTo(DumpSink, long, long)} would write them when {@code fromByte} is a multiple of
+     * {@value #WRITE_PIECE}: a bitmap written a window at a time makes the same writes as one written whole.
+     */
+    public void writeTo(DumpSink sink, long offset, long fromByte, long toByte) throws IOException {
+        if (fromByte % Long.BYTES != 0 || fromByte > toByte) {
+            throw new IllegalArgumentException("bitmap bytes [" + fromByte + ", " + toByte + ") do not start on a word");
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) Math.min(toByte - fromByte, WRITE_PIECE)).order(ByteOrder.LITTLE_ENDIAN);
         long words = (size + 63) >>> 6;
-        for (long done = 0; done < length; ) {
-            int n = (int) Math.min(WRITE_PIECE, length - done);
+        for (long done = fromByte; done < toByte; ) {
+            int n = (int) Math.min(WRITE_PIECE, toByte - done);
             b.clear().limit(n);
             for (long i = done / Long.BYTES; b.hasRemaining(); i++) { // pieces start on a word
                 long w = i < words ? word(i) : 0;
@@ -256,6 +277,50 @@ public final class PageBitmap {
         return bm;
     }
 
+    /**
+     * Makes this bitmap (of the same size) hold {@code src}'s bits over {@code [from, to)} and no others,
+     * reusing its own words: a window moved along a large bitmap this way makes no garbage, its words
+     * are recycled from one window to the next.
+     */
+    public void load(PageBitmap src, long from, long to) {
+        if (src.size != size || from < 0 || to > size || from > to) {
+            throw new IllegalArgumentException("cannot load [" + from + ", " + to + ") of a bitmap of " + src.size
+                    + " pages into one of " + size);
+        }
+        if (spare == null) {
+            spare = new ArrayDeque<>();
+        }
+        for (int i = 0; i < chunks.length; i++) {
+            release(i);
+            chunks[i] = null;
+        }
+        if (from == to) {
+            return;
+        }
+        int first = (int) (from >>> CHUNK_SHIFT);
+        int last = (int) ((to - 1) >>> CHUNK_SHIFT);
+        for (int i = first; i <= last; i++) {
+            long[] c = src.chunks[i];
+            if (c == null || c == ALL_SET) {
+                chunks[i] = c;
+            } else {
+                long[] w = spare.isEmpty() ? new long[CHUNK_WORDS] : spare.pop();
+                System.arraycopy(c, 0, w, 0, CHUNK_WORDS);
+                chunks[i] = w;
+            }
+        }
+        clearRange((long) first << CHUNK_SHIFT, from);
+        clearRange(to, Math.min(size, ((long) last + 1) << CHUNK_SHIFT));
+    }
+
+    /** Chunk {@code ci}'s own words, about to be replaced, go back to the spares when this bitmap keeps them. */
+    private void release(int ci) {
+        long[] c = chunks[ci];
+        if (spare != null && c != null && c != ALL_SET) {
+            spare.push(c);
+        }
+    }
+
     /** Stores a chunk read whole, without words when its bits are all alike. */
     private void keep(int ci, long[] words) {
         boolean clear = true;
@@ -286,7 +351,13 @@ public final class PageBitmap {
     private long[] own(int ci) {
         long[] c = chunks[ci];
         if (c == null || c == ALL_SET) {
-            c = c == null ? new long[CHUNK_WORDS] : ALL_SET.clone();
+            long fill = c == null ? 0 : -1L;
+            if (spare != null && !spare.isEmpty()) {
+                c = spare.pop();
+                java.util.Arrays.fill(c, fill);
+            } else {
+                c = c == null ? new long[CHUNK_WORDS] : ALL_SET.clone();
+            }
             chunks[ci] = c;
         }
         return c;

@@ -47,7 +47,8 @@ final class DumpRun {
         try {
             w = switch (req.format()) {
                 case OutputFormat.Elf e -> ElfOutput.write(source, decision, req.target(), console, timings, dump);
-                case OutputFormat.Kdump k -> KdumpOutput.write(source, !input.isElf(), decision, k.codec(),
+                case OutputFormat.Kdump k -> KdumpOutput.write(source, !input.isElf(), decision,
+                        () -> PageDecision.of(input, level, pmem.policy(), ExclusionLedger.counting()), k.codec(),
                         req.threads(), req.target(), console, timings, dump);
             };
         } catch (SizeLimitReached e) {

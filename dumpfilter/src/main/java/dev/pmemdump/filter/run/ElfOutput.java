@@ -22,7 +22,9 @@ import java.util.OptionalLong;
 /**
  * ELF output (-E). When makedumpfile's bitmaps cover all pfns in one cycle it decides every pfn once;
  * otherwise it decides each PT_LOAD on its own, cycle by cycle, so a page in two PT_LOADs (kernel
- * text inside RAM) is classified and counted once per PT_LOAD (see {@link CyclePlan}).
+ * text inside RAM) is classified and counted once per PT_LOAD (see {@link CyclePlan}). Either way one
+ * cycle's bits are held at a time (one cycle is at most 16M pfns): the output PT_LOADs are cut as each
+ * cycle is decided, and the data is then written from them alone.
  */
 final class ElfOutput {
     private ElfOutput() {}
@@ -46,23 +48,26 @@ final class ElfOutput {
         }
         timings.lap("classify", started);
         List<ElfSegments.Segment> segments = new ArrayList<>();
+        PageBitmap dumpable = whole == null ? new PageBitmap(max) : null; // one cycle's bits, words reused
         for (ProgramHeader ph : elf.core().loads()) {
             // every page the segment touches: a tail page it ends inside is not present, so it becomes
             // memsz beyond filesz, as makedumpfile writes it (p_filesz 0x9e000, p_memsz 0x9ec00)
             Range pfns = Range.ofLength(ph.paddr(), ph.memsz()).scaleOut(ps);
-            PageBitmap dumpable = whole;
-            if (dumpable == null) {
-                dumpable = new PageBitmap(max);
+            ElfSegments.Planner planner = new ElfSegments.Planner(ph, pfns.start(), segments);
+            if (whole != null) {
+                planner.add(pfns.start(), pfns.end(), whole, pmemPages);
+            } else {
+                // one cycle's bits at a time: a cycle is at most 16M pfns (2 MiB of bitmap)
                 PageClassifier.Carry carry = PageClassifier.Carry.NONE;
                 for (Range c : cycles.cycles(pfns.start(), pfns.end())) {
-                    dumpable.setRange(c.start(), c.end());
-                    dumpable.and(present);
+                    dumpable.load(present, c.start(), c.end());
                     long cycle = System.nanoTime();
                     carry = decision.decideWithZero(c.start(), c.end(), dumpable, carry);
                     timings.lap("classify", cycle);
+                    planner.add(Math.max(c.start(), pfns.start()), c.end(), dumpable, pmemPages);
                 }
             }
-            segments.addAll(ElfSegments.plan(ph, pfns.start(), pfns.end(), dumpable, pmemPages));
+            planner.finish(pfns.end());
         }
         long excluded = ElfSegments.excludedPages(segments);
         byte[] notes = elf.crashInfo().notes();

@@ -5,9 +5,9 @@ import dev.pmemdump.filter.kdump.KdumpWriter;
 import dev.pmemdump.filter.kdump.PageCodec;
 import dev.pmemdump.filter.kdump.SplitBlocks;
 import dev.pmemdump.filter.level.PageCounter;
-import dev.pmemdump.filter.mm.PageClassifier;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.filter.page.PageSource;
+import dev.pmemdump.filter.page.WindowedBitmap;
 import dev.pmemdump.filter.request.DumpTarget;
 
 import java.io.IOException;
@@ -16,19 +16,22 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * kdump-compressed output: all pfns decided in one pass, then written to one file, split parts or a
- * flattened stream. Zero pages are found as they are written (-d 1 shares one zero page).
+ * kdump-compressed output, decided a window of pfns at a time ({@link DumpableWindows}) and written to one
+ * file, split parts or a flattened stream. Zero pages are found as they are written (-d 1 shares one
+ * zero page).
  */
 final class KdumpOutput {
     private KdumpOutput() {}
 
     /** @param refiltering the input is a kdump-compressed dump (makedumpfile then keeps its bitmaps in a file) */
-    static Written write(PageSource source, boolean refiltering, PageDecision decision, PageCodec codec, int threads,
-                         DumpTarget target, Console console, Timings timings, OutputTarget out) throws IOException {
+    static Written write(PageSource source, boolean refiltering, PageDecision decision,
+                         DumpableWindows.Replay replay, PageCodec codec, int threads, DumpTarget target,
+                         Console console, Timings timings, OutputTarget out) throws IOException {
         PageBitmap present = source.present();
-        PageBitmap dumpable = source.readable();
         long started = System.nanoTime();
-        decision.decide(0, source.maxMapnr(), dumpable, PageClassifier.Carry.NONE);
+        DumpableWindows dumpable = new DumpableWindows(source.readable(), WindowedBitmap.WINDOW_PFNS, decision,
+                replay);
+        dumpable.window(0); // the first window (for most dumps all of them) before the writing starts
         started = timings.lap("classify", started);
         int dumpfiles = target instanceof DumpTarget.Split s ? s.parts().size() : 1;
         KdumpWriter.Options whole = KdumpWriter.Options.whole(decision.level(), codec, threads).withWholeBitmaps(
@@ -52,7 +55,8 @@ final class KdumpOutput {
         return new KdumpWriter(source, options, pfn -> decision.ledger().exclude(pfn, pfn + 1, PageCounter.ZERO));
     }
 
-    private static Written split(PageSource source, KdumpWriter.Options base, PageBitmap present, PageBitmap dumpable,
+    private static Written split(PageSource source, KdumpWriter.Options base, PageBitmap present,
+                                 DumpableWindows dumpable,
                                  DumpTarget.Split split, PageDecision decision, Console console, OutputTarget out)
             throws IOException {
         List<Path> parts = split.parts();

@@ -157,4 +157,30 @@ class PageBitmapTest {
         assertEquals(64, read.wordsHeld());
         assertEquals(bm.cardinality(0, n), read.cardinality());
     }
+
+    @Test
+    void loadedWindowHoldsTheSourceBitsThereOnlyWindowAfterWindow() {
+        Random r = new Random(5);
+        long size = 9 * 4096 + 123;
+        PageBitmap src = new PageBitmap(size);
+        BitSet ref = new BitSet();
+        for (int i = 0; i < 3000; i++) {
+            long p = r.nextLong(size);
+            src.set(p);
+            ref.set((int) p);
+        }
+        src.setRange(2 * 4096, 3 * 4096);
+        ref.set(2 * 4096, 3 * 4096);
+        PageBitmap window = new PageBitmap(size);
+        for (int round = 0; round < 50; round++) {
+            long from = r.nextLong(size);
+            long to = from + r.nextLong(size - from + 1);
+            window.load(src, from, to);
+            long decided = Math.min(to, from + r.nextInt(5000));
+            window.clearRange(from, decided); // a decision changes the window; the next load starts afresh
+            for (long p = 0; p < size; p++) {
+                assertEquals(p >= decided && p < to && ref.get((int) p), window.get(p), "round " + round + " pfn " + p);
+            }
+        }
+    }
 }

@@ -5,6 +5,7 @@ import dev.pmemdump.filter.page.CrashInfo;
 import dev.pmemdump.filter.page.DumpSink;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.filter.page.PageSource;
+import dev.pmemdump.filter.page.ZeroPage;
 import dev.pmemdump.io.Progress;
 
 import java.io.IOException;
@@ -243,7 +244,7 @@ public final class KdumpWriter {
         void fill(PageSource source, long pfn, PageCodec.PageCompressor compressor, boolean shareZero)
                 throws IOException {
             source.read(pfn, page);
-            zero = shareZero && isZero(page);
+            zero = shareZero && ZeroPage.isZero(page, page.length);
             if (zero) {
                 return;
             }
@@ -255,15 +256,6 @@ public final class KdumpWriter {
                 length = page.length;
                 flags = 0;
             }
-        }
-
-        private static boolean isZero(byte[] p) {
-            for (byte b : p) {
-                if (b != 0) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 

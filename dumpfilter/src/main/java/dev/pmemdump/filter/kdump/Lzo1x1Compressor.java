@@ -39,7 +39,16 @@ public final class Lzo1x1Compressor {
     private static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private final short[] dict = new short[1 << D_BITS];
+    /** Chunks an epoch can stamp before the dictionary is cleared for real (16 bits of stamp). */
+    private static final int EPOCHS = 1 << 16;
+
+    /**
+     * The dictionary: an entry is {@code epoch << 16 | position}. liblzo clears its 32 KiB dictionary
+     * for every chunk, i.e. for every page; here a new chunk takes a new epoch instead, and an entry of
+     * an older epoch reads as position 0, which is what a cleared entry holds.
+     */
+    private final int[] dict = new int[1 << D_BITS];
+    private int epoch = EPOCHS - 1;
 
     /** The most {@link #compress} can write for {@code len} input bytes. */
     public static int maxCompressedLength(int len) {
@@ -54,7 +63,7 @@ public final class Lzo1x1Compressor {
         int pending = 0;
         while (left > TAIL) {
             int ll = Math.min(left, CHUNK);
-            Arrays.fill(dict, (short) 0);
+            newEpoch();
             long r = chunk(src, ip, ll, dst, op, pending);
             op = (int) (r >>> 32);
             pending = (int) r;
@@ -86,6 +95,7 @@ public final class Lzo1x1Compressor {
      */
     private long chunk(byte[] src, int in, int n, byte[] dst, int op, int ti) {
         int ipEnd = in + n - TAIL;
+        int stamp = epoch;
         int ii = in;
         int ip = in + (ti < 4 ? 4 - ti : 0);
         boolean step = true;
@@ -99,8 +109,9 @@ public final class Lzo1x1Compressor {
             }
             int dv = (int) LE32.get(src, ip);
             int dindex = (dv * 0x1824429d) >>> (32 - D_BITS);
-            int mPos = in + (dict[dindex] & 0xffff);
-            dict[dindex] = (short) (ip - in);
+            int entry = dict[dindex];
+            int mPos = in + ((entry >>> 16) == stamp ? entry & 0xffff : 0);
+            dict[dindex] = stamp << 16 | (ip - in);
             if (dv != (int) LE32.get(src, mPos)) {
                 continue;
             }
@@ -124,6 +135,15 @@ public final class Lzo1x1Compressor {
             step = false;
         }
         return ((long) op << 32) | (in + n - (ii - ti));
+    }
+
+    /** An empty dictionary for the next chunk: a new epoch, or a real clear once every {@value #EPOCHS}. */
+    private void newEpoch() {
+        epoch++;
+        if (epoch == EPOCHS) {
+            Arrays.fill(dict, 0);
+            epoch = 1;
+        }
     }
 
     private static int matchLength(byte[] src, int ip, int mPos, int ipEnd) {

@@ -9,6 +9,7 @@ import dev.pmemdump.filter.mm.PageClassifier;
 import dev.pmemdump.filter.mm.PageFlags;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.filter.page.PageSource;
+import dev.pmemdump.filter.page.ZeroPage;
 import dev.pmemdump.filter.pmem.PmemPolicy;
 import dev.pmemdump.io.Range;
 
@@ -101,21 +102,12 @@ final class PageDecision {
             byte[] page = new byte[source.pageSize()];
             for (long pfn = dumpable.nextSet(from); pfn >= 0 && pfn < to; pfn = dumpable.nextSet(pfn + 1)) {
                 source.read(pfn, page);
-                if (isZero(page)) {
+                if (ZeroPage.isZero(page, page.length)) {
                     dumpable.clear(pfn);
                     ledger.exclude(pfn, pfn + 1, PageCounter.ZERO);
                 }
             }
         }
         return left;
-    }
-
-    private static boolean isZero(byte[] p) {
-        for (byte b : p) {
-            if (b != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

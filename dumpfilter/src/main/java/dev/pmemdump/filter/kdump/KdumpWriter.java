@@ -133,15 +133,16 @@ public final class KdumpWriter {
         long zeroDesc = -1;
         if (shareZero) {
             zeroDesc = out.dataPos;
-            out.data(new byte[bs], bs);
+            out.data(new byte[bs], 0, bs);
         }
         long zeroPages = 0;
         int threads = Math.max(1, options.threads);
         int batch = BATCH_PER_THREAD * threads;
         long[] pfns = new long[batch];
+        byte[] pages = new byte[batch * bs];
         Compressed[] slots = new Compressed[batch];
         for (int i = 0; i < batch; i++) {
-            slots[i] = new Compressed(bs, options.codec);
+            slots[i] = new Compressed(i * bs, bs, options.codec);
         }
         ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "kdump-compress");
@@ -160,7 +161,7 @@ public final class KdumpWriter {
                 for (; n < batch && pfn >= 0 && pfn < to; pfn = dumpable.nextSet(pfn + 1)) {
                     pfns[n++] = pfn;
                 }
-                compressBatch(pfns, n, slots, compressors, pool, shareZero);
+                compressBatch(pfns, n, pages, slots, compressors, pool, shareZero);
                 for (int i = 0; i < n; i++) {
                     Compressed c = slots[i];
                     if (c.zero) {
@@ -169,7 +170,11 @@ public final class KdumpWriter {
                         zeroPage.accept(pfns[i]);
                     } else {
                         out.desc(out.dataPos, c.length, c.flags);
-                        out.data(c.flags == 0 ? c.page : c.buffer, c.length);
+                        if (c.flags == 0) {
+                            out.data(pages, c.at, c.length);
+                        } else {
+                            out.data(c.buffer, 0, c.length);
+                        }
                     }
                 }
                 done += n;
@@ -185,22 +190,22 @@ public final class KdumpWriter {
         return new Result(numDumpable, zeroPages, sink.bytesWritten(), out.dataPos);
     }
 
-    private void compressBatch(long[] pfns, int n, Compressed[] slots, PageCodec.PageCompressor[] compressors,
-                               ExecutorService pool, boolean shareZero) throws IOException {
+    /** Each worker reads and compresses its own consecutive share of the batch. */
+    private void compressBatch(long[] pfns, int n, byte[] pages, Compressed[] slots,
+                               PageCodec.PageCompressor[] compressors, ExecutorService pool, boolean shareZero)
+            throws IOException {
         if (pool == null) {
-            for (int i = 0; i < n; i++) {
-                slots[i].fill(source, pfns[i], compressors[0], shareZero);
-            }
+            compressShare(pfns, 0, n, pages, slots, compressors[0], shareZero);
             return;
         }
         int threads = compressors.length;
         List<Future<Void>> futures = new ArrayList<>(threads);
         for (int t = 0; t < threads; t++) {
             int worker = t;
+            int from = (int) ((long) n * t / threads);
+            int to = (int) ((long) n * (t + 1) / threads);
             futures.add(pool.submit(() -> {
-                for (int i = worker; i < n; i += threads) {
-                    slots[i].fill(source, pfns[i], compressors[worker], shareZero);
-                }
+                compressShare(pfns, from, to, pages, slots, compressors[worker], shareZero);
                 return null;
             }));
         }
@@ -222,38 +227,55 @@ public final class KdumpWriter {
         }
     }
 
+    /** Pages {@code [from, to)} of the batch: each run of consecutive pfns read at once, then compressed. */
+    private void compressShare(long[] pfns, int from, int to, byte[] pages, Compressed[] slots,
+                               PageCodec.PageCompressor compressor, boolean shareZero) throws IOException {
+        int bs = source.pageSize();
+        for (int i = from; i < to; ) {
+            int j = i + 1;
+            while (j < to && pfns[j] == pfns[j - 1] + 1) {
+                j++;
+            }
+            source.read(pfns[i], j - i, pages, i * bs);
+            i = j;
+        }
+        for (int i = from; i < to; i++) {
+            slots[i].fill(pages, compressor, shareZero);
+        }
+    }
+
     private static long divideUp(long a, long b) {
         return (a + b - 1) / b;
     }
 
-    /** One page read and compressed by a worker. */
+    /** One page of the batch (at {@code at} in the batch's pages) as a worker compressed it. */
     private static final class Compressed {
-        final byte[] page;
+        final int at;
+        final int pageSize;
         final byte[] buffer;
         final PageCodec codec;
         boolean zero;
         int length;
         int flags;
 
-        Compressed(int pageSize, PageCodec codec) {
-            this.page = new byte[pageSize];
+        Compressed(int at, int pageSize, PageCodec codec) {
+            this.at = at;
+            this.pageSize = pageSize;
             this.buffer = new byte[codec.maxCompressedLength(pageSize)];
             this.codec = codec;
         }
 
-        void fill(PageSource source, long pfn, PageCodec.PageCompressor compressor, boolean shareZero)
-                throws IOException {
-            source.read(pfn, page);
-            zero = shareZero && ZeroPage.isZero(page, page.length);
+        void fill(byte[] pages, PageCodec.PageCompressor compressor, boolean shareZero) {
+            zero = shareZero && ZeroPage.isZero(pages, at, pageSize);
             if (zero) {
                 return;
             }
-            int n = codec == PageCodec.NONE ? -1 : compressor.compress(page, page.length, buffer);
-            if (n > 0 && n < page.length) {
+            int n = codec == PageCodec.NONE ? -1 : compressor.compress(pages, at, pageSize, buffer);
+            if (n > 0 && n < pageSize) {
                 length = n;
                 flags = codec.flag();
             } else {
-                length = page.length;
+                length = pageSize;
                 flags = 0;
             }
         }
@@ -288,10 +310,14 @@ public final class KdumpWriter {
         }
 
         void data(byte[] bytes, int len) throws IOException {
+            data(bytes, 0, len);
+        }
+
+        void data(byte[] bytes, int offset, int len) throws IOException {
             if (data.remaining() < len) {
                 flushData();
             }
-            data.put(bytes, 0, len);
+            data.put(bytes, offset, len);
             dataPos += len;
         }
 

@@ -57,7 +57,12 @@ public final class Lzo1x1Compressor {
 
     /** Compresses {@code src[0, len)} into {@code dst} (at least {@link #maxCompressedLength} long); returns the length. */
     public int compress(byte[] src, int len, byte[] dst) {
-        int ip = 0;
+        return compress(src, 0, len, dst);
+    }
+
+    /** Compresses {@code src[off, off + len)} into {@code dst} (at least {@link #maxCompressedLength} long); returns the length. */
+    public int compress(byte[] src, int off, int len, byte[] dst) {
+        int ip = off;
         int op = 0;
         int left = len;
         int pending = 0;
@@ -72,7 +77,7 @@ public final class Lzo1x1Compressor {
         }
         pending += left;
         if (pending > 0) {
-            int from = len - pending;
+            int from = off + len - pending;
             if (op == 0 && pending <= 238) {
                 dst[op++] = (byte) (17 + pending);
             } else if (pending <= 3) {

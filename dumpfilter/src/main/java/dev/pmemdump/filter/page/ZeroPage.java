@@ -12,9 +12,14 @@ public final class ZeroPage {
 
     /** True when {@code page[0, length)} holds only zero bytes. */
     public static boolean isZero(byte[] page, int length) {
-        for (int from = 0; from < length; from += ZEROS.length) {
-            int n = Math.min(ZEROS.length, length - from);
-            if (!Arrays.equals(page, from, from + n, ZEROS, 0, n)) {
+        return isZero(page, 0, length);
+    }
+
+    /** True when {@code bytes[offset, offset + length)} holds only zero bytes. */
+    public static boolean isZero(byte[] bytes, int offset, int length) {
+        for (int done = 0; done < length; done += ZEROS.length) {
+            int n = Math.min(ZEROS.length, length - done);
+            if (!Arrays.equals(bytes, offset + done, offset + done + n, ZEROS, 0, n)) {
                 return false;
             }
         }

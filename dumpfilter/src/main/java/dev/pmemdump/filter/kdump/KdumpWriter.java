@@ -5,18 +5,11 @@ import dev.pmemdump.filter.page.CrashInfo;
 import dev.pmemdump.filter.page.DumpSink;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.filter.page.PageSource;
-import dev.pmemdump.filter.page.ZeroPage;
 import dev.pmemdump.io.Progress;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 
 /**
@@ -25,13 +18,12 @@ import java.util.function.LongConsumer;
  * zero page when zero pages are excluded. A page is stored compressed only when that makes it
  * smaller than a page; otherwise raw with flags 0.
  *
- * <p>Compression runs on {@code threads} workers over batches of pages; writing stays sequential,
- * so the file is the same whatever the thread count.
+ * <p>Compression runs on {@code threads} workers over batches of pages ({@link PageCompression});
+ * writing stays sequential, so the file is the same whatever the thread count.
  */
 public final class KdumpWriter {
     /** sizeof(page_desc_t): offset i64, size u32, flags u32, page_flags u64. */
     public static final int PAGE_DESC_SIZE = 24;
-    private static final int BATCH_PER_THREAD = 256;
     private static final int DATA_BUFFER = 1 << 20;
 
     /** What was written. */
@@ -136,149 +128,31 @@ public final class KdumpWriter {
             out.data(new byte[bs], 0, bs);
         }
         long zeroPages = 0;
-        int threads = Math.max(1, options.threads);
-        int batch = BATCH_PER_THREAD * threads;
-        long[] pfns = new long[batch];
-        byte[] pages = new byte[batch * bs];
-        Compressed[] slots = new Compressed[batch];
-        for (int i = 0; i < batch; i++) {
-            slots[i] = new Compressed(i * bs, bs, options.codec);
-        }
-        ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "kdump-compress");
-            t.setDaemon(true);
-            return t;
-        }) : null;
-        PageCodec.PageCompressor[] compressors = new PageCodec.PageCompressor[threads];
-        for (int t = 0; t < threads; t++) {
-            compressors[t] = options.codec.newCompressor();
-        }
-        try {
-            long done = 0;
-            long pfn = dumpable.nextSet(from);
-            while (pfn >= 0 && pfn < to) {
-                int n = 0;
-                for (; n < batch && pfn >= 0 && pfn < to; pfn = dumpable.nextSet(pfn + 1)) {
-                    pfns[n++] = pfn;
-                }
-                compressBatch(pfns, n, pages, slots, compressors, pool, shareZero);
-                for (int i = 0; i < n; i++) {
-                    Compressed c = slots[i];
-                    if (c.zero) {
+        long done = 0;
+        try (PageCompression pages = new PageCompression(source, options.codec, Math.max(1, options.threads),
+                shareZero, dumpable, from, to)) {
+            for (PageCompression.Batch b = pages.next(); b != null; b = pages.next()) {
+                for (int i = 0; i < b.size(); i++) {
+                    if (b.zero(i)) {
                         out.desc(zeroDesc, bs, 0);
                         zeroPages++;
-                        zeroPage.accept(pfns[i]);
+                        zeroPage.accept(b.pfn(i));
                     } else {
-                        out.desc(out.dataPos, c.length, c.flags);
-                        if (c.flags == 0) {
-                            out.data(pages, c.at, c.length);
-                        } else {
-                            out.data(c.buffer, 0, c.length);
-                        }
+                        out.desc(out.dataPos, b.length(i), b.flags(i));
+                        out.data(b.bytes(i), b.offset(i), b.length(i));
                     }
                 }
-                done += n;
+                done += b.size();
                 progress.update(done, numDumpable);
             }
             out.flush();
-        } finally {
-            if (pool != null) {
-                pool.shutdownNow();
-            }
         }
         progress.finish();
         return new Result(numDumpable, zeroPages, sink.bytesWritten(), out.dataPos);
     }
 
-    /** Each worker reads and compresses its own consecutive share of the batch. */
-    private void compressBatch(long[] pfns, int n, byte[] pages, Compressed[] slots,
-                               PageCodec.PageCompressor[] compressors, ExecutorService pool, boolean shareZero)
-            throws IOException {
-        if (pool == null) {
-            compressShare(pfns, 0, n, pages, slots, compressors[0], shareZero);
-            return;
-        }
-        int threads = compressors.length;
-        List<Future<Void>> futures = new ArrayList<>(threads);
-        for (int t = 0; t < threads; t++) {
-            int worker = t;
-            int from = (int) ((long) n * t / threads);
-            int to = (int) ((long) n * (t + 1) / threads);
-            futures.add(pool.submit(() -> {
-                compressShare(pfns, from, to, pages, slots, compressors[worker], shareZero);
-                return null;
-            }));
-        }
-        for (Future<Void> f : futures) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while compressing pages", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                if (e.getCause() instanceof Error err) {
-                    throw err; // out of memory in a worker is reported like out of memory here
-                }
-                throw new IllegalStateException(e.getCause());
-            }
-        }
-    }
-
-    /** Pages {@code [from, to)} of the batch: each run of consecutive pfns read at once, then compressed. */
-    private void compressShare(long[] pfns, int from, int to, byte[] pages, Compressed[] slots,
-                               PageCodec.PageCompressor compressor, boolean shareZero) throws IOException {
-        int bs = source.pageSize();
-        for (int i = from; i < to; ) {
-            int j = i + 1;
-            while (j < to && pfns[j] == pfns[j - 1] + 1) {
-                j++;
-            }
-            source.read(pfns[i], j - i, pages, i * bs);
-            i = j;
-        }
-        for (int i = from; i < to; i++) {
-            slots[i].fill(pages, compressor, shareZero);
-        }
-    }
-
     private static long divideUp(long a, long b) {
         return (a + b - 1) / b;
-    }
-
-    /** One page of the batch (at {@code at} in the batch's pages) as a worker compressed it. */
-    private static final class Compressed {
-        final int at;
-        final int pageSize;
-        final byte[] buffer;
-        final PageCodec codec;
-        boolean zero;
-        int length;
-        int flags;
-
-        Compressed(int at, int pageSize, PageCodec codec) {
-            this.at = at;
-            this.pageSize = pageSize;
-            this.buffer = new byte[codec.maxCompressedLength(pageSize)];
-            this.codec = codec;
-        }
-
-        void fill(byte[] pages, PageCodec.PageCompressor compressor, boolean shareZero) {
-            zero = shareZero && ZeroPage.isZero(pages, at, pageSize);
-            if (zero) {
-                return;
-            }
-            int n = codec == PageCodec.NONE ? -1 : compressor.compress(pages, at, pageSize, buffer);
-            if (n > 0 && n < pageSize) {
-                length = n;
-                flags = codec.flag();
-            } else {
-                length = pageSize;
-                flags = 0;
-            }
-        }
     }
 
     /** Buffers the page_desc table and the data area, each written in increasing offset order. */

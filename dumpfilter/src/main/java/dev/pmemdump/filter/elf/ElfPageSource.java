@@ -163,6 +163,18 @@ public final class ElfPageSource implements PageSource {
     }
 
     @Override
+    public void read(long pfn, int count, byte[] dst, int offset) throws IOException {
+        long pa = pfn * pageSize;
+        long length = (long) count * pageSize;
+        ProgramHeader ph = physical.loadAt(pa);
+        if (ph != null && pa >= ph.paddr() && pa + length <= ph.paddr() + ph.memsz()) {
+            physical.read(pa, MemorySegment.ofArray(dst).asSlice(offset, length));
+            return;
+        }
+        PageSource.super.read(pfn, count, dst, offset);
+    }
+
+    @Override
     public CrashInfo crashInfo() {
         return crashInfo;
     }

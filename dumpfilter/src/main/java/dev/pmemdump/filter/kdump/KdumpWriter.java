@@ -11,12 +11,6 @@ import dev.pmemdump.io.Progress;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 
 /**
@@ -25,13 +19,12 @@ import java.util.function.LongConsumer;
  * zero page when zero pages are excluded. A page is stored compressed only when that makes it
  * smaller than a page; otherwise raw with flags 0.
  *
- * <p>Compression runs on {@code threads} workers over batches of pages; writing stays sequential,
- * so the file is the same whatever the thread count.
+ * <p>Compression runs on {@code threads} workers over batches of pages ({@link PageCompression});
+ * writing stays sequential, so the file is the same whatever the thread count.
  */
 public final class KdumpWriter {
     /** sizeof(page_desc_t): offset i64, size u32, flags u32, page_flags u64. */
     public static final int PAGE_DESC_SIZE = 24;
-    private static final int BATCH_PER_THREAD = 256;
     private static final int DATA_BUFFER = 1 << 20;
 
     /** What was written. */
@@ -150,139 +143,34 @@ public final class KdumpWriter {
         long zeroDesc = -1;
         if (shareZero) {
             zeroDesc = out.dataPos;
-            out.data(new byte[bs], bs);
+            out.data(new byte[bs], 0, bs);
         }
         long zeroPages = 0;
-        int threads = Math.max(1, options.threads);
-        int batch = BATCH_PER_THREAD * threads;
-        long[] pfns = new long[batch];
-        Compressed[] slots = new Compressed[batch];
-        for (int i = 0; i < batch; i++) {
-            slots[i] = new Compressed(bs, options.codec);
-        }
-        ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "kdump-compress");
-            t.setDaemon(true);
-            return t;
-        }) : null;
-        PageCodec.PageCompressor[] compressors = new PageCodec.PageCompressor[threads];
-        for (int t = 0; t < threads; t++) {
-            compressors[t] = options.codec.newCompressor();
-        }
-        try {
-            long done = 0;
-            long pfn = dumpable.nextSet(from, to);
-            while (pfn >= 0) {
-                int n = 0;
-                for (; n < batch && pfn >= 0; pfn = dumpable.nextSet(pfn + 1, to)) {
-                    pfns[n++] = pfn;
-                }
-                compressBatch(pfns, n, slots, compressors, pool, shareZero);
-                for (int i = 0; i < n; i++) {
-                    Compressed c = slots[i];
-                    if (c.zero) {
+        long done = 0;
+        try (PageCompression pages = new PageCompression(source, options.codec, Math.max(1, options.threads),
+                shareZero, dumpable, from, to)) {
+            for (PageCompression.Batch b = pages.next(); b != null; b = pages.next()) {
+                for (int i = 0; i < b.size(); i++) {
+                    if (b.zero(i)) {
                         out.desc(zeroDesc, bs, 0);
                         zeroPages++;
-                        zeroPage.accept(pfns[i]);
+                        zeroPage.accept(b.pfn(i));
                     } else {
-                        out.desc(out.dataPos, c.length, c.flags);
-                        out.data(c.flags == 0 ? c.page : c.buffer, c.length);
+                        out.desc(out.dataPos, b.length(i), b.flags(i));
+                        out.data(b.bytes(i), b.offset(i), b.length(i));
                     }
                 }
-                done += n;
+                done += b.size();
                 progress.update(done, numDumpable);
             }
             out.flush();
-        } finally {
-            if (pool != null) {
-                pool.shutdownNow();
-            }
         }
         progress.finish();
         return new Result(numDumpable, zeroPages, sink.bytesWritten(), out.dataPos);
     }
 
-    private void compressBatch(long[] pfns, int n, Compressed[] slots, PageCodec.PageCompressor[] compressors,
-                               ExecutorService pool, boolean shareZero) throws IOException {
-        if (pool == null) {
-            for (int i = 0; i < n; i++) {
-                slots[i].fill(source, pfns[i], compressors[0], shareZero);
-            }
-            return;
-        }
-        int threads = compressors.length;
-        List<Future<Void>> futures = new ArrayList<>(threads);
-        for (int t = 0; t < threads; t++) {
-            int worker = t;
-            futures.add(pool.submit(() -> {
-                for (int i = worker; i < n; i += threads) {
-                    slots[i].fill(source, pfns[i], compressors[worker], shareZero);
-                }
-                return null;
-            }));
-        }
-        for (Future<Void> f : futures) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while compressing pages", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                if (e.getCause() instanceof Error err) {
-                    throw err; // out of memory in a worker is reported like out of memory here
-                }
-                throw new IllegalStateException(e.getCause());
-            }
-        }
-    }
-
     private static long divideUp(long a, long b) {
         return (a + b - 1) / b;
-    }
-
-    /** One page read and compressed by a worker. */
-    private static final class Compressed {
-        final byte[] page;
-        final byte[] buffer;
-        final PageCodec codec;
-        boolean zero;
-        int length;
-        int flags;
-
-        Compressed(int pageSize, PageCodec codec) {
-            this.page = new byte[pageSize];
-            this.buffer = new byte[codec.maxCompressedLength(pageSize)];
-            this.codec = codec;
-        }
-
-        void fill(PageSource source, long pfn, PageCodec.PageCompressor compressor, boolean shareZero)
-                throws IOException {
-            source.read(pfn, page);
-            zero = shareZero && isZero(page);
-            if (zero) {
-                return;
-            }
-            int n = codec == PageCodec.NONE ? -1 : compressor.compress(page, page.length, buffer);
-            if (n > 0 && n < page.length) {
-                length = n;
-                flags = codec.flag();
-            } else {
-                length = page.length;
-                flags = 0;
-            }
-        }
-
-        private static boolean isZero(byte[] p) {
-            for (byte b : p) {
-                if (b != 0) {
-                    return false;
-                }
-            }
-            return true;
-        }
     }
 
     /** Buffers the page_desc table and the data area, each written in increasing offset order. */
@@ -314,10 +202,14 @@ public final class KdumpWriter {
         }
 
         void data(byte[] bytes, int len) throws IOException {
+            data(bytes, 0, len);
+        }
+
+        void data(byte[] bytes, int offset, int len) throws IOException {
             if (data.remaining() < len) {
                 flushData();
             }
-            data.put(bytes, 0, len);
+            data.put(bytes, offset, len);
             dataPos += len;
         }
 

@@ -1,8 +1,5 @@
 package dev.pmemdump.filter.kdump;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -36,10 +33,17 @@ public final class Lzo1x1Compressor {
     private static final int M2_MAX_LEN = 8, M3_MAX_LEN = 33, M4_MAX_LEN = 9;
     private static final int M2_MAX_OFFSET = 0x0800, M3_MAX_OFFSET = 0x4000;
     private static final int M3_MARKER = 0x20, M4_MARKER = 0x10;
-    private static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private final short[] dict = new short[1 << D_BITS];
+    /** Chunks an epoch can stamp before the dictionary is cleared for real (16 bits of stamp). */
+    private static final int EPOCHS = 1 << 16;
+
+    /**
+     * The dictionary: an entry is {@code epoch << 16 | position}. liblzo clears its 32 KiB dictionary
+     * for every chunk, i.e. for every page; here a new chunk takes a new epoch instead, and an entry of
+     * an older epoch reads as position 0, which is what a cleared entry holds.
+     */
+    private final int[] dict = new int[1 << D_BITS];
+    private int epoch = EPOCHS - 1;
 
     /** The most {@link #compress} can write for {@code len} input bytes. */
     public static int maxCompressedLength(int len) {
@@ -48,13 +52,18 @@ public final class Lzo1x1Compressor {
 
     /** Compresses {@code src[0, len)} into {@code dst} (at least {@link #maxCompressedLength} long); returns the length. */
     public int compress(byte[] src, int len, byte[] dst) {
-        int ip = 0;
+        return compress(src, 0, len, dst);
+    }
+
+    /** Compresses {@code src[off, off + len)} into {@code dst} (at least {@link #maxCompressedLength} long); returns the length. */
+    public int compress(byte[] src, int off, int len, byte[] dst) {
+        int ip = off;
         int op = 0;
         int left = len;
         int pending = 0;
         while (left > TAIL) {
             int ll = Math.min(left, CHUNK);
-            Arrays.fill(dict, (short) 0);
+            newEpoch();
             long r = chunk(src, ip, ll, dst, op, pending);
             op = (int) (r >>> 32);
             pending = (int) r;
@@ -63,7 +72,7 @@ public final class Lzo1x1Compressor {
         }
         pending += left;
         if (pending > 0) {
-            int from = len - pending;
+            int from = off + len - pending;
             if (op == 0 && pending <= 238) {
                 dst[op++] = (byte) (17 + pending);
             } else if (pending <= 3) {
@@ -86,6 +95,7 @@ public final class Lzo1x1Compressor {
      */
     private long chunk(byte[] src, int in, int n, byte[] dst, int op, int ti) {
         int ipEnd = in + n - TAIL;
+        int stamp = epoch;
         int ii = in;
         int ip = in + (ti < 4 ? 4 - ti : 0);
         boolean step = true;
@@ -97,11 +107,12 @@ public final class Lzo1x1Compressor {
             if (ip >= ipEnd) {
                 break;
             }
-            int dv = (int) LE32.get(src, ip);
+            int dv = le32(src, ip);
             int dindex = (dv * 0x1824429d) >>> (32 - D_BITS);
-            int mPos = in + (dict[dindex] & 0xffff);
-            dict[dindex] = (short) (ip - in);
-            if (dv != (int) LE32.get(src, mPos)) {
+            int entry = dict[dindex];
+            int mPos = in + ((entry >>> 16) == stamp ? entry & 0xffff : 0);
+            dict[dindex] = stamp << 16 | (ip - in);
+            if (dv != le32(src, mPos)) {
                 continue;
             }
             ii -= ti;
@@ -126,17 +137,32 @@ public final class Lzo1x1Compressor {
         return ((long) op << 32) | (in + n - (ii - ti));
     }
 
-    private static int matchLength(byte[] src, int ip, int mPos, int ipEnd) {
-        int mLen = 4;
-        long v = (long) LE64.get(src, ip + mLen) ^ (long) LE64.get(src, mPos + mLen);
-        while (v == 0) {
-            mLen += 8;
-            v = (long) LE64.get(src, ip + mLen) ^ (long) LE64.get(src, mPos + mLen);
-            if (ip + mLen >= ipEnd) {
-                return mLen;
-            }
+    /** Byte by byte: the C1 compiler the installed command runs does not inline a VarHandle read. */
+    private static int le32(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | b[at + 3] << 24;
+    }
+
+    /** An empty dictionary for the next chunk: a new epoch, or a real clear once every {@value #EPOCHS}. */
+    private void newEpoch() {
+        epoch++;
+        if (epoch == EPOCHS) {
+            Arrays.fill(dict, 0);
+            epoch = 1;
         }
-        return mLen + (Long.numberOfTrailingZeros(v) >>> 3);
+    }
+
+    /**
+     * The match length as liblzo's word loop finds it: 4, then 8 bytes at a time while equal, stopping
+     * on the first multiple of 8 that reaches {@code ipEnd}, else adding the equal bytes of the first
+     * unequal word. So the length is {@code 4 + 8 * j} for the first such multiple {@code j} when every
+     * byte before it is equal, else 4 plus the equal bytes: one bounded {@link Arrays#mismatch} (a
+     * vectorised intrinsic) instead of a loop of word reads.
+     */
+    private static int matchLength(byte[] src, int ip, int mPos, int ipEnd) {
+        int words = Math.max(1, (ipEnd - ip - 4 + 7) >> 3);
+        int limit = words << 3;
+        int equal = Arrays.mismatch(src, ip + 4, ip + 4 + limit, src, mPos + 4, mPos + 4 + limit);
+        return 4 + (equal < 0 ? limit : equal);
     }
 
     /** The count byte(s) of a literal run of {@code t} (more than 3) bytes. */

@@ -63,7 +63,7 @@ public enum PageCodec {
     /** A compressor for one thread (none of them is thread-safe). */
     public PageCompressor newCompressor() {
         return switch (this) {
-            case NONE -> (src, len, dst) -> -1;
+            case NONE -> (src, off, len, dst) -> -1;
             case ZLIB -> new ZlibPage();
             case LZO -> new LzoPage(new Lzo1x1Compressor());
             case SNAPPY -> new AirPage(SnappyCompressor.create());
@@ -138,17 +138,17 @@ public enum PageCodec {
     /** Compresses one page for one thread. */
     @FunctionalInterface
     public interface PageCompressor {
-        /** Compresses {@code src[0, len)} into {@code dst}; returns the length, or -1 on failure. */
-        int compress(byte[] src, int len, byte[] dst);
+        /** Compresses {@code src[off, off + len)} into {@code dst}; returns the length, or -1 on failure. */
+        int compress(byte[] src, int off, int len, byte[] dst);
     }
 
     private static final class ZlibPage implements PageCompressor {
         private final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
 
         @Override
-        public int compress(byte[] src, int len, byte[] dst) {
+        public int compress(byte[] src, int off, int len, byte[] dst) {
             deflater.reset();
-            deflater.setInput(src, 0, len);
+            deflater.setInput(src, off, len);
             deflater.finish();
             int n = deflater.deflate(dst);
             return deflater.finished() ? n : -1;
@@ -158,9 +158,9 @@ public enum PageCodec {
     /** liblzo2's LZO1X-1 byte for byte (makedumpfile -l); decompression stays with aircompressor. */
     private record LzoPage(Lzo1x1Compressor c) implements PageCompressor {
         @Override
-        public int compress(byte[] src, int len, byte[] dst) {
+        public int compress(byte[] src, int off, int len, byte[] dst) {
             try {
-                return c.compress(src, len, dst);
+                return c.compress(src, off, len, dst);
             } catch (IndexOutOfBoundsException e) {
                 return -1;
             }
@@ -169,9 +169,9 @@ public enum PageCodec {
 
     private record AirPage(Compressor c) implements PageCompressor {
         @Override
-        public int compress(byte[] src, int len, byte[] dst) {
+        public int compress(byte[] src, int off, int len, byte[] dst) {
             try {
-                return c.compress(src, 0, len, dst, 0, dst.length);
+                return c.compress(src, off, len, dst, 0, dst.length);
             } catch (RuntimeException e) {
                 return -1;
             }

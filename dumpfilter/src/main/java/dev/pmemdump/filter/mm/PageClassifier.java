@@ -8,8 +8,6 @@ import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.vmcore.xlat.KernelMemory;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * Decides from each {@code struct page} whether makedumpfile 1.7.2 would drop the page, in its order
@@ -28,8 +26,6 @@ public final class PageClassifier {
     private final MemMap memMap;
     private final PageFlags pf;
     private final int dumpLevel;
-    private final ValueLayout.OfLong u64;
-    private final ValueLayout.OfInt u32;
     private long unreadableKept;
     private String firstUnreadable;
 
@@ -38,9 +34,6 @@ public final class PageClassifier {
         this.memMap = memMap;
         this.pf = flags;
         this.dumpLevel = dumpLevel;
-        ByteOrder order = kmem.order();
-        this.u64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(order);
-        this.u32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(order);
     }
 
     /** True when the dump level or VMCOREINFO makes makedumpfile scan the struct pages at all. */
@@ -76,8 +69,7 @@ public final class PageClassifier {
             left = exclude(carry.counter(), carry.from(), carry.to(), cycleEnd, dumpable, ledger);
         }
         long ps = pf.pageStructSize();
-        byte[] window = new byte[(int) (PGMM_CACHED * ps)];
-        MemorySegment win = MemorySegment.ofArray(window);
+        StructPageWindow win = new StructPageWindow((int) (PGMM_CACHED * ps), kmem.order());
         boolean[] unreadable = new boolean[PGMM_CACHED];
         for (MemMap.Section s : memMap.sections()) {
             if (!s.present() || s.pfnEnd() <= cycleStart || s.pfnStart() >= cycleEnd) {
@@ -101,11 +93,11 @@ public final class PageClassifier {
                     continue; // kept: a dump is never lost, nor a page dropped, for an unreadable struct page
                 }
                 long at = (pfn - winStart) * ps;
-                long flags = win.get(u64, at + pf.offFlags());
-                long mapping = win.get(u64, at + pf.offMapping());
-                int mapcount = pf.offMapcount() == PageFlags.NOT_FOUND ? 0 : win.get(u32, at + pf.offMapcount());
-                long priv = pf.offPrivate() == PageFlags.NOT_FOUND ? 0 : win.get(u64, at + pf.offPrivate());
-                long head = pf.offCompoundHead() == PageFlags.NOT_FOUND ? 0 : win.get(u64, at + pf.offCompoundHead());
+                long flags = win.u64(at + pf.offFlags());
+                long mapping = win.u64(at + pf.offMapping());
+                int mapcount = pf.offMapcount() == PageFlags.NOT_FOUND ? 0 : win.u32(at + pf.offMapcount());
+                long priv = pf.offPrivate() == PageFlags.NOT_FOUND ? 0 : win.u64(at + pf.offPrivate());
+                long head = pf.offCompoundHead() == PageFlags.NOT_FOUND ? 0 : win.u64(at + pf.offCompoundHead());
                 int order = 0;
                 long dtor = 0;
                 // The order and destructor live in the first tail page; like makedumpfile, not read for
@@ -113,10 +105,10 @@ public final class PageClassifier {
                 if (pfn % PGMM_CACHED != PGMM_CACHED - 1 && pfn + 1 < winEnd && pf.isCompoundHead(flags)) {
                     long next = at + ps;
                     if (pf.offCompoundOrder() != PageFlags.NOT_FOUND) {
-                        order = Byte.toUnsignedInt(window[(int) (next + pf.offCompoundOrder())]);
+                        order = win.u8(next + pf.offCompoundOrder());
                     }
                     if (pf.offCompoundDtor() != PageFlags.NOT_FOUND) {
-                        dtor = Byte.toUnsignedInt(window[(int) (next + pf.offCompoundDtor())]);
+                        dtor = win.u8(next + pf.offCompoundDtor());
                     }
                     if (order >= 64 || (pfn & ((1L << order) - 1)) != 0) {
                         order = 0;
@@ -169,10 +161,12 @@ public final class PageClassifier {
      * Reads {@code count} struct pages at {@code va}; where the window cannot be read whole, struct page
      * by struct page, marking the ones that cannot be read in {@code unreadable}.
      */
-    private void readWindow(long va, MemorySegment win, long count, long ps, boolean[] unreadable) {
+    private void readWindow(long va, StructPageWindow window, long count, long ps, boolean[] unreadable) {
         java.util.Arrays.fill(unreadable, false);
+        MemorySegment win = window.segment();
         try {
             kmem.read(va, win.asSlice(0, count * ps));
+            window.loaded(count * ps);
             return;
         } catch (CorruptInputException e) {
             // fall through: find which struct pages are behind the failure
@@ -187,6 +181,7 @@ public final class PageClassifier {
                 }
             }
         }
+        window.loaded(count * ps);
     }
 
     private static Carry exclude(PageCounter counter, long from, long to, long cycleEnd, PageBitmap dumpable,

@@ -25,6 +25,20 @@ public interface PageSource extends AutoCloseable {
     /** Copies page {@code pfn} into {@code dst[0, pageSize)}; the pfn must be {@link #readable()}. */
     void read(long pfn, byte[] dst) throws IOException;
 
+    /**
+     * Copies the {@code count} pages from {@code pfn} on into {@code dst[offset, offset + count *
+     * pageSize)}; all must be {@link #readable()}. A source that holds them back to back reads them at
+     * once: one system call for a run of pages rather than one per page.
+     */
+    default void read(long pfn, int count, byte[] dst, int offset) throws IOException {
+        int ps = pageSize();
+        byte[] page = new byte[ps];
+        for (int i = 0; i < count; i++) {
+            read(pfn + i, page);
+            System.arraycopy(page, 0, dst, offset + i * ps, ps);
+        }
+    }
+
     /** Notes and identity of the crash, carried into every output. */
     CrashInfo crashInfo();
 

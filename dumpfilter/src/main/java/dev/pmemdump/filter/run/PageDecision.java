@@ -9,6 +9,7 @@ import dev.pmemdump.filter.mm.PageClassifier;
 import dev.pmemdump.filter.mm.PageFlags;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.filter.page.PageSource;
+import dev.pmemdump.filter.page.ZeroPage;
 import dev.pmemdump.filter.pmem.PmemPolicy;
 import dev.pmemdump.io.Range;
 
@@ -20,6 +21,9 @@ import java.io.IOException;
  * goes through the {@link ExclusionLedger}.
  */
 final class PageDecision {
+    /** Pages read with one call by the zero-page test: 256 KiB of 4 KiB pages. */
+    private static final int RUN = 64;
+
     private final PageSource source;
     private final int level;
     private final PmemPolicy pmem;
@@ -98,24 +102,29 @@ final class PageDecision {
             throws IOException {
         PageClassifier.Carry left = decide(from, to, dumpable, carry);
         if ((level & DumpLevel.EXCLUDE_ZERO) != 0) {
-            byte[] page = new byte[source.pageSize()];
-            for (long pfn = dumpable.nextSet(from); pfn >= 0 && pfn < to; pfn = dumpable.nextSet(pfn + 1)) {
-                source.read(pfn, page);
-                if (isZero(page)) {
-                    dumpable.clear(pfn);
-                    ledger.exclude(pfn, pfn + 1, PageCounter.ZERO);
-                }
-            }
+            excludeZero(from, to, dumpable);
         }
         return left;
     }
 
-    private static boolean isZero(byte[] p) {
-        for (byte b : p) {
-            if (b != 0) {
-                return false;
+    /** Reads the dumpable pages of {@code [from, to)} a run of up to {@value #RUN} at a time. */
+    private void excludeZero(long from, long to, PageBitmap dumpable) throws IOException {
+        int ps = source.pageSize();
+        byte[] run = new byte[RUN * ps];
+        long pfn = dumpable.nextSet(from);
+        while (pfn >= 0 && pfn < to) {
+            int n = 1;
+            while (n < RUN && pfn + n < to && dumpable.get(pfn + n)) {
+                n++;
             }
+            source.read(pfn, n, run, 0);
+            for (int i = 0; i < n; i++) {
+                if (ZeroPage.isZero(run, i * ps, ps)) {
+                    dumpable.clear(pfn + i);
+                    ledger.exclude(pfn + i, pfn + i + 1, PageCounter.ZERO);
+                }
+            }
+            pfn = dumpable.nextSet(pfn + n);
         }
-        return true;
     }
 }

@@ -92,27 +92,36 @@ public final class Lzo1x1Compressor {
     /**
      * One chunk {@code src[in, in + n)} with {@code ti} literals pending before it; returns the new
      * output position (high 32 bits) and the literals left pending at its end (low 32 bits).
+     *
+     * <p>Shaped for the C1 compiler the installed command runs (no inlining of calls over 35 bytes of
+     * bytecode, no range-check elimination): the probe is inline, a step of one byte shifts the next
+     * byte into the previous 32-bit value instead of reading four, and a miss is usually found by
+     * the first byte compared.
      */
     private long chunk(byte[] src, int in, int n, byte[] dst, int op, int ti) {
+        final int[] dict = this.dict;
+        final int stamp = epoch << 16;
         int ipEnd = in + n - TAIL;
-        int stamp = epoch;
         int ii = in;
         int ip = in + (ti < 4 ? 4 - ti : 0);
-        boolean step = true;
-        while (true) {
-            if (step) {
-                ip += 1 + ((ip - ii) >> 5);
+        ip += 1 + ((ip - ii) >> 5);
+        int dv = 0;
+        int dvAt = -2; // where dv was read; -2: nowhere
+        while (ip < ipEnd) {
+            if (dvAt == ip - 1) {
+                dv = (dv >>> 8) | src[ip + 3] << 24;
+            } else {
+                dv = (src[ip] & 0xff) | (src[ip + 1] & 0xff) << 8 | (src[ip + 2] & 0xff) << 16 | src[ip + 3] << 24;
             }
-            step = true;
-            if (ip >= ipEnd) {
-                break;
-            }
-            int dv = le32(src, ip);
+            dvAt = ip;
             int dindex = (dv * 0x1824429d) >>> (32 - D_BITS);
             int entry = dict[dindex];
-            int mPos = in + ((entry >>> 16) == stamp ? entry & 0xffff : 0);
-            dict[dindex] = stamp << 16 | (ip - in);
-            if (dv != le32(src, mPos)) {
+            // An entry of an older epoch reads as position 0, what liblzo's cleared dictionary holds.
+            int mPos = (entry & 0xffff0000) == stamp ? in + (entry & 0xffff) : in;
+            dict[dindex] = stamp | (ip - in);
+            if (src[mPos] != (byte) dv || src[mPos + 1] != (byte) (dv >>> 8)
+                    || src[mPos + 2] != (byte) (dv >>> 16) || src[mPos + 3] != (byte) (dv >>> 24)) {
+                ip += 1 + ((ip - ii) >> 5);
                 continue;
             }
             ii -= ti;
@@ -132,14 +141,8 @@ public final class Lzo1x1Compressor {
             ip += mLen;
             ii = ip;
             op = match(dst, op, mLen, mOff);
-            step = false;
         }
         return ((long) op << 32) | (in + n - (ii - ti));
-    }
-
-    /** Byte by byte: the C1 compiler the installed command runs does not inline a VarHandle read. */
-    private static int le32(byte[] b, int at) {
-        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | b[at + 3] << 24;
     }
 
     /** An empty dictionary for the next chunk: a new epoch, or a real clear once every {@value #EPOCHS}. */

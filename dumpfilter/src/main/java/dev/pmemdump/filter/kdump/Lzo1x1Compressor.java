@@ -158,14 +158,24 @@ public final class Lzo1x1Compressor {
      * The match length as liblzo's word loop finds it: 4, then 8 bytes at a time while equal, stopping
      * on the first multiple of 8 that reaches {@code ipEnd}, else adding the equal bytes of the first
      * unequal word. So the length is {@code 4 + 8 * j} for the first such multiple {@code j} when every
-     * byte before it is equal, else 4 plus the equal bytes: one bounded {@link Arrays#mismatch} (a
-     * vectorised intrinsic) instead of a loop of word reads.
+     * byte before it is equal, else 4 plus the equal bytes. Most matches are short: the first word is
+     * compared here byte by byte, the rest with one bounded {@link Arrays#mismatch} (a vectorised
+     * intrinsic, but several calls deep under C1).
      */
     private static int matchLength(byte[] src, int ip, int mPos, int ipEnd) {
         int words = Math.max(1, (ipEnd - ip - 4 + 7) >> 3);
         int limit = words << 3;
-        int equal = Arrays.mismatch(src, ip + 4, ip + 4 + limit, src, mPos + 4, mPos + 4 + limit);
-        return 4 + (equal < 0 ? limit : equal);
+        int a = ip + 4;
+        int b = mPos + 4;
+        int equal = 0;
+        while (equal < 8 && src[a + equal] == src[b + equal]) {
+            equal++;
+        }
+        if (equal == 8 && limit > 8) {
+            int rest = Arrays.mismatch(src, a + 8, a + limit, src, b + 8, b + limit);
+            equal = rest < 0 ? limit : 8 + rest;
+        }
+        return 4 + equal;
     }
 
     /** The count byte(s) of a literal run of {@code t} (more than 3) bytes. */

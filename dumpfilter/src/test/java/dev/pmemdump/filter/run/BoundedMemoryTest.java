@@ -3,8 +3,9 @@ package dev.pmemdump.filter.run;
 import dev.pmemdump.filter.elf.ElfPageSource;
 import dev.pmemdump.filter.kdump.KdumpReader;
 import dev.pmemdump.filter.kdump.PageCodec;
-import dev.pmemdump.filter.request.DumpRequest;
-import dev.pmemdump.filter.request.OutputFormat;
+import dev.pmemdump.filter.kdump.KdumpWriter;
+import dev.pmemdump.filter.page.FileSink;
+import dev.pmemdump.io.Progress;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.testing.FixtureTest;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
@@ -17,9 +18,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -63,23 +66,35 @@ class BoundedMemoryTest {
     }
 
     /**
-     * makedumpfile's re-filter of a kdump-compressed dump of the same RAM (made here by the -l filter, zero
-     * pages dropped), at -d 31 in
-     * the same small heap. Its 2nd bitmap mixes a kept page into every chunk: read whole (and copied for
-     * the windows and the page-table reads) it ended "makedumpfile Failed." (out of memory); left in the
-     * file and read through a bounded cache it passes.
+     * makedumpfile's re-filter, at -d 31 in the same small heap, of a kdump-compressed dump of the same RAM
+     * holding the kept page of each chunk, the first chunk (page tables and mem_section, which this
+     * vmcore's struct pages call free) and the memmap (1/64 of the RAM, zero pages shared). Its 2nd bitmap
+     * mixes kept and dropped pages in every other chunk: read whole (and copied for the windows and
+     * the page-table reads) it ended "makedumpfile Failed." (out of memory); left in the file and read
+     * through a bounded cache it passes, and keeps what -d 31 of the vmcore keeps.
      */
     @Test
     void kdumpInputRefiltersInASmallHeap() throws Exception {
         Path earlier = dir.resolve("earlier.kdump");
         Files.deleteIfExists(earlier);
-        // -d 1: the page tables and mem_section lie in pages the crashed kernel's struct pages call free
-        Filter.run(DumpRequest.of(vmcore, 1, OutputFormat.kdump(PageCodec.LZO), earlier), Console.silent());
+        long chunks = RAM / 4096 / MixedRamVmcore.CHUNK_PFNS;
+        try (ElfPageSource in = ElfPageSource.open(vmcore);
+             FileChannel ch = FileChannel.open(earlier, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            PageBitmap kept = new PageBitmap(in.maxMapnr());
+            kept.setRange(0, MixedRamVmcore.CHUNK_PFNS);
+            for (long c = 0; c < chunks; c++) {
+                long first = c * MixedRamVmcore.CHUNK_PFNS;
+                kept.set(first + MixedRamVmcore.KEPT_IN_CHUNK);
+            }
+            kept.setRange(MixedRamVmcore.MEMMAP_PA / 4096, MixedRamVmcore.memmapEndPfn(RAM)); // mostly zero pages
+            new KdumpWriter(in, KdumpWriter.Options.whole(31, PageCodec.LZO, 1))
+                    .write(in.present(), kept, new FileSink(ch), Progress.silent());
+        }
         Path out = dir.resolve("refiltered.kdump");
         Files.deleteIfExists(out);
         String log = run("-l", "-d", "31", earlier.toString(), out.toString());
         try (ElfPageSource in = ElfPageSource.open(vmcore)) {
-            check("-l", out, in, RAM / 4096 / MixedRamVmcore.CHUNK_PFNS, log);
+            check("-l", out, in, chunks, log);
         }
     }
 

@@ -14,21 +14,34 @@ import java.nio.ByteOrder;
  * {@value #LINES} lines (256 KiB): a refilter holds that much of each input bitmap whatever its size,
  * where reading it whole cost 32 MiB per TiB of mixed pages.
  *
- * <p>Safe for concurrent readers (pages are read from several threads): a line is an immutable record
- * whose words are filled before it is published through its final field, and two threads missing the
- * same line at once both read it, harmlessly. Words handed out are never written.
+ * <p>Each thread reading pages has a cache of its own, made once and filled again in place: words handed
+ * out are never changed under their reader by another thread, and a miss makes no garbage (lines made
+ * anew at each miss lived long enough to be promoted and piled up in the old generation: 98 MiB peak RSS
+ * refiltering 1 TiB of mixed RAM). Words handed out are good until this thread's next call, never written.
  */
 final class DiskChunks {
     private static final int LINE_CHUNKS = 16;
     private static final int LINES = 32;
+    private static final int CHUNK_WORDS = PageBitmap.CHUNK_PFNS / Long.SIZE;
+    private static final int LINE_BYTES = LINE_CHUNKS * CHUNK_WORDS * Long.BYTES;
 
-    private record Line(long first, long[][] words) {}
+    /** One thread's lines: the first chunk each holds (-1: none) and their words. */
+    private static final class Cache {
+        final long[] first = new long[LINES];
+        final long[][][] words = new long[LINES][LINE_CHUNKS][CHUNK_WORDS];
+        final byte[] bytes = new byte[LINE_BYTES];
+        final ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+
+        Cache() {
+            java.util.Arrays.fill(first, -1);
+        }
+    }
 
     private final ReadableImage image;
     private final long offset;
     private final long size;
     private final String what;
-    private final Line[] lines = new Line[LINES];
+    private final ThreadLocal<Cache> caches = ThreadLocal.withInitial(Cache::new);
 
     /** {@code size} bits in on-disk order at {@code offset} of {@code image}, its range checked by the caller. */
     DiskChunks(ReadableImage image, long offset, long size, String what) {
@@ -42,45 +55,32 @@ final class DiskChunks {
     long[] words(int ci) {
         long first = ci & -(long) LINE_CHUNKS;
         int slot = (int) ((ci / LINE_CHUNKS) % LINES);
-        Line l = lines[slot];
-        if (l == null || l.first != first) {
-            l = load(first);
-            lines[slot] = l;
+        Cache c = caches.get();
+        if (c.first[slot] != first) {
+            c.first[slot] = -1; // not valid until filled whole
+            load(c, slot, first);
+            c.first[slot] = first;
         }
-        return l.words[(int) (ci - first)];
+        return c.words[slot][(int) (ci - first)];
     }
 
-    private Line load(long firstChunk) {
+    private void load(Cache c, int slot, long firstChunk) {
         long fromByte = firstChunk * PageBitmap.CHUNK_PFNS / Byte.SIZE;
-        long length = (size + 7) / 8;
-        int n = (int) Math.min((long) LINE_CHUNKS * PageBitmap.CHUNK_PFNS / Byte.SIZE, length - fromByte);
-        byte[] bytes = new byte[n];
+        int n = (int) Math.min(LINE_BYTES, (size + 7) / 8 - fromByte);
         try {
-            image.read(offset + fromByte, MemorySegment.ofArray(bytes), what);
+            image.read(offset + fromByte, MemorySegment.ofArray(c.bytes).asSlice(0, n), what);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        int chunkWords = PageBitmap.CHUNK_PFNS / Long.SIZE;
-        long[][] words = new long[(n + chunkWords * Long.BYTES - 1) / (chunkWords * Long.BYTES)][];
+        ByteBuffer b = c.buffer.clear().limit(n);
         long word = fromByte / Long.BYTES;
         long lastWord = (size - 1) >>> 6;
         long tailMask = (size & 63) == 0 ? -1L : (1L << size) - 1; // bits past the size stay clear
-        for (int c = 0; c < words.length; c++) {
-            long[] w = new long[chunkWords];
-            for (int i = 0; i < chunkWords && b.hasRemaining(); i++, word++) {
-                long v = 0;
-                if (b.remaining() >= Long.BYTES) {
-                    v = b.getLong();
-                } else {
-                    for (int k = 0; b.hasRemaining(); k++) {
-                        v |= (b.get() & 0xffL) << (8 * k);
-                    }
-                }
+        for (long[] w : c.words[slot]) {
+            for (int i = 0; i < CHUNK_WORDS; i++, word++) {
+                long v = PageBitmap.nextWord(b); // 0 past the end of the bitmap
                 w[i] = word == lastWord ? v & tailMask : v;
             }
-            words[c] = w;
         }
-        return new Line(firstChunk, words);
     }
 }

@@ -288,14 +288,7 @@ public final class PageBitmap {
             image.read(offset + done, MemorySegment.ofArray(piece).asSlice(0, n), what);
             b.clear().limit(n);
             while (b.hasRemaining()) {
-                long w = 0;
-                if (b.remaining() >= Long.BYTES) {
-                    w = b.getLong();
-                } else {
-                    for (int k = 0; b.hasRemaining(); k++) {
-                        w |= (b.get() & 0xffL) << (8 * k);
-                    }
-                }
+                long w = nextWord(b);
                 chunk[(int) (word & (CHUNK_WORDS - 1))] = word == lastWord ? w & tailMask : w;
                 if ((++word & (CHUNK_WORDS - 1)) == 0) {
                     int ci = (int) ((word - 1) >>> WORD_SHIFT);
@@ -310,6 +303,18 @@ public final class PageBitmap {
             bm.keep((int) (word >>> WORD_SHIFT), chunk);
         }
         return bm;
+    }
+
+    /** The next word of on-disk bits in little-endian {@code b}; past its last byte the bits are clear. */
+    static long nextWord(ByteBuffer b) {
+        if (b.remaining() >= Long.BYTES) {
+            return b.getLong();
+        }
+        long w = 0;
+        for (int k = 0; b.hasRemaining(); k++) {
+            w |= (b.get() & 0xffL) << (8 * k);
+        }
+        return w;
     }
 
     /**

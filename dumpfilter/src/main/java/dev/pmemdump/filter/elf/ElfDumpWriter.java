@@ -15,12 +15,10 @@ import java.util.List;
 
 /**
  * Writes an ELF dump (-E) as makedumpfile lays it out: file header, program headers (PT_NOTE first),
- * the input notes verbatim right after them, then the data of each output PT_LOAD back to back. A
- * PT_LOAD without data gets {@code p_offset} 0.
+ * the input notes verbatim right after them (after section header 0 when extended numbering holds the
+ * count), then the data of each output PT_LOAD back to back. A PT_LOAD without data gets {@code p_offset} 0.
  */
 public final class ElfDumpWriter {
-    private static final int ELF_HEADER = 64;
-    private static final int PROGRAM_HEADER = 56;
     private static final int CHUNK = 1 << 20;
 
     private ElfDumpWriter() {}
@@ -28,7 +26,7 @@ public final class ElfDumpWriter {
     /** The program headers the dump will have, in order. */
     public static List<ProgramHeader> programHeaders(byte[] notes, List<ElfSegments.Segment> segments, long pageSize) {
         List<ProgramHeader> out = new ArrayList<>();
-        long offset = ELF_HEADER + (long) PROGRAM_HEADER * (segments.size() + 1);
+        long offset = ElfCoreWriter.headersSize(segments.size() + 1L); // section header 0 past 65534 of them
         out.add(ProgramHeader.note(offset, notes.length));
         offset += notes.length;
         for (ElfSegments.Segment s : segments) {

@@ -19,12 +19,16 @@ import java.util.zip.DataFormatException;
 /**
  * A kdump-compressed dump (or one --split part) as a {@link PageSource}: headers and bitmaps are
  * checked when opened, each page_desc when its page is read, so a corrupt descriptor is reported
- * with its file offset. The file is read with positional reads, never mapped: memory stays bounded
- * whatever its size.
+ * with its file offset. The file is read with positional reads, never mapped, and its bitmaps are left
+ * in it ({@link PageBitmap#onDisk}): memory stays bounded whatever its size, a refilter of a dump of 1
+ * TiB of mixed pages holds the rank table (512 KiB) and a few cached lines of bitmap.
  */
 public final class KdumpReader implements PageSource {
-    /** Pfns per entry of {@link #rank}: 8 bytes per 512 pfns (4 MiB per TiB), each lookup counts at most 8 words. */
-    private static final int RANK_SHIFT = 9;
+    /**
+     * Pfns per entry of {@link #rank}: a bitmap chunk, 8 bytes per 4096 pfns (512 KiB per TiB); a lookup
+     * counts at most 64 words of that chunk, a run of pages read together one lookup.
+     */
+    private static final int RANK_SHIFT = 12;
 
     private final PositionalImage image;
     private final String name;
@@ -72,8 +76,8 @@ public final class KdumpReader implements PageSource {
             KdumpHeader h = KdumpHeader.parse(file, h0.asByteBuffer(), sub.asByteBuffer(), image.size());
             long len = h.bitmapLength();
             ReadableImage.checkRange(file, h.bitmap1Offset(), 2 * len, image.size(), "1st and 2nd bitmap");
-            PageBitmap b1 = PageBitmap.read(image, h.bitmap1Offset(), h.maxMapnr(), "1st bitmap");
-            PageBitmap b2 = PageBitmap.read(image, h.bitmap1Offset() + len, h.maxMapnr(), "2nd bitmap");
+            PageBitmap b1 = PageBitmap.onDisk(image, h.bitmap1Offset(), h.maxMapnr(), "1st bitmap");
+            PageBitmap b2 = PageBitmap.onDisk(image, h.bitmap1Offset() + len, h.maxMapnr(), "2nd bitmap");
             KdumpReader r = new KdumpReader(image, h, b1, b2);
             Ranges.checkFits(file, h.pageDescOffset(), Ranges.multiply(file, h.pageDescOffset(), r.numDescs,
                     KdumpWriter.PAGE_DESC_SIZE, "page_desc table"), image.size(), "page_desc table of "
@@ -117,10 +121,18 @@ public final class KdumpReader implements PageSource {
 
     /** The page_desc of {@code pfn}: offset, size and flags, checked against the file. */
     public PageDesc desc(long pfn) throws CorruptInputException {
+        checkInDump(pfn);
+        return descAt(pfn, rankOf(pfn) - rankBase);
+    }
+
+    private void checkInDump(long pfn) {
         if (!dumpable.get(pfn) || (header.split() != 0 && (pfn < header.startPfn() || pfn >= header.endPfn()))) {
             throw new IllegalArgumentException(name + ": pfn 0x" + Long.toHexString(pfn) + " is not in the dump");
         }
-        long index = rankOf(pfn) - rankBase;
+    }
+
+    /** The page_desc of {@code pfn}, entry {@code index} of the table. */
+    private PageDesc descAt(long pfn, long index) throws CorruptInputException {
         long at = header.pageDescOffset() + index * KdumpWriter.PAGE_DESC_SIZE;
         MemorySegment s = readAt(at, KdumpWriter.PAGE_DESC_SIZE, "page_desc");
         long offset = s.get(Bytes.LE_U64, 0);
@@ -143,7 +155,27 @@ public final class KdumpReader implements PageSource {
 
     @Override
     public void read(long pfn, byte[] dst) throws IOException {
-        PageDesc d = desc(pfn);
+        read(pfn, desc(pfn), dst);
+    }
+
+    /** A run of dumped pages has consecutive page_desc entries: the table is located once for all. */
+    @Override
+    public void read(long pfn, int count, byte[] dst, int offset) throws IOException {
+        if (count <= 0) {
+            return;
+        }
+        int bs = header.blockSize();
+        checkInDump(pfn);
+        long first = rankOf(pfn) - rankBase;
+        byte[] page = new byte[bs];
+        for (int i = 0; i < count; i++) {
+            checkInDump(pfn + i);
+            read(pfn + i, descAt(pfn + i, first + i), page);
+            System.arraycopy(page, 0, dst, offset + i * bs, bs);
+        }
+    }
+
+    private void read(long pfn, PageDesc d, byte[] dst) throws IOException {
         int bs = header.blockSize();
         PageCodec codec = PageCodec.ofFlags(d.flags());
         byte[] src = new byte[d.size()];

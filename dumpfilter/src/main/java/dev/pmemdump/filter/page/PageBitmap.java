@@ -25,14 +25,18 @@ public final class PageBitmap {
     private static final int WORD_SHIFT = CHUNK_SHIFT - 6;
     /** The words of every all-set chunk: shared, never written (a write copies it first). */
     private static final long[] ALL_SET = filled(-1L);
+    /** Marks a mixed chunk whose words stay in the file ({@link #disk}); never read or written itself. */
+    private static final long[] ON_DISK = new long[0];
     /** Bytes read at a time by {@link #read}; a multiple of 8, so only the last piece ends inside a word. */
     private static final int READ_PIECE = 64 << 10;
     /** Most bytes of one write by {@link #writeTo}: a bitmap of up to 8M pfns (32 GiB) is one write. */
     public static final int WRITE_PIECE = 1 << 20;
 
     private final long size;
-    /** Per chunk: null (all clear), {@link #ALL_SET}, or its own words. */
+    /** Per chunk: null (all clear), {@link #ALL_SET}, {@link #ON_DISK} or its own words. */
     private final long[][] chunks;
+    /** Where the {@link #ON_DISK} chunks' words are read; null for a bitmap held in memory. */
+    private final DiskChunks disk;
     /**
      * Words no chunk uses any more, handed out again before new ones are made; null unless the bitmap is
      * a window moved along ({@link #load}), whose words would otherwise live long enough to be promoted
@@ -41,11 +45,16 @@ public final class PageBitmap {
     private ArrayDeque<long[]> spare;
 
     public PageBitmap(long size) {
+        this(size, null);
+    }
+
+    private PageBitmap(long size, DiskChunks disk) {
         if (size < 0 || (size + CHUNK_PFNS - 1) >>> CHUNK_SHIFT > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("bitmap of " + size + " pages is too large");
         }
         this.size = size;
         this.chunks = new long[(int) ((size + CHUNK_PFNS - 1) >>> CHUNK_SHIFT)][];
+        this.disk = disk;
     }
 
     /** Number of pfns the bitmap covers: {@code [0, size)}. */
@@ -57,7 +66,11 @@ public final class PageBitmap {
         if (pfn < 0 || pfn >= size) {
             return false;
         }
-        long[] c = chunks[(int) (pfn >>> CHUNK_SHIFT)];
+        int ci = (int) (pfn >>> CHUNK_SHIFT);
+        long[] c = chunks[ci];
+        if (c == ON_DISK) {
+            c = disk.words(ci);
+        }
         return c != null && (c[(int) (pfn >>> 6) & (CHUNK_WORDS - 1)] & (1L << pfn)) != 0;
     }
 
@@ -119,7 +132,7 @@ public final class PageBitmap {
         while (s < e) {
             int ci = (int) (s >>> CHUNK_SHIFT);
             long stop = Math.min(e, ((long) ci + 1) << CHUNK_SHIFT);
-            long[] c = chunks[ci];
+            long[] c = resolved(ci);
             if (c == ALL_SET) {
                 n += stop - s;
             } else if (c != null) {
@@ -151,7 +164,7 @@ public final class PageBitmap {
         long p = Math.max(0, from);
         while (p < size) {
             int ci = (int) (p >>> CHUNK_SHIFT);
-            long[] c = chunks[ci];
+            long[] c = resolved(ci);
             if (c == (set ? ALL_SET : null)) {
                 return p;
             }
@@ -171,10 +184,10 @@ public final class PageBitmap {
     }
 
     public PageBitmap copy() {
-        PageBitmap c = new PageBitmap(size);
+        PageBitmap c = new PageBitmap(size, disk);
         for (int i = 0; i < chunks.length; i++) {
             long[] src = chunks[i];
-            c.chunks[i] = src == null || src == ALL_SET ? src : src.clone();
+            c.chunks[i] = src == null || src == ALL_SET || src == ON_DISK ? src : src.clone();
         }
         return c;
     }
@@ -182,7 +195,7 @@ public final class PageBitmap {
     /** Bitwise AND with {@code other} (same size). */
     public void and(PageBitmap other) {
         for (int i = 0; i < chunks.length; i++) {
-            long[] o = i < other.chunks.length ? other.chunks[i] : null;
+            long[] o = i < other.chunks.length ? other.resolved(i) : null;
             long[] c = chunks[i];
             if (c == null || o == ALL_SET) {
                 continue;
@@ -193,6 +206,7 @@ public final class PageBitmap {
             } else if (c == ALL_SET) {
                 chunks[i] = o.clone();
             } else {
+                c = own(i);
                 for (int w = 0; w < CHUNK_WORDS; w++) {
                     c[w] &= o[w];
                 }
@@ -245,7 +259,22 @@ public final class PageBitmap {
      * that no copy of the whole bitmap is made.
      */
     public static PageBitmap read(ReadableImage image, long offset, long size, String what) throws IOException {
-        PageBitmap bm = new PageBitmap(size);
+        return scan(new PageBitmap(size), image, offset, what);
+    }
+
+    /**
+     * {@code size} bits in on-disk order left in {@code image} at {@code offset}: read once now, to note
+     * which chunks are all clear or all set, then a mixed chunk's words are read again each time they are
+     * needed, through a bounded cache, and copied only into a chunk that is written. The image must stay
+     * open as long as the bitmap and its copies are used.
+     */
+    public static PageBitmap onDisk(ReadableImage image, long offset, long size, String what) throws IOException {
+        return scan(new PageBitmap(size, new DiskChunks(image, offset, size, what)), image, offset, what);
+    }
+
+    /** Fills {@code bm} from the file; a mixed chunk keeps its words, or stays on disk when {@code bm} has a disk. */
+    private static PageBitmap scan(PageBitmap bm, ReadableImage image, long offset, String what) throws IOException {
+        long size = bm.size;
         long length = (size + 7) / 8;
         ReadableImage.checkRange(image.name(), offset, length, image.size(), what);
         byte[] piece = new byte[READ_PIECE];
@@ -259,22 +288,33 @@ public final class PageBitmap {
             image.read(offset + done, MemorySegment.ofArray(piece).asSlice(0, n), what);
             b.clear().limit(n);
             while (b.hasRemaining()) {
-                long w = 0;
-                for (int k = 0; k < Long.BYTES && b.hasRemaining(); k++) {
-                    w |= (b.get() & 0xffL) << (8 * k);
-                }
+                long w = nextWord(b);
                 chunk[(int) (word & (CHUNK_WORDS - 1))] = word == lastWord ? w & tailMask : w;
                 if ((++word & (CHUNK_WORDS - 1)) == 0) {
-                    bm.keep((int) ((word - 1) >>> WORD_SHIFT), chunk);
-                    chunk = new long[CHUNK_WORDS];
+                    int ci = (int) ((word - 1) >>> WORD_SHIFT);
+                    bm.keep(ci, chunk);
+                    chunk = bm.chunks[ci] == chunk ? new long[CHUNK_WORDS] : chunk; // words not kept are reused
                 }
             }
             done += n;
         }
         if ((word & (CHUNK_WORDS - 1)) != 0) {
+            java.util.Arrays.fill(chunk, (int) (word & (CHUNK_WORDS - 1)), CHUNK_WORDS, 0); // a reused chunk's words
             bm.keep((int) (word >>> WORD_SHIFT), chunk);
         }
         return bm;
+    }
+
+    /** The next word of on-disk bits in little-endian {@code b}; past its last byte the bits are clear. */
+    static long nextWord(ByteBuffer b) {
+        if (b.remaining() >= Long.BYTES) {
+            return b.getLong();
+        }
+        long w = 0;
+        for (int k = 0; b.hasRemaining(); k++) {
+            w |= (b.get() & 0xffL) << (8 * k);
+        }
+        return w;
     }
 
     /**
@@ -300,7 +340,7 @@ public final class PageBitmap {
         int first = (int) (from >>> CHUNK_SHIFT);
         int last = (int) ((to - 1) >>> CHUNK_SHIFT);
         for (int i = first; i <= last; i++) {
-            long[] c = src.chunks[i];
+            long[] c = src.resolved(i);
             if (c == null || c == ALL_SET) {
                 chunks[i] = c;
             } else {
@@ -316,7 +356,7 @@ public final class PageBitmap {
     /** Chunk {@code ci}'s own words, about to be replaced, go back to the spares when this bitmap keeps them. */
     private void release(int ci) {
         long[] c = chunks[ci];
-        if (spare != null && c != null && c != ALL_SET) {
+        if (spare != null && c != null && c != ALL_SET && c != ON_DISK) {
             spare.push(c);
         }
     }
@@ -329,28 +369,39 @@ public final class PageBitmap {
             clear &= w == 0;
             set &= w == -1L;
         }
-        chunks[ci] = clear ? null : set ? ALL_SET : words;
+        chunks[ci] = clear ? null : set ? ALL_SET : disk != null ? ON_DISK : words;
     }
 
     /** Words held in memory: 64 per chunk whose bits are not all alike. */
     long wordsHeld() {
         long n = 0;
         for (long[] c : chunks) {
-            n += c == null || c == ALL_SET ? 0 : c.length;
+            n += c == null || c == ALL_SET ? 0 : c.length; // ON_DISK has none
         }
         return n;
     }
 
     /** Word {@code i} of the on-disk order (bits {@code 64 i .. 64 i + 63}). */
     private long word(long i) {
-        long[] c = chunks[(int) (i >>> WORD_SHIFT)];
+        long[] c = resolved((int) (i >>> WORD_SHIFT));
         return c == null ? 0 : c[(int) (i & (CHUNK_WORDS - 1))];
+    }
+
+    /** Chunk {@code ci} as null, {@link #ALL_SET} or words, read from the file for {@link #ON_DISK}: not to be written. */
+    private long[] resolved(int ci) {
+        long[] c = chunks[ci];
+        return c == ON_DISK ? disk.words(ci) : c;
     }
 
     /** The words of chunk {@code ci}, made this bitmap's own (writable) first. */
     private long[] own(int ci) {
         long[] c = chunks[ci];
-        if (c == null || c == ALL_SET) {
+        if (c == ON_DISK) {
+            long[] words = disk.words(ci);
+            c = spare != null && !spare.isEmpty() ? spare.pop() : new long[CHUNK_WORDS];
+            System.arraycopy(words, 0, c, 0, CHUNK_WORDS);
+            chunks[ci] = c;
+        } else if (c == null || c == ALL_SET) {
             long fill = c == null ? 0 : -1L;
             if (spare != null && !spare.isEmpty()) {
                 c = spare.pop();

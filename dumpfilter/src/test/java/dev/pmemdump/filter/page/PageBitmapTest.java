@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -156,6 +157,48 @@ class PageBitmapTest {
         PageBitmap read = PageBitmap.read(ReadableImage.of(MemorySegment.ofArray(b), "bm"), 0, n, "bitmap");
         assertEquals(64, read.wordsHeld());
         assertEquals(bm.cardinality(0, n), read.cardinality());
+    }
+
+    @Test
+    void bitmapLeftOnDiskAgreesWithOneReadWholeHoldingNoWords() throws IOException {
+        long size = (3L << 20) + 4096 * 5 + 99; // 3M pfns: more lines than its cache holds, a partial last chunk
+        Random r = new Random(11);
+        PageBitmap src = new PageBitmap(size);
+        BitSet ref = new BitSet();
+        for (long p = 0; p < size; p += 1 + r.nextInt(200)) {
+            src.set(p);
+            ref.set((int) p);
+        }
+        src.setRange(4096 * 7, 4096 * 9); // two all-set chunks, then a hole
+        ref.set(4096 * 7, 4096 * 9);
+        src.clearRange(4096 * 20, 4096 * 23);
+        ref.clear(4096 * 20, 4096 * 23);
+        byte[] bytes = written(src, (int) ((size + 7) / 8));
+        ReadableImage image = ReadableImage.of(MemorySegment.ofArray(bytes), "bm");
+        PageBitmap disk = PageBitmap.onDisk(image, 0, size, "bitmap");
+        assertEquals(0, disk.wordsHeld());
+        for (int i = 0; i < 20; i++) {
+            check(disk, ref, size, r);
+        }
+        assertArrayEquals(bytes, written(disk, bytes.length));
+        IntStream.range(0, 4).parallel().forEach(t -> { // lines are replaced under concurrent readers
+            for (long p = t; p < size; p += 4) {
+                assertEquals(ref.get((int) p), disk.get(p), "pfn " + p);
+            }
+        });
+        PageBitmap copy = disk.copy(); // writing a copy copies the chunks written, never the file's
+        copy.clear(4096 * 30 + 5);
+        copy.setRange(4096 * 40, 4096 * 41 + 3);
+        copy.and(disk);
+        PageBitmap window = new PageBitmap(size);
+        window.load(disk, 4096 * 50 + 7, 4096 * 700);
+        BitSet w = ref.get(0, 4096 * 700);
+        w.clear(0, 4096 * 50 + 7);
+        check(window, w, size, r);
+        BitSet copied = (BitSet) ref.clone();
+        copied.clear(4096 * 30 + 5);
+        check(copy, copied, size, r);
+        check(disk, ref, size, r); // the file's bits are untouched
     }
 
     @Test

@@ -2,10 +2,15 @@ package dev.pmemdump.filter.run;
 
 import dev.pmemdump.filter.elf.ElfPageSource;
 import dev.pmemdump.filter.kdump.KdumpReader;
+import dev.pmemdump.filter.kdump.PageCodec;
+import dev.pmemdump.filter.kdump.KdumpWriter;
+import dev.pmemdump.filter.page.FileSink;
+import dev.pmemdump.io.Progress;
 import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.testing.FixtureTest;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,9 +18,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +62,39 @@ class BoundedMemoryTest {
         long chunks = RAM / 4096 / MixedRamVmcore.CHUNK_PFNS;
         try (ElfPageSource in = ElfPageSource.open(vmcore)) {
             check(format, out, in, chunks, log);
+        }
+    }
+
+    /**
+     * makedumpfile's re-filter, at -d 31 in the same small heap, of a kdump-compressed dump of the same RAM
+     * holding the kept page of each chunk, the first chunk (page tables and mem_section, which this
+     * vmcore's struct pages call free) and the memmap (1/64 of the RAM, zero pages shared). Its 2nd bitmap
+     * mixes kept and dropped pages in every other chunk: read whole (and copied for the windows and
+     * the page-table reads) it ended "makedumpfile Failed." (out of memory); left in the file and read
+     * through a bounded cache it passes, and keeps what -d 31 of the vmcore keeps.
+     */
+    @Test
+    void kdumpInputRefiltersInASmallHeap() throws Exception {
+        Path earlier = dir.resolve("earlier.kdump");
+        Files.deleteIfExists(earlier);
+        long chunks = RAM / 4096 / MixedRamVmcore.CHUNK_PFNS;
+        try (ElfPageSource in = ElfPageSource.open(vmcore);
+             FileChannel ch = FileChannel.open(earlier, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            PageBitmap kept = new PageBitmap(in.maxMapnr());
+            kept.setRange(0, MixedRamVmcore.CHUNK_PFNS);
+            for (long c = 0; c < chunks; c++) {
+                long first = c * MixedRamVmcore.CHUNK_PFNS;
+                kept.set(first + MixedRamVmcore.KEPT_IN_CHUNK);
+            }
+            kept.setRange(MixedRamVmcore.MEMMAP_PA / 4096, MixedRamVmcore.memmapEndPfn(RAM)); // mostly zero pages
+            new KdumpWriter(in, KdumpWriter.Options.whole(31, PageCodec.LZO, 1))
+                    .write(in.present(), kept, new FileSink(ch), Progress.silent());
+        }
+        Path out = dir.resolve("refiltered.kdump");
+        Files.deleteIfExists(out);
+        String log = run("-l", "-d", "31", earlier.toString(), out.toString());
+        try (ElfPageSource in = ElfPageSource.open(vmcore)) {
+            check("-l", out, in, chunks, log);
         }
     }
 

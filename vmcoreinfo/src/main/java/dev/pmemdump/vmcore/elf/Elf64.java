@@ -27,6 +27,11 @@ final class Elf64 {
     static final int ET_CORE = 4;
     /** e_phnum value that moves the real count into section header 0; cores from Linux never need it. */
     static final int PN_XNUM = 0xffff;
+    /** Elf64_Shdr: only section header 0 is written, for extended numbering (its sh_size, sh_link, sh_info). */
+    static final int SHDR_SIZE = 64;
+    static final int SH_SIZE = 32;
+    static final int SH_LINK = 40;
+    static final int SH_INFO = 44;
 
     // Elf64_Ehdr
     static final int E_TYPE = 16;

@@ -136,8 +136,7 @@ public final class ElfCore {
             throw new CorruptInputException(resource, Elf64.E_PHNUM, "core file has no program headers (e_phnum 0)");
         }
         if (phnum == Elf64.PN_XNUM) {
-            throw new CorruptInputException(resource, Elf64.E_PHNUM,
-                    "e_phnum PN_XNUM (extended numbering) is not supported");
+            phnum = extendedPhnum(image, bytes, u64, u32, resource, size);
         }
         long phoff = bytes.get(u64, Elf64.E_PHOFF);
         long phBytes = (long) phnum * Elf64.PHDR_SIZE;
@@ -240,6 +239,22 @@ public final class ElfCore {
 
     public int flags() {
         return flags;
+    }
+
+    /** ELF extended numbering: e_phnum PN_XNUM, the count in sh_info of section header 0 (at e_shoff). */
+    private static int extendedPhnum(ReadableImage image, MemorySegment ehdr, ValueLayout.OfLong u64,
+                                     ValueLayout.OfInt u32, String resource, long size) throws IOException {
+        long shoff = ehdr.get(u64, Elf64.E_SHOFF);
+        if (shoff == 0 || !Ranges.fits(shoff, Elf64.SHDR_SIZE, size)) {
+            throw new CorruptInputException(resource, Elf64.E_SHOFF, "e_phnum PN_XNUM but section header 0 at e_shoff 0x"
+                    + Long.toHexString(shoff) + " is not in the file (size 0x" + Long.toHexString(size) + ")");
+        }
+        long count = Integer.toUnsignedLong(image.bytes(shoff, Elf64.SHDR_SIZE, "section header 0").get(u32, Elf64.SH_INFO));
+        if (count == 0 || count > Integer.MAX_VALUE / Elf64.PHDR_SIZE) {
+            throw new CorruptInputException(resource, shoff + Elf64.SH_INFO, "extended numbering names " + count
+                    + " program headers (sh_info of section header 0)");
+        }
+        return (int) count;
     }
 
     /** All program headers in file order. */

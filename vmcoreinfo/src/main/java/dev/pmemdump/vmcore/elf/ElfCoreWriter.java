@@ -38,14 +38,27 @@ public final class ElfCoreWriter {
 
     private static final int COPY_CHUNK = 1 << 20;
 
-    /** Elf64_Ehdr followed by the program headers, exactly as both kernel producers fill them. */
+    /**
+     * Bytes {@link #encodeHeaders} makes for {@code phnum} program headers: file header, program headers
+     * and, from {@link Elf64#PN_XNUM} of them on, section header 0.
+     */
+    public static long headersSize(long phnum) {
+        return Elf64.EHDR_SIZE + phnum * Elf64.PHDR_SIZE + (phnum >= Elf64.PN_XNUM ? Elf64.SHDR_SIZE : 0);
+    }
+
+    /**
+     * Elf64_Ehdr followed by the program headers, exactly as both kernel producers fill them. From
+     * {@link Elf64#PN_XNUM} program headers on, ELF extended numbering as makedumpfile writes it: e_phnum
+     * PN_XNUM and section header 0 right after the program headers (e_shoff, e_shentsize 64, e_shnum 1),
+     * its sh_info the real count, sh_size 1 (e_shnum), the rest zero.
+     */
     public static byte[] encodeHeaders(ElfMachine machine, List<ProgramHeader> phdrs) {
-        if (phdrs.isEmpty() || phdrs.size() >= Elf64.PN_XNUM) {
-            throw new IllegalArgumentException("a core needs 1.." + (Elf64.PN_XNUM - 1) + " program headers, got "
-                    + phdrs.size());
+        if (phdrs.isEmpty() || headersSize(phdrs.size()) > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a core needs 1.." + (Integer.MAX_VALUE - 8 - Elf64.EHDR_SIZE
+                    - Elf64.SHDR_SIZE) / Elf64.PHDR_SIZE + " program headers, got " + phdrs.size());
         }
         ByteOrder order = machine.order();
-        MemorySegment out = MemorySegment.ofArray(new byte[Elf64.EHDR_SIZE + phdrs.size() * Elf64.PHDR_SIZE]);
+        MemorySegment out = MemorySegment.ofArray(new byte[(int) headersSize(phdrs.size())]);
         MemorySegment.copy(MemorySegment.ofArray(Elf64.MAGIC), 0, out, 0, Elf64.MAGIC.length);
         out.set(ValueLayout.JAVA_BYTE, Elf64.EI_CLASS, Elf64.ELFCLASS64);
         out.set(ValueLayout.JAVA_BYTE, Elf64.EI_DATA,
@@ -60,7 +73,17 @@ public final class ElfCoreWriter {
         out.set(u64, Elf64.E_PHOFF, Elf64.EHDR_SIZE);
         out.set(u16, Elf64.E_EHSIZE, (short) Elf64.EHDR_SIZE);
         out.set(u16, Elf64.E_PHENTSIZE, (short) Elf64.PHDR_SIZE);
-        out.set(u16, Elf64.E_PHNUM, (short) phdrs.size());
+        if (phdrs.size() >= Elf64.PN_XNUM) {
+            long shoff = Elf64.EHDR_SIZE + (long) phdrs.size() * Elf64.PHDR_SIZE;
+            out.set(u16, Elf64.E_PHNUM, (short) Elf64.PN_XNUM);
+            out.set(u64, Elf64.E_SHOFF, shoff);
+            out.set(u16, Elf64.E_SHENTSIZE, (short) Elf64.SHDR_SIZE);
+            out.set(u16, Elf64.E_SHNUM, (short) 1);
+            out.set(u64, shoff + Elf64.SH_SIZE, 1); // makedumpfile's copy of e_shnum
+            out.set(u32, shoff + Elf64.SH_INFO, phdrs.size());
+        } else {
+            out.set(u16, Elf64.E_PHNUM, (short) phdrs.size());
+        }
         for (int i = 0; i < phdrs.size(); i++) {
             ProgramHeader ph = phdrs.get(i);
             long at = Elf64.EHDR_SIZE + (long) i * Elf64.PHDR_SIZE;

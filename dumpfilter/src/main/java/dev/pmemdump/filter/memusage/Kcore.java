@@ -183,13 +183,22 @@ final class Kcore implements PageSource {
 
     /** {@code size} bytes at physical {@code addr}. */
     private byte[] readPhysical(long addr, int size) throws IOException {
+        ProgramHeader ph = loadHolding(addr, size);
+        if (ph == null) {
+            throw new CorruptInputException(image.name(), -1, "physical address 0x" + Long.toHexString(addr)
+                    + " is in no PT_LOAD");
+        }
+        return image.bytes(ph.offset() + (addr - ph.paddr()), size, "vmcoreinfo note").toArray(Bytes.U8);
+    }
+
+    /** The PT_LOAD holding the physical bytes {@code [addr, addr + size)} whole, or null. */
+    private ProgramHeader loadHolding(long addr, int size) {
         for (ProgramHeader ph : loads) {
             if (ph.containsPhysical(addr) && addr + size <= ph.paddr() + ph.memsz()) {
-                return image.bytes(ph.offset() + (addr - ph.paddr()), size, "vmcoreinfo note").toArray(Bytes.U8);
+                return ph;
             }
         }
-        throw new CorruptInputException(image.name(), -1, "physical address 0x" + Long.toHexString(addr)
-                + " is in no PT_LOAD");
+        return null;
     }
 
     @Override
@@ -215,13 +224,11 @@ final class Kcore implements PageSource {
     @Override
     public void read(long pfn, byte[] dst) throws IOException {
         long pa = pfn * pageSize;
-        for (ProgramHeader ph : loads) {
-            if (ph.containsPhysical(pa) && pa + pageSize <= ph.paddr() + ph.memsz()) {
-                image.read(ph.offset() + (pa - ph.paddr()), MemorySegment.ofArray(dst).asSlice(0, pageSize), "page");
-                return;
-            }
+        ProgramHeader ph = loadHolding(pa, pageSize);
+        if (ph == null) {
+            throw new IllegalArgumentException(image.name() + ": pfn 0x" + Long.toHexString(pfn) + " is in no PT_LOAD");
         }
-        throw new IllegalArgumentException(image.name() + ": pfn 0x" + Long.toHexString(pfn) + " is in no PT_LOAD");
+        image.read(ph.offset() + (pa - ph.paddr()), MemorySegment.ofArray(dst).asSlice(0, pageSize), "page");
     }
 
     /** Nothing of the crash: --mem-usage writes no dump. The notes are kept for VMCOREINFO. */

@@ -38,6 +38,14 @@ pmemdump_install_tree() {
     inst_simple "$pmemdump_prefix/sbin/makedumpfile" || return 1
 }
 
+# makedumpfile -l compresses with liblzo2; the launcher calls the same library when the image has
+# it (same bytes, about twice as fast as the built-in compressor), so it goes in beside the tree.
+pmemdump_install_lzo() {
+    local lib
+    lib=$(ldconfig -p 2>/dev/null | awk '$1 == "liblzo2.so.2" {print $NF; exit}')
+    [[ -z $lib ]] || inst_library "$lib"
+}
+
 # kdumpbase (99, before this module) installed the host's makedumpfile; the image's PATH
 # (/usr/sbin:/usr/bin:/sbin:/bin) must find pmemdump's launcher instead.
 pmemdump_take_makedumpfile() {
@@ -53,5 +61,5 @@ pmemdump_take_makedumpfile() {
 }
 
 install() {
-    pmemdump_install_tree && pmemdump_take_makedumpfile
+    pmemdump_install_tree && pmemdump_install_lzo && pmemdump_take_makedumpfile
 }

@@ -27,6 +27,7 @@ public final class AtomicOutput implements AutoCloseable {
     private final FileChannel channel;
     private final boolean sync;
     private final OutputSet owner;
+    private final Writeback writeback;
     private State state = State.OPEN;
 
     private AtomicOutput(Path target, Path written, Path temp, FileChannel channel, boolean sync, OutputSet owner) {
@@ -36,6 +37,7 @@ public final class AtomicOutput implements AutoCloseable {
         this.channel = channel;
         this.sync = sync;
         this.owner = owner;
+        this.writeback = sync && temp != null ? new Writeback(temp) : null;
     }
 
     /** One output on its own: {@link #commit()} publishes it. */
@@ -87,6 +89,16 @@ public final class AtomicOutput implements AutoCloseable {
         return channel;
     }
 
+    /**
+     * {@code bytes} more were written through {@link #channel()}: when the output is fsynced, its
+     * writeback is started as it grows (see {@link Writeback}), so the final fsync is short.
+     */
+    public void wrote(long bytes) {
+        if (writeback != null) {
+            writeback.wrote(bytes);
+        }
+    }
+
     /** Appends all of {@code bytes} at the channel's position. */
     public void writeAll(MemorySegment bytes) throws IOException {
         try {
@@ -112,6 +124,7 @@ public final class AtomicOutput implements AutoCloseable {
             if (sync && temp != null) {
                 channel.force(true);
             }
+            closeWriteback();
             channel.close();
         } catch (IOException e) {
             throw named(e);
@@ -147,9 +160,16 @@ public final class AtomicOutput implements AutoCloseable {
             return;
         }
         state = State.DISCARDED;
+        closeWriteback();
         channel.close();
         if (temp != null) {
             TempFiles.delete(temp);
+        }
+    }
+
+    private void closeWriteback() {
+        if (writeback != null) {
+            writeback.close();
         }
     }
 

@@ -25,6 +25,7 @@ public final class Libc {
     public static final int PROT_READ = 1, PROT_WRITE = 2;
     public static final int MAP_SHARED = 0x01, MAP_SHARED_VALIDATE = 0x03, MAP_SYNC = 0x80000;
     public static final int MS_SYNC = 4;
+    public static final int SYNC_FILE_RANGE_WRITE = 2;
     public static final int CLONE_NEWNS = 0x20000;
     public static final long MS_RDONLY = 1, MS_REC = 0x4000, MS_PRIVATE = 1 << 18;
     public static final int MNT_DETACH = 2;
@@ -52,6 +53,7 @@ public final class Libc {
     private static final Fn MUNMAP = new Fn("munmap", FunctionDescriptor.of(INT, PTR, LONG));
     private static final Fn MSYNC = new Fn("msync", FunctionDescriptor.of(INT, PTR, LONG, INT));
     private static final Fn FALLOCATE = new Fn("fallocate", FunctionDescriptor.of(INT, INT, INT, LONG, LONG));
+    private static final Fn SYNC_FILE_RANGE = new Fn("sync_file_range", FunctionDescriptor.of(INT, INT, LONG, LONG, INT));
     private static final Fn STATX = new Fn("statx", FunctionDescriptor.of(INT, INT, PTR, INT, INT, PTR));
     private static final Fn UNSHARE = new Fn("unshare", FunctionDescriptor.of(INT, INT));
     private static final Fn MOUNT = new Fn("mount", FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, PTR));
@@ -109,6 +111,12 @@ public final class Libc {
     /** {@code fallocate(2)}: mode 0 allocates blocks for the range (ENOSPC now rather than SIGBUS later). */
     public static void fallocate(Path path, int fd, int mode, long offset, long length) throws LibcException {
         check(path, "fallocate", call(FALLOCATE, path, h -> (int) h.invokeExact(state(), fd, mode, offset, length)));
+    }
+
+    /** {@code sync_file_range(2)}: with {@link #SYNC_FILE_RANGE_WRITE}, starts writeback of the range's dirty pages. */
+    public static void syncFileRange(Path path, int fd, long offset, long length, int flags) throws LibcException {
+        check(path, "sync_file_range",
+                call(SYNC_FILE_RANGE, path, h -> (int) h.invokeExact(state(), fd, offset, length, flags)));
     }
 
     /** What {@code statx(2)} says about a path (following symlinks); {@code blocks} in 512-byte units. */

@@ -7,7 +7,9 @@ import java.util.Arrays;
  * stores), so a dump is byte-identical, not only equivalent. Written from the format's rules:
  *
  * <ul>
- * <li>Input is cut into chunks of at most 49152 bytes; each chunk starts with an empty dictionary of
+ * <li>Input is cut into chunks of at most 49152 bytes, while more than 20 bytes are left and the
+ *     chunk with the literals pending before it is at least 32 bytes (below that liblzo's guard
+ *     against the end pointer's overflow stops, and the rest is literals); each chunk starts with an empty dictionary of
  *     2^14 16-bit positions (relative to the chunk), indexed by the top 14 bits of
  *     {@code 0x1824429d * LE32(ip)} (32-bit product).</li>
  * <li>Search starts 4 bytes into a chunk (fewer when literals are pending from the previous chunk)
@@ -63,6 +65,9 @@ public final class Lzo1x1Compressor {
         int pending = 0;
         while (left > TAIL) {
             int ll = Math.min(left, CHUNK);
+            if ((pending + ll) >> 5 == 0) {
+                break; // liblzo's overflow guard on the chunk's end is also true below 32 bytes: all literals
+            }
             newEpoch();
             long r = chunk(src, ip, ll, dst, op, pending);
             op = (int) (r >>> 32);

@@ -65,10 +65,21 @@ public enum PageCodec {
         return switch (this) {
             case NONE -> (src, off, len, dst) -> -1;
             case ZLIB -> new ZlibPage();
-            case LZO -> new LzoPage(new Lzo1x1Compressor());
+            case LZO -> lzoCompressor();
             case SNAPPY -> new AirPage(SnappyCompressor.create());
             case ZSTD -> new AirPage(zstdLevel1());
         };
+    }
+
+    /** liblzo2 itself when it can be used (same bytes, faster), else the built-in LZO1X-1. */
+    private static PageCompressor lzoCompressor() {
+        PageCompressor n = Liblzo2.newCompressor();
+        return n != null ? n : new LzoPage(new Lzo1x1Compressor());
+    }
+
+    /** Why {@code -l} compresses with the built-in LZO1X-1 rather than liblzo2, or null when it does not. */
+    public static String nativeLzoUnavailableReason() {
+        return Liblzo2.unavailableReason();
     }
 
     /**

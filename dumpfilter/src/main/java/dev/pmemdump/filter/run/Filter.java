@@ -91,7 +91,7 @@ public final class Filter {
     private static FilterResult reassemble(ReassembleRequest req, Console console, OutputTarget out)
             throws IOException {
         try (KdumpReassembler parts = new KdumpReassembler(req.parts()); AtomicOutput ao = out.create(req.output())) {
-            parts.write(new FileSink(ao.channel()), console.copyProgress());
+            parts.write(FileSink.of(ao), console.copyProgress());
             ao.commit();
         }
         console.msg("\nThe dumpfile is saved to " + req.output() + ".\n");
@@ -100,7 +100,7 @@ public final class Filter {
 
     private static FilterResult rearrange(RearrangeRequest req, Console console, OutputTarget out) throws IOException {
         try (AtomicOutput ao = out.create(req.output())) {
-            new FlattenedReader("stdin", req.flattened()).rebuild(new FileSink(ao.channel()));
+            new FlattenedReader("stdin", req.flattened()).rebuild(FileSink.of(ao));
             ao.commit();
         }
         console.msg("\nThe dumpfile is saved to " + req.output() + ".\n");

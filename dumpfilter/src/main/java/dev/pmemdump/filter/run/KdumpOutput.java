@@ -28,6 +28,10 @@ final class KdumpOutput {
                          DumpableWindows.Replay replay, PageCodec codec, int threads, DumpTarget target,
                          Console console, Timings timings, OutputTarget out) throws IOException {
         PageBitmap present = source.present();
+        if (codec == PageCodec.LZO) {
+            String builtIn = PageCodec.nativeLzoUnavailableReason();
+            console.debug(builtIn == null ? "LZO1X-1: liblzo2\n" : "LZO1X-1: built-in (" + builtIn + ")\n");
+        }
         long started = System.nanoTime();
         DumpableWindows dumpable = new DumpableWindows(source.readable(), WindowedBitmap.WINDOW_PFNS, decision,
                 replay);

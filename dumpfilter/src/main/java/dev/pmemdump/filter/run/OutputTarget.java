@@ -82,7 +82,7 @@ final class OutputTarget {
             return counter.bytesWritten();
         }
         try (AtomicOutput ao = create(path)) {
-            FileSink sink = new FileSink(ao.channel());
+            FileSink sink = FileSink.of(ao);
             try {
                 body.write(limited(path, sink));
             } catch (SizeLimitReached e) {
@@ -108,7 +108,7 @@ final class OutputTarget {
         long bytes = 0;
         try {
             for (int i = 0; i < paths.size(); i++) {
-                DumpSink sink = dry ? counter() : new FileSink(open(files, paths.get(i)).channel());
+                DumpSink sink = dry ? counter() : FileSink.of(open(files, paths.get(i)));
                 try {
                     bodies.apply(i).write(limited(paths.get(i), sink));
                 } catch (SizeLimitReached e) {

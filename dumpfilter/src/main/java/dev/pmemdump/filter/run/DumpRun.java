@@ -20,6 +20,7 @@ final class DumpRun {
 
     static FilterResult run(DumpRequest req, Console console, OutputTarget out) throws IOException {
         long started = System.nanoTime();
+        LinkAhead.start(req);
         try (DumpInput input = DumpInput.open(req.vmcore())) {
             return run(req, input, console, started, out);
         }

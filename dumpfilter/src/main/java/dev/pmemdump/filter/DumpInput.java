@@ -48,12 +48,12 @@ public final class DumpInput implements AutoCloseable {
             ch.read(ByteBuffer.wrap(head), 0);
         }
         for (InputProbe probe : PROBES) {
-            switch (probe.probe(path, head)) {
-                case InputProbe.NotMine notMine -> { }
-                case InputProbe.Mine mine -> {
-                    return new DumpInput(mine.dump());
-                }
-                case InputProbe.Broken broken -> throw broken.problem();
+            // instanceof, not a type switch: see Filter#run; NotMine asks the next probe
+            InputProbe.Answer answer = probe.probe(path, head);
+            if (answer instanceof InputProbe.Mine mine) {
+                return new DumpInput(mine.dump());
+            } else if (answer instanceof InputProbe.Broken broken) {
+                throw broken.problem();
             }
         }
         throw new CorruptInputException(path.toString(), 0, "neither an ELF vmcore nor a kdump-compressed dump");

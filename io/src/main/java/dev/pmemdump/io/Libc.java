@@ -67,6 +67,17 @@ public final class Libc {
         return CLOSE.failure();
     }
 
+    /**
+     * Links the calls a synced output's writeback makes ({@code open}, {@code sync_file_range},
+     * {@code close}) ahead of their first use, e.g. on a thread of its own while the caller works:
+     * linking a downcall generates code, milliseconds each. A failure is remembered as on first use.
+     */
+    public static void linkWriteback() {
+        OPEN.failure();
+        SYNC_FILE_RANGE.failure();
+        CLOSE.failure();
+    }
+
     /** {@code open(2)}; returns the descriptor. */
     public static int open(Path path, int flags) throws LibcException {
         try (Arena a = Arena.ofConfined()) {

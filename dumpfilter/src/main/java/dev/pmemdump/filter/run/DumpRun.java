@@ -20,6 +20,7 @@ final class DumpRun {
 
     static FilterResult run(DumpRequest req, Console console, OutputTarget out) throws IOException {
         long started = System.nanoTime();
+        LinkAhead.start(req);
         try (DumpInput input = DumpInput.open(req.vmcore())) {
             return run(req, input, console, started, out);
         }
@@ -45,12 +46,12 @@ final class DumpRun {
         OutputTarget dump = out.forDump(req.dryRun(), req.sizeLimit());
         Written w;
         try {
-            w = switch (req.format()) {
-                case OutputFormat.Elf e -> ElfOutput.write(source, decision, req.target(), console, timings, dump);
-                case OutputFormat.Kdump k -> KdumpOutput.write(source, !input.isElf(), decision,
-                        () -> PageDecision.of(input, level, pmem.policy(), ExclusionLedger.counting()), k.codec(),
-                        req.threads(), req.target(), console, timings, dump);
-            };
+            // instanceof, not a type switch: see Filter#run
+            w = req.format() instanceof OutputFormat.Kdump k
+                    ? KdumpOutput.write(source, !input.isElf(), decision,
+                            () -> PageDecision.of(input, level, pmem.policy(), ExclusionLedger.counting()), k.codec(),
+                            req.threads(), req.target(), console, timings, dump)
+                    : ElfOutput.write(source, decision, req.target(), console, timings, dump);
         } catch (SizeLimitReached e) {
             // makedumpfile forks a child per part to mark it incomplete: each flushes the notice again
             if (req.target() instanceof DumpTarget.Split s && !req.dryRun() && input.vmcoreinfo().has("OSRELEASE")) {

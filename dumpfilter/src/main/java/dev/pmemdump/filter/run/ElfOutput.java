@@ -75,14 +75,16 @@ final class ElfOutput {
         started = System.nanoTime();
         OutputTarget.Body body = sink -> ElfDumpWriter.write(elf.core().machine(), notes, phdrs, elf.physical(), sink,
                 console.copyProgress());
-        Written w = switch (target) {
-            case DumpTarget.Flattened f -> new Written(out.flattened(f.out(), body), List.of(Written.STDOUT),
+        Written w;
+        // instanceof, not a type switch: see Filter#run
+        if (target instanceof DumpTarget.File f) {
+            w = new Written(out.file(f.path(), body, ElfOutput::markIncomplete), List.of(f.path().toString()),
                     OptionalLong.of(excluded));
-            case DumpTarget.File f -> new Written(out.file(f.path(), body, ElfOutput::markIncomplete),
-                    List.of(f.path().toString()),
-                    OptionalLong.of(excluded));
-            case DumpTarget.Split s -> throw new IllegalArgumentException("--split cannot be used with -E");
-        };
+        } else if (target instanceof DumpTarget.Flattened f) {
+            w = new Written(out.flattened(f.out(), body), List.of(Written.STDOUT), OptionalLong.of(excluded));
+        } else {
+            throw new IllegalArgumentException("--split cannot be used with -E");
+        }
         timings.lap("write", started);
         return w;
     }

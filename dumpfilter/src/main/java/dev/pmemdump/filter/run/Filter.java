@@ -45,13 +45,18 @@ public final class Filter {
      */
     public static FilterResult run(FilterRequest request, Console console, OutputSet outputs) throws IOException {
         OutputTarget out = new OutputTarget(outputs);
-        return switch (request) {
-            case DumpRequest d -> RunEnd.finish(d, DumpRun.run(d, console, out), console, out);
-            case MinidumpRequest m -> RunEnd.finish(m, MinidumpRun.run(m, console, out), console, out);
-            case DmesgRequest d -> dmesg(d, console, out);
-            case RearrangeRequest r -> rearrange(r, console, out);
-            case ReassembleRequest r -> reassemble(r, console, out);
-        };
+        // instanceof, not a type switch (here and on the rest of a dump's path): the first run of a type
+        // switch generates and loads a class, milliseconds of a capture's start-up the AOT cache cannot keep
+        if (request instanceof DumpRequest d) {
+            return RunEnd.finish(d, DumpRun.run(d, console, out), console, out);
+        } else if (request instanceof MinidumpRequest m) {
+            return RunEnd.finish(m, MinidumpRun.run(m, console, out), console, out);
+        } else if (request instanceof DmesgRequest d) {
+            return dmesg(d, console, out);
+        } else if (request instanceof RearrangeRequest r) {
+            return rearrange(r, console, out);
+        }
+        return reassemble((ReassembleRequest) request, console, out);
     }
 
     /**

@@ -40,16 +40,20 @@ final class KdumpOutput {
         int dumpfiles = target instanceof DumpTarget.Split s ? s.parts().size() : 1;
         KdumpWriter.Options whole = KdumpWriter.Options.whole(decision.level(), codec, threads).withWholeBitmaps(
                 KdumpWriter.bitmapsInFile(refiltering, source.maxMapnr(), dumpfiles));
-        Written w = switch (target) {
-            case DumpTarget.Flattened f -> new Written(out.flattened(f.out(),
-                    sink -> writer(source, whole, decision).write(present, dumpable, sink, console.copyProgress())),
-                    List.of(Written.STDOUT), OptionalLong.empty());
-            case DumpTarget.File f -> new Written(out.file(f.path(),
+        Written w;
+        // instanceof, not a type switch: see Filter#run
+        if (target instanceof DumpTarget.File f) {
+            w = new Written(out.file(f.path(),
                     sink -> writer(source, whole, decision).write(present, dumpable, sink, console.copyProgress()),
                     KdumpHeader::markIncomplete),
                     List.of(f.path().toString()), OptionalLong.empty());
-            case DumpTarget.Split s -> split(source, whole, present, dumpable, s, decision, console, out);
-        };
+        } else if (target instanceof DumpTarget.Flattened f) {
+            w = new Written(out.flattened(f.out(),
+                    sink -> writer(source, whole, decision).write(present, dumpable, sink, console.copyProgress())),
+                    List.of(Written.STDOUT), OptionalLong.empty());
+        } else {
+            w = split(source, whole, present, dumpable, (DumpTarget.Split) target, decision, console, out);
+        }
         timings.lap("write", started);
         return w;
     }

@@ -1,0 +1,190 @@
+package dev.pmemdump.io;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+
+/**
+ * Bulk reads of a file through a few aligned mmap windows of {@value #WINDOW} bytes, each unmapped as
+ * the reads move on: one copy out of the page cache (pread costs the kernel's copy and the JDK's copy
+ * out of its direct buffer), and what the file costs in memory stays at most {@value #MAX_WINDOWS}
+ * windows (plus one per reading thread still copying out of a retired one) whatever its size.
+ * makedumpfile reads /proc/vmcore the same way.
+ *
+ * <p>The only owner of its mappings: a window's segment never leaves this class, and a window is
+ * unmapped only when no thread copies out of it, so no access can reach an unmapped address.
+ * Safe for concurrent readers.
+ */
+final class MappedWindows implements AutoCloseable {
+    static final long WINDOW = 4L << 20;
+    static final int MAX_WINDOWS = 3;
+
+    private final Path path;
+    private final int fd;
+    private final long size;
+    /** Least recently used first. */
+    private final ArrayDeque<Window> windows = new ArrayDeque<>();
+    private boolean closed;
+
+    private MappedWindows(Path path, int fd, long size) {
+        this.path = path;
+        this.fd = fd;
+        this.size = size;
+    }
+
+    /**
+     * Windows over {@code path} of {@code size} bytes, or why it cannot be mapped (a file that refuses
+     * mmap, such as /proc/kcore; native calls denied): its reader then keeps positional reads.
+     */
+    static Opened open(Path path, long size) {
+        String denied = Libc.unavailableReason();
+        if (denied != null) {
+            return new Opened(null, "native calls unavailable: " + denied);
+        }
+        if (size <= 0) {
+            return new Opened(null, "the file reports no size");
+        }
+        int fd;
+        try {
+            fd = Libc.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC);
+        } catch (LibcException e) {
+            return new Opened(null, e.getMessage());
+        }
+        MappedWindows w = new MappedWindows(path, fd, size);
+        try {
+            // One trial window: a file whose mmap fails fails here, named once, not on every read.
+            w.release(w.acquire(0));
+            return new Opened(w, null);
+        } catch (LibcException e) {
+            w.close();
+            return new Opened(null, e.getMessage());
+        }
+    }
+
+    /** Either windows or the one-line reason there are none. */
+    record Opened(MappedWindows windows, String refused) {
+    }
+
+    /**
+     * Copies {@code [offset, offset + dst.byteSize())} into {@code dst}; false when some of it could not
+     * be read through a mapping (an I/O error or a file that shrank: SIGBUS in the copy, which the JVM
+     * raises as InternalError; a failed mmap): the caller then reads the range itself and reports
+     * what pread reports.
+     */
+    boolean copy(long offset, MemorySegment dst) {
+        long length = dst.byteSize();
+        for (long done = 0; done < length; ) {
+            long at = offset + done;
+            Window w;
+            try {
+                w = acquire(at);
+            } catch (LibcException e) {
+                return false;
+            }
+            try {
+                long n = Math.min(length - done, w.start + w.segment.byteSize() - at);
+                MemorySegment.copy(w.segment, at - w.start, dst, done, n);
+                done += n;
+            } catch (InternalError e) {
+                retire(w);
+                return false;
+            } finally {
+                release(w);
+            }
+        }
+        return true;
+    }
+
+    /** The window holding {@code at}, mapped if needed, marked in use. */
+    private synchronized Window acquire(long at) throws LibcException {
+        if (closed) {
+            throw new IllegalStateException(path + ": read after close");
+        }
+        for (Iterator<Window> it = windows.descendingIterator(); it.hasNext(); ) {
+            Window w = it.next();
+            if (at >= w.start && at - w.start < w.segment.byteSize()) {
+                if (w != windows.peekLast()) {
+                    it.remove();
+                    windows.addLast(w);
+                }
+                w.users++;
+                return w;
+            }
+        }
+        while (windows.size() >= MAX_WINDOWS) {
+            retire(windows.peekFirst());
+        }
+        long start = at & -WINDOW;
+        long length = Math.min(WINDOW, size - start);
+        MemorySegment address = Libc.mmap(path, length, Libc.PROT_READ, Libc.MAP_SHARED, fd, start);
+        Window w = new Window(start, address.reinterpret(length));
+        windows.addLast(w);
+        w.users++;
+        return w;
+    }
+
+    private synchronized void release(Window w) {
+        w.users--;
+        if (w.retired && w.users == 0) {
+            unmap(w);
+        }
+    }
+
+    /** No new reader gets {@code w}; it is unmapped now or by its last reader. */
+    private synchronized void retire(Window w) {
+        if (!w.retired) {
+            w.retired = true;
+            windows.remove(w);
+            if (w.users == 0) {
+                unmap(w);
+            }
+        }
+    }
+
+    private void unmap(Window w) {
+        try {
+            Libc.munmap(path, w.segment);
+        } catch (LibcException e) {
+            // munmap of a whole mapping made here cannot fail; if it did, the range only stays reserved.
+        }
+    }
+
+    /** Bytes mapped now: at most {@value #MAX_WINDOWS} windows while no reader copies. */
+    synchronized long mappedBytes() {
+        long n = 0;
+        for (Window w : windows) {
+            n += w.segment.byteSize();
+        }
+        return n;
+    }
+
+    /** Unmaps every window; the readers must be done (as for closing any image). Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        while (!windows.isEmpty()) {
+            retire(windows.peekFirst());
+        }
+        try {
+            Libc.close(path, fd);
+        } catch (LibcException e) {
+            // Closing a read-only descriptor loses nothing.
+        }
+    }
+
+    private static final class Window {
+        final long start;
+        final MemorySegment segment;
+        int users;
+        boolean retired;
+
+        Window(long start, MemorySegment segment) {
+            this.start = start;
+            this.segment = segment;
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.pmemdump.io;
+
+import dev.pmemdump.testing.UnitTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Runs of pages read through mapped windows: the file's bytes, at most a few windows mapped whatever
+ * was read, none after close, and pread's behaviour where a window cannot serve a read.
+ */
+@UnitTest
+class MappedWindowsTest {
+    /** More windows than are kept, and a tail shorter than a window. */
+    private static final int SIZE = (int) (MappedWindows.WINDOW * (MappedWindows.MAX_WINDOWS + 2)) + 12_345;
+
+    @TempDir
+    Path dir;
+
+    private byte[] content(Path file) throws IOException {
+        byte[] b = new byte[SIZE];
+        new Random(3).nextBytes(b);
+        Files.write(file, b);
+        return b;
+    }
+
+    @Test
+    void runsAcrossWindowsEqualTheFileAndFewWindowsStayMapped() throws IOException {
+        Path f = dir.resolve("f");
+        byte[] want = content(f);
+        Random r = new Random(8);
+        try (PositionalImage img = PositionalImage.open(f)) {
+            assertNull(img.mappingRefused());
+            for (int i = 0; i < 300; i++) {
+                int len = 4096 * (1 + r.nextInt(600)) + (i % 3 == 0 ? r.nextInt(4096) : 0);
+                int off = i % 5 == 0 ? (int) (MappedWindows.WINDOW - 4096 * 3) : r.nextInt(SIZE - len + 1);
+                byte[] got = new byte[len];
+                img.read(off, MemorySegment.ofArray(got), "run");
+                assertArrayEquals(Arrays.copyOfRange(want, off, off + len), got, len + " bytes at " + off);
+                assertTrue(img.mappedBytes() <= MappedWindows.WINDOW * MappedWindows.MAX_WINDOWS,
+                        img.mappedBytes() + " bytes mapped");
+            }
+            byte[] all = new byte[SIZE];
+            img.read(0, MemorySegment.ofArray(all), "all");
+            assertArrayEquals(want, all);
+            assertEquals(MappedWindows.WINDOW * (MappedWindows.MAX_WINDOWS - 1) + 12_345, img.mappedBytes());
+            assertEquals(MappedWindows.MAX_WINDOWS, mappingsOf(f));
+        }
+        assertEquals(0, mappingsOf(f), "windows left mapped after close");
+    }
+
+    @Test
+    void concurrentRunsSeeTheSameBytes() throws Exception {
+        Path f = dir.resolve("f");
+        byte[] want = content(f);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (PositionalImage img = PositionalImage.open(f)) {
+            List<Future<Void>> jobs = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int seed = t;
+                jobs.add(pool.submit(() -> {
+                    Random r = new Random(seed);
+                    for (int i = 0; i < 1000; i++) {
+                        int len = 4096 * (1 + r.nextInt(64));
+                        int off = r.nextInt(SIZE - len);
+                        byte[] got = new byte[len];
+                        img.read(off, MemorySegment.ofArray(got), "run");
+                        assertArrayEquals(Arrays.copyOfRange(want, off, off + len), got);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<Void> j : jobs) {
+                j.get();
+            }
+            assertTrue(mappingsOf(f) <= MappedWindows.MAX_WINDOWS);
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(0, mappingsOf(f));
+    }
+
+    /**
+     * A file that shrinks under a mapped window: the copy's SIGBUS falls back to pread, which reports
+     * the early end as before; the bytes still there read right.
+     */
+    @Test
+    void aFileThatShrankIsReportedAsPreadReportsIt() throws IOException {
+        Path f = dir.resolve("f");
+        byte[] want = content(f);
+        try (PositionalImage img = PositionalImage.open(f)) {
+            byte[] run = new byte[8192];
+            img.read(0, MemorySegment.ofArray(run), "run");
+            try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+                raf.setLength(1 << 20);
+            }
+            long gone = MappedWindows.WINDOW / 2;
+            EOFException e = assertThrows(EOFException.class,
+                    () -> img.read(gone, MemorySegment.ofArray(run), "pages"));
+            assertEquals(f + ": offset 0x" + Long.toHexString(gone) + ": pages: the file ends early (it shrank"
+                    + " while being read)", e.getMessage());
+            long later = MappedWindows.WINDOW * 2; // a window mapped past the new end faults too
+            assertThrows(EOFException.class, () -> img.read(later, MemorySegment.ofArray(run), "pages"));
+            img.read(4096, MemorySegment.ofArray(run), "run");
+            assertArrayEquals(Arrays.copyOfRange(want, 4096, 4096 + 8192), run);
+        }
+    }
+
+    /** A file that refuses mmap (a sysfs attribute) opens all the same, and says why it is not mapped. */
+    @Test
+    void aFileThatRefusesMmapSaysWhy() throws IOException {
+        Path attr = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(attr) && Files.size(attr) > 0);
+        try (PositionalImage img = PositionalImage.open(attr)) {
+            assertEquals(attr + ": mmap: No such device", img.mappingRefused());
+            assertEquals(0, img.mappedBytes());
+        }
+    }
+
+    /** Lines of /proc/self/maps naming {@code file}. */
+    private static long mappingsOf(Path file) throws IOException {
+        String real = file.toRealPath().toString();
+        return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.endsWith(" " + real)).count();
+    }
+}

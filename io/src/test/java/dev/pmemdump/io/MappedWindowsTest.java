@@ -44,8 +44,8 @@ class MappedWindowsTest {
         Path f = dir.resolve("f");
         byte[] want = content(f);
         Random r = new Random(8);
-        try (PositionalImage img = PositionalImage.open(f)) {
-            assertNull(img.mappingRefused());
+        try (PositionalImage img = PositionalImage.openMapped(f)) {
+            assertNull(img.whyNotMapped());
             for (int i = 0; i < 300; i++) {
                 int len = 4096 * (1 + r.nextInt(600)) + (i % 3 == 0 ? r.nextInt(4096) : 0);
                 int off = i % 5 == 0 ? (int) (MappedWindows.WINDOW - 4096 * 3) : r.nextInt(SIZE - len + 1);
@@ -69,7 +69,7 @@ class MappedWindowsTest {
         Path f = dir.resolve("f");
         byte[] want = content(f);
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        try (PositionalImage img = PositionalImage.open(f)) {
+        try (PositionalImage img = PositionalImage.openMapped(f)) {
             List<Future<Void>> jobs = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 int seed = t;
@@ -103,7 +103,7 @@ class MappedWindowsTest {
     void aFileThatShrankIsReportedAsPreadReportsIt() throws IOException {
         Path f = dir.resolve("f");
         byte[] want = content(f);
-        try (PositionalImage img = PositionalImage.open(f)) {
+        try (PositionalImage img = PositionalImage.openMapped(f)) {
             byte[] run = new byte[8192];
             img.read(0, MemorySegment.ofArray(run), "run");
             try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
@@ -126,10 +126,39 @@ class MappedWindowsTest {
     void aFileThatRefusesMmapSaysWhy() throws IOException {
         Path attr = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(attr) && Files.size(attr) > 0);
-        try (PositionalImage img = PositionalImage.open(attr)) {
-            assertEquals(attr + ": mmap: No such device", img.mappingRefused());
+        try (PositionalImage img = PositionalImage.openMapped(attr)) {
+            assertEquals(attr + ": mmap: No such device", img.whyNotMapped());
             assertEquals(0, img.mappedBytes());
         }
+    }
+
+    /** Only /proc/vmcore is mapped: a file in the page cache is read with pread, which costs less there. */
+    @Test
+    void aFileInThePageCacheIsNotMapped() throws IOException {
+        Path f = dir.resolve("f");
+        byte[] want = content(f);
+        try (PositionalImage img = PositionalImage.open(f)) {
+            assertEquals(f + ": not mapped: pread of a file in the page cache costs less than the page faults"
+                    + " of a mapping", img.whyNotMapped());
+            byte[] all = new byte[SIZE];
+            img.read(0, MemorySegment.ofArray(all), "all");
+            assertArrayEquals(want, all);
+            assertEquals(0, mappingsOf(f));
+        }
+    }
+
+    /** A closed image reads nothing, not even through a descriptor number reused since. */
+    @Test
+    void aClosedImageRefusesReads() throws IOException {
+        Path f = dir.resolve("f");
+        content(f);
+        PositionalImage img = PositionalImage.openMapped(f);
+        img.close();
+        img.close();
+        assertThrows(java.nio.channels.ClosedChannelException.class,
+                () -> img.read(0, MemorySegment.ofArray(new byte[8192]), "run"));
+        assertThrows(java.nio.channels.ClosedChannelException.class,
+                () -> img.read(0, MemorySegment.ofArray(new byte[8]), "entry"));
     }
 
     /** Lines of /proc/self/maps naming {@code file}. */

@@ -10,13 +10,8 @@ import java.io.RandomAccessFile;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -33,10 +28,7 @@ class MappedWindowsTest {
     Path dir;
 
     private byte[] content(Path file) throws IOException {
-        byte[] b = new byte[SIZE];
-        new Random(3).nextBytes(b);
-        Files.write(file, b);
-        return b;
+        return PositionalImageTest.randomFile(file, SIZE, 3);
     }
 
     @Test
@@ -68,29 +60,9 @@ class MappedWindowsTest {
     void concurrentRunsSeeTheSameBytes() throws Exception {
         Path f = dir.resolve("f");
         byte[] want = content(f);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
         try (PositionalImage img = PositionalImage.openMapped(f)) {
-            List<Future<Void>> jobs = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                int seed = t;
-                jobs.add(pool.submit(() -> {
-                    Random r = new Random(seed);
-                    for (int i = 0; i < 1000; i++) {
-                        int len = 4096 * (1 + r.nextInt(64));
-                        int off = r.nextInt(SIZE - len);
-                        byte[] got = new byte[len];
-                        img.read(off, MemorySegment.ofArray(got), "run");
-                        assertArrayEquals(Arrays.copyOfRange(want, off, off + len), got);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<Void> j : jobs) {
-                j.get();
-            }
+            PositionalImageTest.readConcurrently(img, want, 1000, (r, i) -> 4096 * (1 + r.nextInt(64)));
             assertTrue(mappingsOf(f) <= MappedWindows.MAX_WINDOWS);
-        } finally {
-            pool.shutdown();
         }
         assertEquals(0, mappingsOf(f));
     }

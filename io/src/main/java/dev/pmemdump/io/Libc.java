@@ -14,11 +14,11 @@ import java.nio.file.Path;
 /**
  * The one place that calls the C library (Linux x86_64/aarch64 glibc or musl), through the FFM
  * {@link Linker}: the calls the JDK does not offer (SEEK_DATA, MAP_SYNC, device-dax mmap,
- * fallocate, statx's DAX attribute, unshare/mount for a kexec loader, pread into a Java array,
- * fstatfs). Every failure is a
- * {@link LibcException} carrying errno; when native access is denied or a symbol is missing, the
- * exception says so in one line with the fix, and nothing else in the process is affected.
- * Handles are resolved on first use, so a missing symbol only matters to its caller.
+ * fallocate, statx's DAX attribute, unshare/mount for a kexec loader, statfs's file system type).
+ * Every failure is a {@link LibcException} carrying errno; when native access is denied or a
+ * symbol is missing, the exception says so in one line with the fix, and nothing else in the
+ * process is affected. Handles are resolved on first use, so a missing symbol only matters to its
+ * caller.
  */
 public final class Libc {
     public static final int O_RDONLY = 0, O_RDWR = 2, O_CLOEXEC = 0x80000;
@@ -30,9 +30,9 @@ public final class Libc {
     public static final int CLONE_NEWNS = 0x20000;
     public static final long MS_RDONLY = 1, MS_REC = 0x4000, MS_PRIVATE = 1 << 18;
     public static final int MNT_DETACH = 2;
-    public static final int EPERM = 1, ENOENT = 2, EINTR = 4, ENXIO = 6, EBADF = 9, EINVAL = 22, ENOSPC = 28, ENOSYS = 38,
+    public static final int EPERM = 1, ENOENT = 2, ENXIO = 6, EINVAL = 22, ENOSPC = 28, ENOSYS = 38,
             EOPNOTSUPP = 95;
-    /** fstatfs f_type of procfs, where /proc/vmcore lives. */
+    /** statfs f_type of procfs, where /proc/vmcore lives. */
     public static final long PROC_SUPER_MAGIC = 0x9fa0;
     /** statx: the file is accessed as DAX (no page cache); Linux 5.8+. */
     public static final long STATX_ATTR_DAX = 0x00200000L;
@@ -56,10 +56,7 @@ public final class Libc {
     private static final Fn LSEEK = new Fn("lseek", FunctionDescriptor.of(LONG, INT, LONG, INT));
     private static final Fn MMAP = new Fn("mmap", FunctionDescriptor.of(PTR, PTR, LONG, INT, INT, INT, LONG));
     private static final Fn MUNMAP = new Fn("munmap", FunctionDescriptor.of(INT, PTR, LONG));
-    /** Critical with heap access: reads land in a Java array with no copy through a direct buffer. */
-    private static final Fn PREAD = new Fn("pread", FunctionDescriptor.of(LONG, INT, PTR, LONG, LONG),
-            Linker.Option.critical(true));
-    private static final Fn FSTATFS = new Fn("fstatfs", FunctionDescriptor.of(INT, INT, PTR));
+    private static final Fn STATFS = new Fn("statfs", FunctionDescriptor.of(INT, PTR, PTR));
     private static final Fn MSYNC = new Fn("msync", FunctionDescriptor.of(INT, PTR, LONG, INT));
     private static final Fn FALLOCATE = new Fn("fallocate", FunctionDescriptor.of(INT, INT, INT, LONG, LONG));
     private static final Fn SYNC_FILE_RANGE = new Fn("sync_file_range", FunctionDescriptor.of(INT, INT, LONG, LONG, INT));
@@ -112,28 +109,13 @@ public final class Libc {
         check(path, "munmap", call(MUNMAP, path, h -> (int) h.invokeExact(state(), mapping, mapping.byteSize())));
     }
 
-    /**
-     * {@code pread(2)} into {@code dst} (native memory or a Java array): the bytes read, 0 at the end
-     * of the file; EINTR is retried.
-     */
-    public static long pread(Path path, int fd, MemorySegment dst, long offset) throws LibcException {
-        while (true) {
-            long n = call(PREAD, path, h -> (long) h.invokeExact(state(), fd, dst, dst.byteSize(), offset));
-            if (n >= 0) {
-                return n;
-            }
-            if (errno() != EINTR) {
-                fail(path, "pread", -1);
-            }
-        }
-    }
-
-    /** {@code f_type} of {@code fstatfs(2)}: the file system's magic number ({@link #PROC_SUPER_MAGIC}). */
-    public static long fstatfsType(Path path, int fd) throws LibcException {
+    /** {@code f_type} of {@code statfs(2)}: the magic number of the file system {@code path} is on. */
+    public static long statfsType(Path path) throws LibcException {
         try (Arena a = Arena.ofConfined()) {
+            MemorySegment name = a.allocateFrom(path.toString());
             // struct statfs: f_type is its first field, a long on the 64-bit ABIs (glibc and musl)
             MemorySegment buf = a.allocate(STATFS_SIZE, Long.BYTES);
-            check(path, "fstatfs", call(FSTATFS, path, h -> (int) h.invokeExact(state(), fd, buf)));
+            check(path, "statfs", call(STATFS, path, h -> (int) h.invokeExact(state(), name, buf)));
             return buf.get(LONG, 0);
         }
     }
@@ -260,16 +242,12 @@ public final class Libc {
     private static final class Fn {
         private final String name;
         private final FunctionDescriptor descriptor;
-        private final Linker.Option[] options;
         private volatile MethodHandle handle;
         private volatile String failure;
 
-        Fn(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
+        Fn(String name, FunctionDescriptor descriptor) {
             this.name = name;
             this.descriptor = descriptor;
-            this.options = java.util.stream.Stream.concat(java.util.stream.Stream.of(
-                    Linker.Option.captureCallState("errno")), java.util.Arrays.stream(extra))
-                    .toArray(Linker.Option[]::new);
         }
 
         MethodHandle handle(Path path) throws LibcException {
@@ -294,7 +272,7 @@ public final class Libc {
                 if (symbol.isEmpty()) {
                     failure = "the C library has no " + name + "()";
                 } else {
-                    handle = LINKER.downcallHandle(symbol.get(), descriptor, options);
+                    handle = LINKER.downcallHandle(symbol.get(), descriptor, Linker.Option.captureCallState("errno"));
                 }
             } catch (IllegalCallerException e) {
                 failure = "native access is denied: run java with --enable-native-access=ALL-UNNAMED "

@@ -11,9 +11,9 @@ import java.util.Iterator;
  * and unmaps every 4 KiB page of the old memory it copies (ioremap), while its mmap maps a whole
  * window at once with no page faults after: measured in a capture kernel (6.1, under emulation),
  * reading a 1.4 GB /proc/vmcore took 3.0-4.6 s by pread and 0.9-1.3 s through windows.
- * A file in the page cache is the other way round: a window costs a page fault per 16 pages
- * plus the copy out of it, more than pread's one copy (an 8 GiB dump: pread 0.9 s, windows 1.4-1.6
- * s), so such files keep pread ({@link #forInput}).
+ * A file in the page cache is the other way round: a window costs a page fault per 16 pages plus
+ * the copy out of it, more than pread's one copy (all of an 8 GiB dump file: pread 0.9 s, windows
+ * 1.4-1.6 s; -l of it: 1.37 times the CPU), so such files keep pread ({@link #forInput}).
  *
  * <p>What the file costs in memory stays at most {@value #MAX_WINDOWS} windows (plus one per
  * reading thread still copying out of a retired one) whatever its size. The only owner of its
@@ -38,30 +38,37 @@ final class MappedWindows implements AutoCloseable {
     }
 
     /**
-     * Windows over the input {@code path} (open as {@code fd}, which stays the caller's) where they
-     * pay: a file of procfs (/proc/vmcore). Any other file, or one whose mmap fails, gets the one-line
-     * reason its reader keeps pread.
+     * Windows over the input {@code path} of {@code size} bytes where they pay: a file of procfs
+     * (/proc/vmcore). Any other file, or one whose mmap fails, gets the one-line reason its reader
+     * keeps pread.
      */
-    static Opened forInput(Path path, int fd, long size) {
-        long type;
+    static Opened forInput(Path path, long size) {
+        String denied = Libc.unavailableReason();
+        if (denied != null) {
+            return new Opened(null, path + ": not mapped: " + denied);
+        }
         try {
-            type = Libc.fstatfsType(path, fd);
+            if (Libc.statfsType(path) != Libc.PROC_SUPER_MAGIC) {
+                return new Opened(null, path + ": not mapped: pread of a file in the page cache costs less than"
+                        + " the page faults of a mapping");
+            }
         } catch (LibcException e) {
             return new Opened(null, e.getMessage());
         }
-        if (type != Libc.PROC_SUPER_MAGIC) {
-            return new Opened(null, path + ": not mapped: pread of a file in the page cache costs less than"
-                    + " the page faults of a mapping");
-        }
-        return open(path, fd, size);
+        return open(path, size);
     }
 
     /** Windows over {@code path} whatever its file system, or why it cannot be mapped. */
-    static Opened open(Path path, int fd, long size) {
+    static Opened open(Path path, long size) {
         if (size <= 0) {
             return new Opened(null, path + ": not mapped: the file reports no size");
         }
-        MappedWindows w = new MappedWindows(path, fd, size);
+        MappedWindows w;
+        try {
+            w = new MappedWindows(path, Libc.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC), size);
+        } catch (LibcException e) {
+            return new Opened(null, e.getMessage());
+        }
         try {
             // One trial window: a file whose mmap fails (/proc/kcore) fails here, named once.
             w.release(w.acquire(0));
@@ -92,6 +99,9 @@ final class MappedWindows implements AutoCloseable {
             } catch (LibcException e) {
                 return false;
             }
+            if (w == null) {
+                return false; // closed: the caller's pread reports it
+            }
             try {
                 long n = Math.min(length - done, w.start + w.segment.byteSize() - at);
                 MemorySegment.copy(w.segment, at - w.start, dst, done, n);
@@ -106,10 +116,10 @@ final class MappedWindows implements AutoCloseable {
         return true;
     }
 
-    /** The window holding {@code at}, mapped if needed, marked in use. */
+    /** The window holding {@code at}, mapped if needed, marked in use; null once closed. */
     private synchronized Window acquire(long at) throws LibcException {
         if (closed) {
-            throw new IllegalStateException(path + ": read after close");
+            return null;
         }
         for (Iterator<Window> it = windows.descendingIterator(); it.hasNext(); ) {
             Window w = it.next();
@@ -169,12 +179,20 @@ final class MappedWindows implements AutoCloseable {
         return n;
     }
 
-    /** Unmaps every window (the descriptor stays open); the readers must be done. Idempotent. */
+    /** Unmaps every window and closes the file; the readers must be done. Idempotent. */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         while (!windows.isEmpty()) {
             retire(windows.peekFirst());
+        }
+        try {
+            Libc.close(path, fd);
+        } catch (LibcException e) {
+            // Closing a read-only descriptor loses nothing.
         }
     }
 

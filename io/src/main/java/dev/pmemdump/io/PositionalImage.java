@@ -4,13 +4,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A file read with bounded memory, whatever its size: never mapped whole (a mapping would keep every
@@ -21,28 +19,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * first out. Longer reads (runs of pages) go straight into the caller's buffer: from /proc/vmcore
  * through {@link MappedWindows}, a few windows of a few MiB mapped in turn as makedumpfile maps it;
  * otherwise, and for any range a window cannot serve, with pread ({@link #whyNotMapped()} says
- * why). pread goes through the C library into the caller's array, without the JDK's copy through a
- * direct buffer of its own, where native calls are allowed. Safe for concurrent readers.
+ * why). Safe for concurrent readers.
  */
 public final class PositionalImage implements ReadableImage {
     static final int BLOCK = 4096;
     static final int CACHED_BLOCKS = 64;
-    /**
-     * Longest single read: bounds how long a pread into a Java array holds the garbage collector off,
-     * and the JDK's temporary direct buffer per reading thread where native calls are denied.
-     */
+    /** Longest single read: bounds the temporary direct buffer the JDK keeps per reading thread. */
     static final int MAX_READ = 1 << 20;
 
-    private final Path path;
     private final String name;
     private final FileChannel channel;
-    /** The file opened again for pread through the C library, or -1 where native calls are denied. */
-    private final int fd;
     private final long size;
     private final MappedWindows windows;
     private final String whyNotMapped;
-    /** Set once: the descriptor is closed once, and never read after (its number may be reused). */
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<Long, byte[]> blocks = new LinkedHashMap<>(CACHED_BLOCKS * 2, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
@@ -50,11 +39,9 @@ public final class PositionalImage implements ReadableImage {
         }
     };
 
-    private PositionalImage(Path path, FileChannel channel, int fd, long size, MappedWindows.Opened opened) {
-        this.path = path;
-        this.name = path.toString();
+    private PositionalImage(String name, FileChannel channel, long size, MappedWindows.Opened opened) {
+        this.name = name;
         this.channel = channel;
-        this.fd = fd;
         this.size = size;
         this.windows = opened.windows();
         this.whyNotMapped = opened.whyNotMapped();
@@ -73,26 +60,18 @@ public final class PositionalImage implements ReadableImage {
     private static PositionalImage open(Path path, Mapper mapper) throws IOException {
         InputFiles.check(path);   // a missing file, a directory or a FIFO (whose open would block) is named
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
-        int fd = -1;
         try {
             long size = ch.size();
-            String denied = Libc.unavailableReason();
-            if (denied != null) {
-                return new PositionalImage(path, ch, -1, size,
-                        new MappedWindows.Opened(null, path + ": not mapped: " + denied));
-            }
-            fd = Libc.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC);
-            return new PositionalImage(path, ch, fd, size, mapper.windows(path, fd, size));
+            return new PositionalImage(path.toString(), ch, size, mapper.windows(path, size));
         } catch (IOException | RuntimeException e) {
             ch.close();
-            closeQuietly(path, fd);
             throw e;
         }
     }
 
     @FunctionalInterface
     private interface Mapper {
-        MappedWindows.Opened windows(Path path, int fd, long size);
+        MappedWindows.Opened windows(Path path, long size);
     }
 
     @Override
@@ -109,9 +88,6 @@ public final class PositionalImage implements ReadableImage {
     public void read(long offset, MemorySegment dst, String what) throws IOException {
         long length = dst.byteSize();
         ReadableImage.checkRange(name, offset, length, size, what);
-        if (closed.get()) {
-            throw new ClosedChannelException(); // as the channel alone reported it
-        }
         if (length >= BLOCK) {
             readDirect(offset, dst, what);
             return;
@@ -172,90 +148,52 @@ public final class PositionalImage implements ReadableImage {
         if (b == null) {
             long start = index * BLOCK;
             b = new byte[(int) Math.min(BLOCK, size - start)];
-            fill(start, MemorySegment.ofArray(b), what);
+            fill(start, ByteBuffer.wrap(b), what);
             blocks.put(index, b);
         }
         return b;
     }
 
     private void readDirect(long offset, MemorySegment dst, String what) throws IOException {
+        // Native and byte[] segments are read into in place; other heap arrays through a byte[].
+        boolean inPlace = dst.heapBase().map(base -> base instanceof byte[]).orElse(true);
         for (long done = 0; done < dst.byteSize(); ) {
             int n = (int) Math.min(dst.byteSize() - done, MAX_READ);
             MemorySegment part = dst.asSlice(done, n);
-            if (windows == null || !windows.copy(offset + done, part)) {
-                fill(offset + done, part, what);
+            if (windows != null && windows.copy(offset + done, part)) {
+                // copied out of a window
+            } else if (inPlace) {
+                fill(offset + done, part.asByteBuffer(), what);
+            } else {
+                byte[] tmp = new byte[n];
+                fill(offset + done, ByteBuffer.wrap(tmp), what);
+                MemorySegment.copy(MemorySegment.ofArray(tmp), 0, part, 0, n);
             }
             done += n;
         }
     }
 
-    /** {@code dst} from the file at {@code offset}, with pread. */
-    private void fill(long offset, MemorySegment dst, String what) throws IOException {
-        if (fd < 0) {
-            fillThroughChannel(offset, dst, what);
-            return;
-        }
-        for (long done = 0; done < dst.byteSize(); ) {
-            long n;
-            try {
-                n = Libc.pread(path, fd, dst.asSlice(done), offset + done);
-            } catch (LibcException e) {
-                // The same message as the channel's error (a read error is named by its caller with the offset).
-                throw new IOException(e.errno() > 0 ? Libc.strerror(e.errno()) : e.getMessage(), e);
-            }
-            if (n == 0) {
-                throw endsEarly(offset + done, what);
-            }
-            done += n;
-        }
-    }
-
-    /** Where native calls are denied: the JDK's pread, which reads through a direct buffer of its own. */
-    private void fillThroughChannel(long offset, MemorySegment dst, String what) throws IOException {
-        // Native and byte[] segments are read into in place; other heap arrays through a byte[].
-        boolean inPlace = dst.heapBase().map(base -> base instanceof byte[]).orElse(true);
-        ByteBuffer buf = inPlace ? dst.asByteBuffer() : ByteBuffer.allocate((int) dst.byteSize());
+    private void fill(long offset, ByteBuffer buf, String what) throws IOException {
         long pos = offset;
         while (buf.hasRemaining()) {
             int n = channel.read(buf, pos);
             if (n < 0) {
-                throw endsEarly(pos, what);
+                throw new EOFException(name + ": offset 0x" + Long.toHexString(pos) + ": " + what
+                        + ": the file ends early (it shrank while being read)");
             }
             pos += n;
         }
-        if (!inPlace) {
-            MemorySegment.copy(MemorySegment.ofArray(buf.array()), 0, dst, 0, dst.byteSize());
-        }
-    }
-
-    private EOFException endsEarly(long at, String what) {
-        return new EOFException(name + ": offset 0x" + Long.toHexString(at) + ": " + what
-                + ": the file ends early (it shrank while being read)");
     }
 
     @Override
     public void close() {
-        if (closed.getAndSet(true)) {
-            return;
-        }
         if (windows != null) {
             windows.close();
         }
-        closeQuietly(path, fd);
         try {
             channel.close();
         } catch (IOException e) {
             // Closing a read-only channel loses nothing; there is nothing to report.
-        }
-    }
-
-    private static void closeQuietly(Path path, int fd) {
-        if (fd >= 0) {
-            try {
-                Libc.close(path, fd);
-            } catch (LibcException e) {
-                // Closing a read-only descriptor loses nothing.
-            }
         }
     }
 

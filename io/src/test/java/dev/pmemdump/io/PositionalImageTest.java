@@ -61,7 +61,7 @@ class PositionalImageTest {
                     assertArrayEquals(expect, img.bytes(off, len, "test").toArray(ValueLayout.JAVA_BYTE));
                 }
             }
-            long[] words = new long[3000]; // a heap segment that is not a byte[]
+            long[] words = new long[3000]; // a heap segment that is not a byte[]: read through a copy
             img.read(12_345, MemorySegment.ofArray(words), "test");
             assertArrayEquals(Arrays.copyOfRange(want, 12_345, 12_345 + 24_000),
                     MemorySegment.ofArray(words).toArray(ValueLayout.JAVA_BYTE));

@@ -14,10 +14,11 @@ import java.nio.file.Path;
 /**
  * The one place that calls the C library (Linux x86_64/aarch64 glibc or musl), through the FFM
  * {@link Linker}: the calls the JDK does not offer (SEEK_DATA, MAP_SYNC, device-dax mmap,
- * fallocate, statx's DAX attribute, unshare/mount for a kexec loader). Every failure is a
- * {@link LibcException} carrying errno; when native access is denied or a symbol is missing, the
- * exception says so in one line with the fix, and nothing else in the process is affected.
- * Handles are resolved on first use, so a missing symbol only matters to its caller.
+ * fallocate, statx's DAX attribute, unshare/mount for a kexec loader, statfs's file system type).
+ * Every failure is a {@link LibcException} carrying errno; when native access is denied or a
+ * symbol is missing, the exception says so in one line with the fix, and nothing else in the
+ * process is affected. Handles are resolved on first use, so a missing symbol only matters to its
+ * caller.
  */
 public final class Libc {
     public static final int O_RDONLY = 0, O_RDWR = 2, O_CLOEXEC = 0x80000;
@@ -31,10 +32,14 @@ public final class Libc {
     public static final int MNT_DETACH = 2;
     public static final int EPERM = 1, ENOENT = 2, ENXIO = 6, EINVAL = 22, ENOSPC = 28, ENOSYS = 38,
             EOPNOTSUPP = 95;
+    /** statfs f_type of procfs, where /proc/vmcore lives. */
+    public static final long PROC_SUPER_MAGIC = 0x9fa0;
     /** statx: the file is accessed as DAX (no page cache); Linux 5.8+. */
     public static final long STATX_ATTR_DAX = 0x00200000L;
     public static final int S_IFMT = 0xf000, S_IFREG = 0x8000, S_IFCHR = 0x2000, S_IFBLK = 0x6000;
 
+    /** sizeof(struct statfs) is 120 on x86_64 and aarch64; room to spare. */
+    private static final long STATFS_SIZE = 256;
     private static final int AT_FDCWD = -100, STATX_BASIC_STATS = 0x7ff, STATX_SIZE_BYTES = 256;
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout STATE = Linker.Option.captureStateLayout();
@@ -51,6 +56,7 @@ public final class Libc {
     private static final Fn LSEEK = new Fn("lseek", FunctionDescriptor.of(LONG, INT, LONG, INT));
     private static final Fn MMAP = new Fn("mmap", FunctionDescriptor.of(PTR, PTR, LONG, INT, INT, INT, LONG));
     private static final Fn MUNMAP = new Fn("munmap", FunctionDescriptor.of(INT, PTR, LONG));
+    private static final Fn STATFS = new Fn("statfs", FunctionDescriptor.of(INT, PTR, PTR));
     private static final Fn MSYNC = new Fn("msync", FunctionDescriptor.of(INT, PTR, LONG, INT));
     private static final Fn FALLOCATE = new Fn("fallocate", FunctionDescriptor.of(INT, INT, INT, LONG, LONG));
     private static final Fn SYNC_FILE_RANGE = new Fn("sync_file_range", FunctionDescriptor.of(INT, INT, LONG, LONG, INT));
@@ -112,6 +118,17 @@ public final class Libc {
     /** {@code munmap(2)} of a whole mapping. */
     public static void munmap(Path path, MemorySegment mapping) throws LibcException {
         check(path, "munmap", call(MUNMAP, path, h -> (int) h.invokeExact(state(), mapping, mapping.byteSize())));
+    }
+
+    /** {@code f_type} of {@code statfs(2)}: the magic number of the file system {@code path} is on. */
+    public static long statfsType(Path path) throws LibcException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment name = a.allocateFrom(path.toString());
+            // struct statfs: f_type is its first field, a long on the 64-bit ABIs (glibc and musl)
+            MemorySegment buf = a.allocate(STATFS_SIZE, Long.BYTES);
+            check(path, "statfs", call(STATFS, path, h -> (int) h.invokeExact(state(), name, buf)));
+            return buf.get(LONG, 0);
+        }
     }
 
     /** {@code msync(2)}; {@code range} must start on a page boundary. */

@@ -11,14 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A file read with positional reads (pread), never mapped: what this process holds of it is bounded
- * by a small block cache, whatever the file's size. A mapping would keep every page read resident,
- * so filtering a vmcore of many GiB would cost that much memory; makedumpfile reads /proc/vmcore the
- * same way.
+ * A file read with bounded memory, whatever its size: never mapped whole (a mapping would keep every
+ * page read resident, so filtering a vmcore of many GiB would cost that much memory).
  *
  * <p>Reads shorter than a block (page-table entries, page descriptors, struct pages one by one) go
  * through a cache of {@value #CACHED_BLOCKS} blocks of {@value #BLOCK} bytes, least recently used
- * first out; longer reads go straight into the caller's buffer. Safe for concurrent readers.
+ * first out. Longer reads (runs of pages) go straight into the caller's buffer: from /proc/vmcore
+ * through {@link MappedWindows}, a few windows of a few MiB mapped in turn as makedumpfile maps it;
+ * otherwise, and for any range a window cannot serve, with pread ({@link #whyNotMapped()} says
+ * why). Safe for concurrent readers.
  */
 public final class PositionalImage implements ReadableImage {
     static final int BLOCK = 4096;
@@ -29,6 +30,8 @@ public final class PositionalImage implements ReadableImage {
     private final String name;
     private final FileChannel channel;
     private final long size;
+    private final MappedWindows windows;
+    private final String whyNotMapped;
     private final Map<Long, byte[]> blocks = new LinkedHashMap<>(CACHED_BLOCKS * 2, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
@@ -36,22 +39,39 @@ public final class PositionalImage implements ReadableImage {
         }
     };
 
-    private PositionalImage(String name, FileChannel channel, long size) {
+    private PositionalImage(String name, FileChannel channel, long size, MappedWindows.Opened opened) {
         this.name = name;
         this.channel = channel;
         this.size = size;
+        this.windows = opened.windows();
+        this.whyNotMapped = opened.whyNotMapped();
     }
 
     /** Opens an existing file (or /proc/vmcore, or a block device) for reading. */
     public static PositionalImage open(Path path) throws IOException {
+        return open(path, MappedWindows::forInput);
+    }
+
+    /** As {@link #open(Path)}, runs of pages read through windows whatever the file system (tests). */
+    static PositionalImage openMapped(Path path) throws IOException {
+        return open(path, MappedWindows::open);
+    }
+
+    private static PositionalImage open(Path path, Mapper mapper) throws IOException {
         InputFiles.check(path);   // a missing file, a directory or a FIFO (whose open would block) is named
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
         try {
-            return new PositionalImage(path.toString(), ch, ch.size());
-        } catch (RuntimeException e) {
+            long size = ch.size();
+            return new PositionalImage(path.toString(), ch, size, mapper.windows(path, size));
+        } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
+    }
+
+    @FunctionalInterface
+    private interface Mapper {
+        MappedWindows.Opened windows(Path path, long size);
     }
 
     @Override
@@ -99,6 +119,19 @@ public final class PositionalImage implements ReadableImage {
         return copy;
     }
 
+    /**
+     * Why runs of pages are read with pread rather than through mapped windows, in one line naming the
+     * file ("/proc/kcore: mmap: No such device"), or null when they are mapped.
+     */
+    public String whyNotMapped() {
+        return whyNotMapped;
+    }
+
+    /** Bytes the mapped windows span now (0 when not mapped). */
+    public long mappedBytes() {
+        return windows == null ? 0 : windows.mappedBytes();
+    }
+
     /** Bytes the block cache holds now (at most {@value #CACHED_BLOCKS} * {@value #BLOCK}). */
     public long cachedBytes() {
         synchronized (blocks) {
@@ -127,7 +160,9 @@ public final class PositionalImage implements ReadableImage {
         for (long done = 0; done < dst.byteSize(); ) {
             int n = (int) Math.min(dst.byteSize() - done, MAX_READ);
             MemorySegment part = dst.asSlice(done, n);
-            if (inPlace) {
+            if (windows != null && windows.copy(offset + done, part)) {
+                // copied out of a window
+            } else if (inPlace) {
                 fill(offset + done, part.asByteBuffer(), what);
             } else {
                 byte[] tmp = new byte[n];
@@ -152,6 +187,9 @@ public final class PositionalImage implements ReadableImage {
 
     @Override
     public void close() {
+        if (windows != null) {
+            windows.close();
+        }
         try {
             channel.close();
         } catch (IOException e) {

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The libc binding against the kernel itself: errno, statx, mmap ownership, fallocate, unshare + mount. */
+/** The libc binding against the kernel itself: errno, statx, mmap ownership, statfs, fallocate, unshare + mount. */
 @UnitTest
 class LibcTest {
     @TempDir
@@ -71,6 +71,17 @@ class LibcTest {
         assertInstanceOf(ImageClosedException.class, e.getCause());
         assertEquals(f + ": index block: image already closed (unmapped)", e.getCause().getMessage());
         img.close();
+    }
+
+    /** statfs tells procfs (where /proc/vmcore is) from the file system of a temporary file. */
+    @Test
+    void statfsTellsProcFromOtherFileSystems() throws IOException {
+        Path f = Files.writeString(dir.resolve("f"), "x");
+        assertEquals(Libc.PROC_SUPER_MAGIC, Libc.statfsType(Path.of("/proc/self/status")));
+        assertNotEquals(Libc.PROC_SUPER_MAGIC, Libc.statfsType(f));
+        LibcException e = assertThrows(LibcException.class, () -> Libc.statfsType(dir.resolve("missing")));
+        assertEquals(Libc.ENOENT, e.errno());
+        assertEquals("statfs", e.call());
     }
 
     @Test

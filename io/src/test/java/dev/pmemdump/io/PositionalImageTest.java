@@ -29,8 +29,13 @@ class PositionalImageTest {
 
     /** A file of random bytes, 2.5 MiB plus an odd tail: reads cross blocks and the 1 MiB read limit. */
     private byte[] content(Path file) throws IOException {
-        byte[] b = new byte[(5 << 19) + 123];
-        new Random(11).nextBytes(b);
+        return randomFile(file, (5 << 19) + 123, 11);
+    }
+
+    /** {@code size} random bytes from {@code seed}, written to {@code file}. */
+    static byte[] randomFile(Path file, int size, long seed) throws IOException {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
         Files.write(file, b);
         return b;
     }
@@ -85,15 +90,28 @@ class PositionalImageTest {
     void concurrentReadersSeeTheSameBytes() throws Exception {
         Path f = dir.resolve("f");
         byte[] want = content(f);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
         try (PositionalImage img = PositionalImage.open(f)) {
+            readConcurrently(img, want, 2000, (r, i) -> 1 + r.nextInt(i % 2 == 0 ? 64 : 9000));
+        }
+    }
+
+    /** The length of read {@code i} of a reader drawing from {@code r}. */
+    @FunctionalInterface
+    interface ReadLength {
+        int next(Random r, int i);
+    }
+
+    /** Four threads each read {@code reads} times at random offsets; every read must equal the file's bytes. */
+    static void readConcurrently(PositionalImage img, byte[] want, int reads, ReadLength length) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
             List<Future<Void>> jobs = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 int seed = t;
                 jobs.add(pool.submit(() -> {
                     Random r = new Random(seed);
-                    for (int i = 0; i < 2000; i++) {
-                        int len = 1 + r.nextInt(i % 2 == 0 ? 64 : 9000);
+                    for (int i = 0; i < reads; i++) {
+                        int len = length.next(r, i);
                         int off = r.nextInt(want.length - len);
                         byte[] got = new byte[len];
                         img.read(off, MemorySegment.ofArray(got), "test");

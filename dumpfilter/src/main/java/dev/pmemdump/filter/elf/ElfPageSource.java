@@ -27,8 +27,8 @@ import java.util.List;
  * (VMCOREINFO, page-table translation) the filter needs: translation gets the VMCOREINFO and the
  * PT_LOAD ranges as {@link VmcoreInfoHints}. Pages are read through the vmcoreinfo module's
  * {@link ElfPhysicalMemory}; nothing is read until asked for, so pmem user data that is never dumped
- * is never touched. The file is read with positional reads, never mapped, so memory stays bounded
- * whatever the size of the vmcore.
+ * is never touched. The file is never mapped whole, so memory stays bounded whatever the size of the
+ * vmcore: a {@link PositionalImage} reads it with pread, or /proc/vmcore through a few mmap windows.
  */
 public final class ElfPageSource implements PageSource {
     /** sizeof(struct new_utsname). */

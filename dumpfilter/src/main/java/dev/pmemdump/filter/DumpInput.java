@@ -8,6 +8,7 @@ import dev.pmemdump.filter.page.InputProbe;
 import dev.pmemdump.filter.page.PageSource;
 import dev.pmemdump.filter.page.ProbedDump;
 import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.io.ReadMethod;
 import dev.pmemdump.vmcore.VmcoreInfo;
 import dev.pmemdump.vmcore.elf.ProgramHeader;
 import dev.pmemdump.vmcore.xlat.KernelMemory;
@@ -40,6 +41,11 @@ public final class DumpInput implements AutoCloseable {
     }
 
     public static DumpInput open(Path path) throws IOException {
+        return open(path, ReadMethod.MMAP_WHERE_FASTER);
+    }
+
+    /** Opens {@code path}, its pages read as {@code method} says (--non-mmap: pread only). */
+    public static DumpInput open(Path path, ReadMethod method) throws IOException {
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString(), null, "no such file");
         }
@@ -49,7 +55,7 @@ public final class DumpInput implements AutoCloseable {
         }
         for (InputProbe probe : PROBES) {
             // instanceof, not a type switch: see Filter#run; NotMine asks the next probe
-            InputProbe.Answer answer = probe.probe(path, head);
+            InputProbe.Answer answer = probe.probe(path, head, method);
             if (answer instanceof InputProbe.Mine mine) {
                 return new DumpInput(mine.dump());
             } else if (answer instanceof InputProbe.Broken broken) {

@@ -12,6 +12,7 @@ import dev.pmemdump.filter.page.FileSink;
 import dev.pmemdump.filter.page.InputProbe;
 import dev.pmemdump.filter.page.PageSource;
 import dev.pmemdump.filter.page.ProbedDump;
+import dev.pmemdump.io.ReadMethod;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.Progress;
 import dev.pmemdump.vmcore.VmcoreInfo;
@@ -82,7 +83,7 @@ class InputProbeTest {
                         ProgramHeader.load(ProgramHeader.PF_RWX, 0, DIRECT_MAP, 0, RAM_SIZE)),
                 new FlatPhysicalMemory("ram", bytes, 0)));
         kdump = dir.resolve("dump.kdump");
-        try (ProbedDump elf = new ElfProbe().open(vmcore);
+        try (ProbedDump elf = new ElfProbe().open(vmcore, ReadMethod.MMAP_WHERE_FASTER);
              FileChannel ch = FileChannel.open(kdump, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             PageSource src = elf.source();
             new KdumpWriter(src, KdumpWriter.Options.whole(1, PageCodec.NONE, 1))
@@ -96,7 +97,7 @@ class InputProbeTest {
     }
 
     static InputProbe.Answer ask(InputProbe probe, Path p) throws IOException {
-        return probe.probe(p, head(p));
+        return probe.probe(p, head(p), ReadMethod.PREAD_ONLY);
     }
 
     /** A copy of {@code src} with {@code patch} applied at {@code offset}, or cut to {@code cut} bytes. */

@@ -49,7 +49,14 @@ public final class PositionalImage implements ReadableImage {
 
     /** Opens an existing file (or /proc/vmcore, or a block device) for reading. */
     public static PositionalImage open(Path path) throws IOException {
-        return open(path, MappedWindows::forInput);
+        return open(path, ReadMethod.MMAP_WHERE_FASTER);
+    }
+
+    /** Opens an existing file, its runs of pages read as {@code method} says. */
+    public static PositionalImage open(Path path, ReadMethod method) throws IOException {
+        return open(path, method == ReadMethod.PREAD_ONLY
+                ? (p, size) -> new MappedWindows.Opened(null, p + ": not mapped: reading without mmap was asked")
+                : MappedWindows::forInput);
     }
 
     /** As {@link #open(Path)}, runs of pages read through windows whatever the file system (tests). */

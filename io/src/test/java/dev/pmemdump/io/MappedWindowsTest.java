@@ -104,6 +104,22 @@ class MappedWindowsTest {
         }
     }
 
+    /**
+     * A file of procfs (here /proc/self/status, sizeless, where /proc/vmcore would be mapped) goes to
+     * the windows by default, which turn it down for its size, and not at all when pread only is asked
+     * (--non-mmap).
+     */
+    @Test
+    void preadOnlyNeverTriesAMappingEvenOnProcfs() throws IOException {
+        Path proc = Path.of("/proc/self/status");
+        try (PositionalImage byDefault = PositionalImage.open(proc);
+             PositionalImage preadOnly = PositionalImage.open(proc, ReadMethod.PREAD_ONLY)) {
+            assertEquals(proc + ": not mapped: the file reports no size", byDefault.whyNotMapped());
+            assertEquals(proc + ": not mapped: reading without mmap was asked", preadOnly.whyNotMapped());
+            assertEquals(0, preadOnly.mappedBytes());
+        }
+    }
+
     /** Only /proc/vmcore is mapped: a file in the page cache is read with pread, which costs less there. */
     @Test
     void aFileInThePageCacheIsNotMapped() throws IOException {

@@ -4,6 +4,7 @@ import dev.pmemdump.filter.level.DumpLevel;
 import dev.pmemdump.filter.cli.MakedumpfileArgs.InvalidCommandLine.Kind;
 import dev.pmemdump.filter.kdump.PageCodec;
 import dev.pmemdump.filter.level.MessageLevel;
+import dev.pmemdump.io.ReadMethod;
 import dev.pmemdump.filter.request.DmesgRequest;
 import dev.pmemdump.filter.request.DumpRequest;
 import dev.pmemdump.filter.request.DumpTarget;
@@ -197,7 +198,8 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
         }
         if (dumpDmesg()) {
             return new DmesgRequest(Path.of(operands.get(0)),
-                    flatten ? Optional.empty() : Optional.of(Path.of(operands.get(1))), stdout, partialDmesg);
+                    flatten ? Optional.empty() : Optional.of(Path.of(operands.get(1))), stdout, partialDmesg,
+                    reading());
         }
         if (memUsage()) {
             throw new UnsupportedOperationException("--mem-usage is run by MemUsage, not as a filter request");
@@ -215,7 +217,7 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
                 : new DumpTarget.File(Path.of(operands.get(1)));
         return new DumpRequest(vmcore, dumpLevel(), elf ? OutputFormat.ELF : OutputFormat.kdump(codec), target,
                 threads(), pmem, new Reports(json, Optional.ofNullable(htmlReport()).map(Path::of)), dryRun,
-                sizeLimit);
+                sizeLimit, reading());
     }
 
     /** Files this run writes (standard output not counted): the dumpfile(s) or log, the reports. */
@@ -490,4 +492,8 @@ public record MakedumpfileArgs(Action action, Mode mode, List<Integer> dumpLevel
         }
     }
 
+    /** --non-mmap: the input is read with pread only. */
+    private ReadMethod reading() {
+        return tuning.nonMmap() ? ReadMethod.PREAD_ONLY : ReadMethod.MMAP_WHERE_FASTER;
+    }
 }

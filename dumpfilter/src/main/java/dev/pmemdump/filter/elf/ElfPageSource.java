@@ -6,6 +6,7 @@ import dev.pmemdump.filter.page.PageBitmap;
 import dev.pmemdump.filter.page.PageSource;
 import dev.pmemdump.io.CorruptInputException;
 import dev.pmemdump.io.PositionalImage;
+import dev.pmemdump.io.ReadMethod;
 import dev.pmemdump.vmcore.VmcoreInfo;
 import dev.pmemdump.vmcore.VmcoreInfoHints;
 import dev.pmemdump.vmcore.VmcoreInfoNote;
@@ -63,7 +64,12 @@ public final class ElfPageSource implements PageSource {
 
     /** Opens an ELF vmcore; it must carry VMCOREINFO. */
     public static ElfPageSource open(Path path) throws IOException {
-        PositionalImage image = PositionalImage.open(path);
+        return open(path, ReadMethod.MMAP_WHERE_FASTER);
+    }
+
+    /** Opens an ELF vmcore whose pages are read as {@code method} says. */
+    public static ElfPageSource open(Path path, ReadMethod method) throws IOException {
+        PositionalImage image = PositionalImage.open(path, method);
         try {
             ElfCore core = ElfCore.open(image);
             VmcoreInfo vi = VmcoreInfoNote.find(core.notes(), path.toString()).orElseThrow(() ->

@@ -2,6 +2,7 @@ package dev.pmemdump.filter.elf;
 
 import dev.pmemdump.filter.page.InputProbe;
 import dev.pmemdump.filter.page.ProbedDump;
+import dev.pmemdump.io.ReadMethod;
 import dev.pmemdump.vmcore.elf.ElfCore;
 
 import java.io.IOException;
@@ -17,8 +18,8 @@ public final class ElfProbe implements InputProbe {
     }
 
     @Override
-    public ProbedDump open(Path path) throws IOException {
-        ElfPageSource elf = ElfPageSource.open(path);
+    public ProbedDump open(Path path, ReadMethod method) throws IOException {
+        ElfPageSource elf = ElfPageSource.open(path, method);
         return new ProbedDump(elf, elf.vmcoreinfo(), elf.hints(), elf.kernel(), elf.core().loads(), 0);
     }
 }

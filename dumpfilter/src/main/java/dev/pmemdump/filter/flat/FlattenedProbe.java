@@ -4,6 +4,8 @@ import dev.pmemdump.filter.page.InputProbe;
 import dev.pmemdump.filter.page.ProbedDump;
 import dev.pmemdump.io.CorruptInputException;
 
+import dev.pmemdump.io.ReadMethod;
+
 import java.nio.file.Path;
 
 /** A flattened stream is recognised but never read as a dump: like makedumpfile, it must be rebuilt with -R first. */
@@ -15,7 +17,7 @@ public final class FlattenedProbe implements InputProbe {
     }
 
     @Override
-    public ProbedDump open(Path path) throws CorruptInputException {
+    public ProbedDump open(Path path, ReadMethod method) throws CorruptInputException {
         throw new CorruptInputException(path.toString(), 0, "is a flattened dump: rebuild it first with -R");
     }
 }

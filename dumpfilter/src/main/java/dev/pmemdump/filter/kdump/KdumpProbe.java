@@ -12,6 +12,8 @@ import dev.pmemdump.vmcore.xlat.X86_64Translation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import dev.pmemdump.io.ReadMethod;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -28,7 +30,7 @@ public final class KdumpProbe implements InputProbe {
     }
 
     @Override
-    public ProbedDump open(Path path) throws IOException {
+    public ProbedDump open(Path path, ReadMethod method) throws IOException {
         KdumpReader r = KdumpReader.open(path);
         try {
             String text = r.vmcoreinfo();

@@ -15,6 +15,7 @@ import dev.pmemdump.filter.result.FilterResult;
 import dev.pmemdump.filter.run.Console;
 import dev.pmemdump.filter.run.Filter;
 import dev.pmemdump.filter.run.KernelVersion;
+import dev.pmemdump.io.ReadMethod;
 import dev.pmemdump.io.Range;
 import dev.pmemdump.vmcore.VmcoreInfo;
 import dev.pmemdump.vmcore.VmcoreInfoHints;
@@ -119,7 +120,7 @@ public final class MemUsage {
             // the dry run needs a target name; nothing is written, not even checked
             DumpRequest request = new DumpRequest(path, LEVEL, OutputFormat.kdump(PageCodec.NONE),
                     new DumpTarget.File(path.resolveSibling(path.getFileName() + ".mem-usage")), 0, PmemSources.NONE,
-                    Reports.NONE, true, 0);
+                    Reports.NONE, true, 0, ReadMethod.MMAP_WHERE_FASTER);
             FilterResult r = Filter.run(request, input, Console.silent());
             return new MemUsageTable(kcore.pageSize(), r.maxMapnr(), r.memoryHole(), r.counts());
         }

@@ -1,6 +1,7 @@
 package dev.pmemdump.filter.page;
 
 import dev.pmemdump.io.CorruptInputException;
+import dev.pmemdump.io.ReadMethod;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -38,15 +39,15 @@ public interface InputProbe {
      * Opens a file whose head this probe claims; a {@link CorruptInputException} or {@link EOFException}
      * means mine but broken.
      */
-    ProbedDump open(Path path) throws IOException;
+    ProbedDump open(Path path, ReadMethod method) throws IOException;
 
     /** Asks this probe about {@code path}, whose first {@link #HEAD_BYTES} are {@code head}. */
-    default Answer probe(Path path, byte[] head) throws IOException {
+    default Answer probe(Path path, byte[] head, ReadMethod method) throws IOException {
         if (!claims(head)) {
             return new NotMine();
         }
         try {
-            return new Mine(open(path));
+            return new Mine(open(path, method));
         } catch (CorruptInputException | EOFException e) {
             return new Broken(e);
         }

@@ -1,5 +1,7 @@
 package dev.pmemdump.filter.request;
 
+import dev.pmemdump.io.ReadMethod;
+
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -11,11 +13,13 @@ import java.util.Optional;
  * @param logfile the file to write, or empty for {@code stdout} (-F)
  * @param stdout  where the log goes without a logfile
  * @param partial --partial-dmesg: only the records since the last {@code dmesg -c}
+ * @param reading how the input is read (--non-mmap: pread only)
  */
-public record DmesgRequest(Path vmcore, Optional<Path> logfile, OutputStream stdout, boolean partial)
-        implements FilterRequest {
+public record DmesgRequest(Path vmcore, Optional<Path> logfile, OutputStream stdout, boolean partial,
+                           ReadMethod reading) implements FilterRequest {
     public DmesgRequest {
         Objects.requireNonNull(vmcore);
+        Objects.requireNonNull(reading);
         Objects.requireNonNull(logfile);
         if (logfile.isEmpty()) {
             Objects.requireNonNull(stdout);
@@ -24,6 +28,6 @@ public record DmesgRequest(Path vmcore, Optional<Path> logfile, OutputStream std
 
     /** The whole log into {@code logfile}. */
     public DmesgRequest(Path vmcore, Path logfile) {
-        this(vmcore, Optional.of(logfile), null, false);
+        this(vmcore, Optional.of(logfile), null, false, ReadMethod.MMAP_WHERE_FASTER);
     }
 }

@@ -1,5 +1,7 @@
 package dev.pmemdump.filter.request;
 
+import dev.pmemdump.io.ReadMethod;
+
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -15,11 +17,14 @@ import java.util.Objects;
  * @param reports   the report files wanted
  * @param dryRun    --dry-run: do all but write the dump (its bytes are counted; the reports are written)
  * @param sizeLimit -L: bytes the dump file may hold, compared signed as makedumpfile does (0 or -1: no limit)
+ * @param reading   how the input's pages are read (--non-mmap: pread only)
  */
 public record DumpRequest(Path vmcore, int dumpLevel, OutputFormat format, DumpTarget target, int threads,
-                          PmemSources pmem, Reports reports, boolean dryRun, long sizeLimit) implements FilterRequest {
+                          PmemSources pmem, Reports reports, boolean dryRun, long sizeLimit, ReadMethod reading)
+        implements FilterRequest {
     public DumpRequest {
         Objects.requireNonNull(vmcore);
+        Objects.requireNonNull(reading);
         Objects.requireNonNull(format);
         Objects.requireNonNull(target);
         Objects.requireNonNull(pmem);
@@ -32,7 +37,7 @@ public record DumpRequest(Path vmcore, int dumpLevel, OutputFormat format, DumpT
     /** A run that writes its dump. */
     public DumpRequest(Path vmcore, int dumpLevel, OutputFormat format, DumpTarget target, int threads,
                        PmemSources pmem, Reports reports) {
-        this(vmcore, dumpLevel, format, target, threads, pmem, reports, false, 0);
+        this(vmcore, dumpLevel, format, target, threads, pmem, reports, false, 0, ReadMethod.MMAP_WHERE_FASTER);
     }
 
     /** A plain run: one file, no hints, no reports. */

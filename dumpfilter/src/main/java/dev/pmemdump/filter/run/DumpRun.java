@@ -21,7 +21,7 @@ final class DumpRun {
     static FilterResult run(DumpRequest req, Console console, OutputTarget out) throws IOException {
         long started = System.nanoTime();
         LinkAhead.start(req);
-        try (DumpInput input = DumpInput.open(req.vmcore())) {
+        try (DumpInput input = DumpInput.open(req.vmcore(), req.reading())) {
             return run(req, input, console, started, out);
         }
     }

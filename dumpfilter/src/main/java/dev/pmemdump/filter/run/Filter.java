@@ -74,7 +74,7 @@ public final class Filter {
     }
 
     private static FilterResult dmesg(DmesgRequest req, Console console, OutputTarget out) throws IOException {
-        try (DumpInput input = DumpInput.open(req.vmcore())) {
+        try (DumpInput input = DumpInput.open(req.vmcore(), req.reading())) {
             if (input.vmcoreinfo().has("OSRELEASE")) {
                 KernelVersion.notice(console, input.vmcoreinfo().osRelease(), 1);
             }

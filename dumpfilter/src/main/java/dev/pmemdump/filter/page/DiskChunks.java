@@ -78,7 +78,7 @@ final class DiskChunks {
         long tailMask = (size & 63) == 0 ? -1L : (1L << size) - 1; // bits past the size stay clear
         for (long[] w : c.words[slot]) {
             for (int i = 0; i < CHUNK_WORDS; i++, word++) {
-                long v = PageBitmap.nextWord(b); // 0 past the end of the bitmap
+                long v = BitmapBytes.nextWord(b); // 0 past the end of the bitmap
                 w[i] = word == lastWord ? v & tailMask : v;
             }
         }

@@ -3,9 +3,6 @@ package dev.pmemdump.filter.page;
 import dev.pmemdump.io.ReadableImage;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 
 /**
@@ -21,14 +18,12 @@ import java.util.ArrayDeque;
 public final class PageBitmap {
     private static final int CHUNK_SHIFT = 12;
     static final int CHUNK_PFNS = 1 << CHUNK_SHIFT;
-    private static final int CHUNK_WORDS = CHUNK_PFNS / 64;
-    private static final int WORD_SHIFT = CHUNK_SHIFT - 6;
+    static final int CHUNK_WORDS = CHUNK_PFNS / 64;
+    static final int WORD_SHIFT = CHUNK_SHIFT - 6;
     /** The words of every all-set chunk: shared, never written (a write copies it first). */
     private static final long[] ALL_SET = filled(-1L);
     /** Marks a mixed chunk whose words stay in the file ({@link #disk}); never read or written itself. */
     private static final long[] ON_DISK = new long[0];
-    /** Bytes read at a time by {@link #read}; a multiple of 8, so only the last piece ends inside a word. */
-    private static final int READ_PIECE = 64 << 10;
     /** Most bytes of one write by {@link #writeTo}: a bitmap of up to 8M pfns (32 GiB) is one write. */
     public static final int WRITE_PIECE = 1 << 20;
 
@@ -216,50 +211,24 @@ public final class PageBitmap {
 
     /**
      * Writes the bitmap as {@code length} bytes in on-disk order at {@code offset}, zero-padded past
-     * {@link #size()} (makedumpfile rounds each bitmap up to whole blocks). Up to {@value #WRITE_PIECE}
-     * bytes go in one write (one record of a flattened stream); a larger bitmap goes in pieces of that
-     * size, so no copy of a whole bitmap (32 MiB per TiB) is ever made.
+     * {@link #size()} (makedumpfile rounds each bitmap up to whole blocks), in pieces of at most
+     * {@value #WRITE_PIECE} bytes ({@link BitmapBytes#write}).
      */
     public void writeTo(DumpSink sink, long offset, long length) throws IOException {
-        writeTo(sink, offset, 0, length);
+        BitmapBytes.write(this, sink, offset, 0, length);
     }
 
     /**
-     * Writes bytes {@code [fromByte, toByte)} of the on-disk order at {@code offset + fromByte}, in the
-     * pieces {@link #writeTo(DumpSink, long, long)} would write them when {@code fromByte} is a multiple of
-     * {@value #WRITE_PIECE}: a bitmap written a window at a time makes the same writes as one written whole.
+     * Writes bytes {@code [fromByte, toByte)} of the on-disk order at {@code offset + fromByte}: a bitmap
+     * written a window at a time makes the same writes as one written whole ({@link BitmapBytes#write}).
      */
     public void writeTo(DumpSink sink, long offset, long fromByte, long toByte) throws IOException {
-        if (fromByte % Long.BYTES != 0 || fromByte > toByte) {
-            throw new IllegalArgumentException("bitmap bytes [" + fromByte + ", " + toByte + ") do not start on a word");
-        }
-        ByteBuffer b = ByteBuffer.allocate((int) Math.min(toByte - fromByte, WRITE_PIECE)).order(ByteOrder.LITTLE_ENDIAN);
-        long words = (size + 63) >>> 6;
-        for (long done = fromByte; done < toByte; ) {
-            int n = (int) Math.min(WRITE_PIECE, toByte - done);
-            b.clear().limit(n);
-            for (long i = done / Long.BYTES; b.hasRemaining(); i++) { // pieces start on a word
-                long w = i < words ? word(i) : 0;
-                if (b.remaining() >= Long.BYTES) {
-                    b.putLong(w);
-                } else {
-                    while (b.hasRemaining()) {
-                        b.put((byte) w);
-                        w >>>= 8;
-                    }
-                }
-            }
-            sink.write(offset + done, b.flip());
-            done += n;
-        }
+        BitmapBytes.write(this, sink, offset, fromByte, toByte);
     }
 
-    /**
-     * Reads {@code size} bits in on-disk order from {@code image} at {@code offset}, a piece at a time so
-     * that no copy of the whole bitmap is made.
-     */
+    /** Reads {@code size} bits in on-disk order from {@code image} at {@code offset}, a piece at a time. */
     public static PageBitmap read(ReadableImage image, long offset, long size, String what) throws IOException {
-        return scan(new PageBitmap(size), image, offset, what);
+        return BitmapBytes.scan(new PageBitmap(size), image, offset, what);
     }
 
     /**
@@ -269,52 +238,7 @@ public final class PageBitmap {
      * open as long as the bitmap and its copies are used.
      */
     public static PageBitmap onDisk(ReadableImage image, long offset, long size, String what) throws IOException {
-        return scan(new PageBitmap(size, new DiskChunks(image, offset, size, what)), image, offset, what);
-    }
-
-    /** Fills {@code bm} from the file; a mixed chunk keeps its words, or stays on disk when {@code bm} has a disk. */
-    private static PageBitmap scan(PageBitmap bm, ReadableImage image, long offset, String what) throws IOException {
-        long size = bm.size;
-        long length = (size + 7) / 8;
-        ReadableImage.checkRange(image.name(), offset, length, image.size(), what);
-        byte[] piece = new byte[READ_PIECE];
-        ByteBuffer b = ByteBuffer.wrap(piece).order(ByteOrder.LITTLE_ENDIAN);
-        long[] chunk = new long[CHUNK_WORDS];
-        long lastWord = (size - 1) >>> 6;
-        long tailMask = (size & 63) == 0 ? -1L : (1L << size) - 1; // bits past the size stay clear
-        long word = 0;
-        for (long done = 0; done < length; ) {
-            int n = (int) Math.min(READ_PIECE, length - done);
-            image.read(offset + done, MemorySegment.ofArray(piece).asSlice(0, n), what);
-            b.clear().limit(n);
-            while (b.hasRemaining()) {
-                long w = nextWord(b);
-                chunk[(int) (word & (CHUNK_WORDS - 1))] = word == lastWord ? w & tailMask : w;
-                if ((++word & (CHUNK_WORDS - 1)) == 0) {
-                    int ci = (int) ((word - 1) >>> WORD_SHIFT);
-                    bm.keep(ci, chunk);
-                    chunk = bm.chunks[ci] == chunk ? new long[CHUNK_WORDS] : chunk; // words not kept are reused
-                }
-            }
-            done += n;
-        }
-        if ((word & (CHUNK_WORDS - 1)) != 0) {
-            java.util.Arrays.fill(chunk, (int) (word & (CHUNK_WORDS - 1)), CHUNK_WORDS, 0); // a reused chunk's words
-            bm.keep((int) (word >>> WORD_SHIFT), chunk);
-        }
-        return bm;
-    }
-
-    /** The next word of on-disk bits in little-endian {@code b}; past its last byte the bits are clear. */
-    static long nextWord(ByteBuffer b) {
-        if (b.remaining() >= Long.BYTES) {
-            return b.getLong();
-        }
-        long w = 0;
-        for (int k = 0; b.hasRemaining(); k++) {
-            w |= (b.get() & 0xffL) << (8 * k);
-        }
-        return w;
+        return BitmapBytes.scan(new PageBitmap(size, new DiskChunks(image, offset, size, what)), image, offset, what);
     }
 
     /**
@@ -362,7 +286,7 @@ public final class PageBitmap {
     }
 
     /** Stores a chunk read whole, without words when its bits are all alike. */
-    private void keep(int ci, long[] words) {
+    void keep(int ci, long[] words) {
         boolean clear = true;
         boolean set = ((long) ci + 1) << CHUNK_SHIFT <= size; // the partial last chunk has clear tail bits
         for (long w : words) {
@@ -381,8 +305,13 @@ public final class PageBitmap {
         return n;
     }
 
+    /** True when chunk {@code ci} holds {@code words} themselves (they were kept, not copied). */
+    boolean holds(int ci, long[] words) {
+        return chunks[ci] == words;
+    }
+
     /** Word {@code i} of the on-disk order (bits {@code 64 i .. 64 i + 63}). */
-    private long word(long i) {
+    long word(long i) {
         long[] c = resolved((int) (i >>> WORD_SHIFT));
         return c == null ? 0 : c[(int) (i & (CHUNK_WORDS - 1))];
     }

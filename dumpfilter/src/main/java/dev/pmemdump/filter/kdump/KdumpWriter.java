@@ -151,18 +151,7 @@ public final class KdumpWriter {
         try (PageCompression pages = new PageCompression(source, options.codec, Math.max(1, options.threads),
                 shareZero, dumpable, from, to)) {
             for (PageChunk c = pages.next(); c != null; c = pages.next()) {
-                long at = 0;
-                for (int i = 0; i < c.size(); i++) {
-                    if (c.zero(i)) {
-                        out.desc(zeroDesc, bs, 0);
-                        zeroPages++;
-                        zeroPage.accept(c.pfn(i));
-                    } else {
-                        out.desc(out.dataPos, c.length(i), c.flags(i));
-                        out.data(c.data(), at, c.length(i));
-                        at += c.length(i);
-                    }
-                }
+                zeroPages += store(c, out, zeroDesc, bs);
                 done += c.size();
                 progress.update(done, numDumpable);
             }
@@ -170,6 +159,27 @@ public final class KdumpWriter {
         }
         progress.finish();
         return new Result(numDumpable, zeroPages, sink.bytesWritten(), out.dataPos);
+    }
+
+    /**
+     * The page_desc and data of a chunk's pages; returns how many were the shared zero page. A method of
+     * its own so that the JIT compiles it after a few chunks rather than the loop running interpreted.
+     */
+    private int store(PageChunk c, Output out, long zeroDesc, int bs) throws IOException {
+        int zeros = 0;
+        long at = 0;
+        for (int i = 0; i < c.size(); i++) {
+            if (c.zero(i)) {
+                out.desc(zeroDesc, bs, 0);
+                zeros++;
+                zeroPage.accept(c.pfn(i));
+            } else {
+                out.desc(out.dataPos, c.length(i), c.flags(i));
+                out.data(c.data(), at, c.length(i));
+                at += c.length(i);
+            }
+        }
+        return zeros;
     }
 
     private static long divideUp(long a, long b) {

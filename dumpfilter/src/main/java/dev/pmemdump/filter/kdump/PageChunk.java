@@ -13,7 +13,7 @@ import java.util.concurrent.Semaphore;
  * source reads straight into it), and what the writer stores of each: nothing for a zero page,
  * else the page compressed or raw, packed back to back in {@link #data()} in pfn order.
  */
-final class PageChunk {
+final class PageChunk implements AutoCloseable {
     /** What every chunk of one writer shares. */
     record Layout(PageSource source, PageCodec codec, boolean shareZero) {
         int pageSize() {
@@ -22,6 +22,11 @@ final class PageChunk {
     }
 
     private final Layout layout;
+    /**
+     * A chunk's own: a native call acquires its arguments' arena, so workers on different chunks never
+     * share that count (one arena for all the chunks made them take turns on its cache line).
+     */
+    private final Arena arena = Arena.ofShared();
     private final long[] pfns;
     private final MemorySegment pages;
     private final MemorySegment data;
@@ -34,7 +39,7 @@ final class PageChunk {
     /** What the filling threw, for the writer to throw; written before {@link #done} is released. */
     private Throwable failure;
 
-    PageChunk(Layout layout, int capacity, Arena arena) {
+    PageChunk(Layout layout, int capacity) {
         this.layout = layout;
         int ps = layout.pageSize();
         this.pfns = new long[capacity];
@@ -81,6 +86,12 @@ final class PageChunk {
 
     MemorySegment data() {
         return data;
+    }
+
+    /** Frees the pages; no worker may hold the chunk. */
+    @Override
+    public void close() {
+        arena.close();
     }
 
     void queued() {

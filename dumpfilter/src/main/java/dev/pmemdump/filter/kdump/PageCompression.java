@@ -4,7 +4,6 @@ import dev.pmemdump.filter.page.PageSource;
 import dev.pmemdump.filter.page.WindowedBitmap;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -25,7 +24,6 @@ final class PageCompression implements AutoCloseable {
 
     private final WindowedBitmap dumpable;
     private final long to;
-    private final Arena arena = Arena.ofShared();
     private final PageChunk[] ring;
     private final BlockingQueue<PageChunk> queue = new LinkedBlockingQueue<>();
     private final List<Thread> workers = new ArrayList<>();
@@ -45,10 +43,10 @@ final class PageCompression implements AutoCloseable {
         this.to = to;
         this.cursor = dumpable.nextSet(from, to);
         PageChunk.Layout layout = new PageChunk.Layout(source, codec, shareZero);
-        this.stop = new PageChunk(layout, 0, arena);
+        this.stop = new PageChunk(layout, 0);
         this.ring = new PageChunk[threads > 1 ? RING_PER_THREAD * threads + 2 : 1];
         for (int i = 0; i < ring.length; i++) {
-            ring[i] = new PageChunk(layout, CHUNK_PAGES, arena);
+            ring[i] = new PageChunk(layout, CHUNK_PAGES);
         }
         this.inline = threads > 1 ? null : codec.newCompressor();
         for (int t = 0; threads > 1 && t < threads; t++) {
@@ -88,10 +86,6 @@ final class PageCompression implements AutoCloseable {
     /** Ends the workers (after the chunk each is on) and frees the chunks. */
     @Override
     public void close() {
-        if (workers.isEmpty()) {
-            arena.close();
-            return;
-        }
         queue.clear();
         for (int t = 0; t < workers.size(); t++) {
             queue.add(stop);
@@ -106,7 +100,10 @@ final class PageCompression implements AutoCloseable {
                 }
             }
         }
-        arena.close();
+        stop.close();
+        for (PageChunk c : ring) {
+            c.close();
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

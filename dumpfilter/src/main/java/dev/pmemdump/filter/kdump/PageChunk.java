@@ -14,8 +14,12 @@ import java.util.concurrent.Semaphore;
  * else the page compressed or raw, packed back to back in {@link #data()} in pfn order.
  */
 final class PageChunk implements AutoCloseable {
-    /** What every chunk of one writer shares. */
-    record Layout(PageSource source, PageCodec codec, boolean shareZero) {
+    /** What every chunk of one writer shares; {@code room} is the codec's worst case for a page. */
+    record Layout(PageSource source, PageCodec codec, boolean shareZero, int room) {
+        Layout(PageSource source, PageCodec codec, boolean shareZero) {
+            this(source, codec, shareZero, codec.maxCompressedLength(source.pageSize()));
+        }
+
         int pageSize() {
             return source.pageSize();
         }
@@ -44,7 +48,7 @@ final class PageChunk implements AutoCloseable {
         int ps = layout.pageSize();
         this.pfns = new long[capacity];
         this.pages = arena.allocate((long) capacity * ps, 64);
-        this.data = arena.allocate((long) capacity * layout.codec().maxCompressedLength(ps), 64);
+        this.data = arena.allocate((long) capacity * layout.room(), 64);
         this.lengths = new int[capacity];
         this.flags = new int[capacity];
         this.zero = new boolean[capacity];
@@ -136,7 +140,7 @@ final class PageChunk implements AutoCloseable {
             i = j;
         }
         PageCodec codec = layout.codec();
-        long room = codec.maxCompressedLength(ps);
+        long room = layout.room();
         long at = 0;
         for (int i = 0; i < n; i++) {
             MemorySegment page = pages.asSlice((long) i * ps, ps);

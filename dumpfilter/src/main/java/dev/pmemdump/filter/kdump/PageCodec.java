@@ -73,15 +73,6 @@ public enum PageCodec {
         };
     }
 
-    /**
-     * Makes a compressor on a thread of its own, so that what the first one loads (liblzo2 and its
-     * downcall, a native zstd) is loaded while the caller works; a later {@link #newCompressor()} waits
-     * for that loading if it is not done.
-     */
-    public void prepareInBackground() {
-        Thread.ofPlatform().name("codec-load").daemon().start(this::newCompressor);
-    }
-
     /** liblzo2 itself when it can be used (same bytes, faster), else the built-in LZO1X-1. */
     private static PageCompressor lzoCompressor() {
         PageCompressor n = Liblzo2.newCompressor();

@@ -28,16 +28,15 @@ final class KdumpOutput {
                          DumpableWindows.Replay replay, PageCodec codec, int threads, DumpTarget target,
                          Console console, Timings timings, OutputTarget out) throws IOException {
         PageBitmap present = source.present();
-        codec.prepareInBackground(); // loading liblzo2 (tens of ms) overlaps the classification
+        if (codec == PageCodec.LZO) {
+            String builtIn = PageCodec.nativeLzoUnavailableReason();
+            console.debug(builtIn == null ? "LZO1X-1: liblzo2\n" : "LZO1X-1: built-in (" + builtIn + ")\n");
+        }
         long started = System.nanoTime();
         DumpableWindows dumpable = new DumpableWindows(source.readable(), WindowedBitmap.WINDOW_PFNS, decision,
                 replay);
         dumpable.window(0); // the first window (for most dumps all of them) before the writing starts
         started = timings.lap("classify", started);
-        if (codec == PageCodec.LZO) { // the classification prints nothing: this line comes where it always did
-            String builtIn = PageCodec.nativeLzoUnavailableReason();
-            console.debug(builtIn == null ? "LZO1X-1: liblzo2\n" : "LZO1X-1: built-in (" + builtIn + ")\n");
-        }
         int dumpfiles = target instanceof DumpTarget.Split s ? s.parts().size() : 1;
         KdumpWriter.Options whole = KdumpWriter.Options.whole(decision.level(), codec, workers(threads)).withWholeBitmaps(
                 KdumpWriter.bitmapsInFile(refiltering, source.maxMapnr(), dumpfiles));

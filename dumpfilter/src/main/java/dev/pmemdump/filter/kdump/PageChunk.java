@@ -110,11 +110,13 @@ final class PageChunk implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while compressing pages", e);
         }
-        switch (failure) {
-            case null -> { }
-            case IOException io -> throw io;
-            case Error err -> throw err;   // out of memory in a worker is reported like out of memory here
-            default -> throw new IllegalStateException(failure);
+        // instanceof, not a type switch: the first run of a type switch loads a class made at run time
+        if (failure instanceof IOException io) {
+            throw io;
+        } else if (failure instanceof Error err) {
+            throw err;   // out of memory in a worker is reported like out of memory here
+        } else if (failure != null) {
+            throw new IllegalStateException(failure);
         }
     }
 

@@ -28,9 +28,10 @@ final class PageChunk implements AutoCloseable {
     private final Layout layout;
     /**
      * A chunk's own: a native call acquires its arguments' arena, so workers on different chunks never
-     * share that count (one arena for all the chunks made them take turns on its cache line).
+     * share that count (one arena for all the chunks made them take turns on its cache line). Confined
+     * to the writing thread when there are no workers: no atomic count, and closing it stops no thread.
      */
-    private final Arena arena = Arena.ofShared();
+    private final Arena arena;
     private final long[] pfns;
     private final MemorySegment pages;
     private final MemorySegment data;
@@ -43,8 +44,10 @@ final class PageChunk implements AutoCloseable {
     /** What the filling threw, for the writer to throw; written before {@link #done} is released. */
     private Throwable failure;
 
-    PageChunk(Layout layout, int capacity) {
+    /** @param shared filled by workers, not only by the thread that makes it */
+    PageChunk(Layout layout, int capacity, boolean shared) {
         this.layout = layout;
+        this.arena = shared ? Arena.ofShared() : Arena.ofConfined();
         int ps = layout.pageSize();
         this.pfns = new long[capacity];
         this.pages = arena.allocate((long) capacity * ps, 64);

@@ -43,10 +43,10 @@ final class PageCompression implements AutoCloseable {
         this.to = to;
         this.cursor = dumpable.nextSet(from, to);
         PageChunk.Layout layout = new PageChunk.Layout(source, codec, shareZero);
-        this.stop = new PageChunk(layout, 0);
+        this.stop = new PageChunk(layout, 0, false);
         this.ring = new PageChunk[threads > 1 ? RING_PER_THREAD * threads + 2 : 1];
         for (int i = 0; i < ring.length; i++) {
-            ring[i] = new PageChunk(layout, CHUNK_PAGES);
+            ring[i] = new PageChunk(layout, CHUNK_PAGES, threads > 1);
         }
         this.inline = threads > 1 ? null : codec.newCompressor();
         for (int t = 0; threads > 1 && t < threads; t++) {

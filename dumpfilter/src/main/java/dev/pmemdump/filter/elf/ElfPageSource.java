@@ -170,14 +170,28 @@ public final class ElfPageSource implements PageSource {
 
     @Override
     public void read(long pfn, int count, byte[] dst, int offset) throws IOException {
+        if (!readInOne(pfn, count, MemorySegment.ofArray(dst).asSlice(offset, (long) count * pageSize))) {
+            PageSource.super.read(pfn, count, dst, offset);
+        }
+    }
+
+    @Override
+    public void read(long pfn, int count, MemorySegment dst) throws IOException {
+        if (!readInOne(pfn, count, dst)) {
+            PageSource.super.read(pfn, count, dst);
+        }
+    }
+
+    /** Reads the pages at once when one PT_LOAD holds them all; false when none does. */
+    private boolean readInOne(long pfn, int count, MemorySegment dst) throws IOException {
         long pa = pfn * pageSize;
         long length = (long) count * pageSize;
         ProgramHeader ph = physical.loadAt(pa);
         if (ph != null && pa >= ph.paddr() && pa + length <= ph.paddr() + ph.memsz()) {
-            physical.read(pa, MemorySegment.ofArray(dst).asSlice(offset, length));
-            return;
+            physical.read(pa, dst.asSlice(0, length));
+            return true;
         }
-        PageSource.super.read(pfn, count, dst, offset);
+        return false;
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.pmemdump.filter.page.WindowedBitmap;
 import dev.pmemdump.io.Progress;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.function.LongConsumer;
@@ -19,7 +20,7 @@ import java.util.function.LongConsumer;
  * zero page when zero pages are excluded. A page is stored compressed only when that makes it
  * smaller than a page; otherwise raw with flags 0.
  *
- * <p>Compression runs on {@code threads} workers over batches of pages ({@link PageCompression});
+ * <p>Compression runs on {@code threads} workers over chunks of pages ({@link PageCompression});
  * writing stays sequential, so the file is the same whatever the thread count.
  */
 public final class KdumpWriter {
@@ -149,18 +150,9 @@ public final class KdumpWriter {
         long done = 0;
         try (PageCompression pages = new PageCompression(source, options.codec, Math.max(1, options.threads),
                 shareZero, dumpable, from, to)) {
-            for (PageCompression.Batch b = pages.next(); b != null; b = pages.next()) {
-                for (int i = 0; i < b.size(); i++) {
-                    if (b.zero(i)) {
-                        out.desc(zeroDesc, bs, 0);
-                        zeroPages++;
-                        zeroPage.accept(b.pfn(i));
-                    } else {
-                        out.desc(out.dataPos, b.length(i), b.flags(i));
-                        out.data(b.bytes(i), b.offset(i), b.length(i));
-                    }
-                }
-                done += b.size();
+            for (PageChunk c = pages.next(); c != null; c = pages.next()) {
+                zeroPages += store(c, out, zeroDesc, bs);
+                done += c.size();
                 progress.update(done, numDumpable);
             }
             out.flush();
@@ -169,15 +161,40 @@ public final class KdumpWriter {
         return new Result(numDumpable, zeroPages, sink.bytesWritten(), out.dataPos);
     }
 
+    /**
+     * The page_desc and data of a chunk's pages; returns how many were the shared zero page. A method of
+     * its own so that the JIT compiles it after a few chunks rather than the loop running interpreted.
+     */
+    private int store(PageChunk c, Output out, long zeroDesc, int bs) throws IOException {
+        int zeros = 0;
+        long at = 0;
+        for (int i = 0; i < c.size(); i++) {
+            if (c.zero(i)) {
+                out.desc(zeroDesc, bs, 0);
+                zeros++;
+                zeroPage.accept(c.pfn(i));
+            } else {
+                out.desc(out.dataPos, c.length(i), c.flags(i));
+                out.data(c.data(), at, c.length(i));
+                at += c.length(i);
+            }
+        }
+        return zeros;
+    }
+
     private static long divideUp(long a, long b) {
         return (a + b - 1) / b;
     }
 
-    /** Buffers the page_desc table and the data area, each written in increasing offset order. */
+    /**
+     * Buffers the page_desc table and the data area, each written in increasing offset order. The buffers
+     * are direct: a file channel writes them without first copying them out of the Java heap.
+     */
     static final class Output {
         final DumpSink sink;
-        final ByteBuffer pd = ByteBuffer.allocate(PAGE_DESC_SIZE * 4096).order(ByteOrder.LITTLE_ENDIAN);
-        final ByteBuffer data = ByteBuffer.allocate(DATA_BUFFER);
+        final ByteBuffer pd = ByteBuffer.allocateDirect(PAGE_DESC_SIZE * 4096).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer data = ByteBuffer.allocateDirect(DATA_BUFFER);
+        private final MemorySegment dataMemory = MemorySegment.ofBuffer(data);
         long pdPos;
         long pdFlushed;
         long dataPos;
@@ -210,6 +227,16 @@ public final class KdumpWriter {
                 flushData();
             }
             data.put(bytes, offset, len);
+            dataPos += len;
+        }
+
+        /** Appends {@code bytes[offset, offset + len)}. */
+        void data(MemorySegment bytes, long offset, int len) throws IOException {
+            if (data.remaining() < len) {
+                flushData();
+            }
+            MemorySegment.copy(bytes, offset, dataMemory, data.position(), len);
+            data.position(data.position() + len);
             dataPos += len;
         }
 

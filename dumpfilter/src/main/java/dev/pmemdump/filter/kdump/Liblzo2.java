@@ -47,7 +47,7 @@ final class Liblzo2 {
                     ABI_SIZES[4], ABI_SIZES[5], ABI_SIZES[6], ABI_SIZES[7], ABI_SIZES[8]) != LZO_E_OK) {
                 why = "liblzo2's lzo_init() refused this ABI";
             } else {
-                // critical: a call of a few microseconds on arrays of the Java heap, without copies
+                // critical: a call of a few microseconds, on native memory or arrays of the Java heap without copies
                 compress = linker.downcallHandle(symbol(lib, "lzo1x_1_compress"),
                         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
                                 ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
@@ -88,32 +88,19 @@ final class Liblzo2 {
         return COMPRESS == null ? null : new NativePage();
     }
 
-    /** Its own work memory and output-length cell; segments of the caller's arrays kept while they are reused. */
+    /** Its own work memory and output-length cell. */
     private static final class NativePage implements PageCompressor {
         private final MemorySegment work = Arena.ofAuto().allocate(WORK_MEMORY, 16);
         private final long[] length = new long[1];
         private final MemorySegment lengthCell = MemorySegment.ofArray(length);
-        private byte[] srcArray;
-        private MemorySegment srcSegment;
-        private byte[] dstArray;
-        private MemorySegment dstSegment;
 
         @Override
-        public int compress(byte[] src, int off, int len, byte[] dst) {
-            if (dst.length < Lzo1x1Compressor.maxCompressedLength(len)) {
+        public int compress(MemorySegment src, MemorySegment dst) {
+            if (dst.byteSize() < Lzo1x1Compressor.maxCompressedLength(Math.toIntExact(src.byteSize()))) {
                 return -1; // liblzo2 trusts the caller with the output's size
             }
-            if (src != srcArray) {
-                srcArray = src;
-                srcSegment = MemorySegment.ofArray(src);
-            }
-            if (dst != dstArray) {
-                dstArray = dst;
-                dstSegment = MemorySegment.ofArray(dst);
-            }
             try {
-                int rc = (int) COMPRESS.invokeExact(srcSegment.asSlice(off, len), (long) len, dstSegment,
-                        lengthCell, work);
+                int rc = (int) COMPRESS.invokeExact(src, src.byteSize(), dst, lengthCell, work);
                 return rc == LZO_E_OK ? (int) length[0] : -1;
             } catch (Throwable e) {
                 throw new IllegalStateException("lzo1x_1_compress: " + e, e);

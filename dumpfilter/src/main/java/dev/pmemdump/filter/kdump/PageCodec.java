@@ -10,6 +10,8 @@ import io.airlift.compress.v3.zstd.ZstdCompressor;
 import io.airlift.compress.v3.zstd.ZstdJavaCompressor;
 import io.airlift.compress.v3.zstd.ZstdJavaDecompressor;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -63,7 +65,7 @@ public enum PageCodec {
     /** A compressor for one thread (none of them is thread-safe). */
     public PageCompressor newCompressor() {
         return switch (this) {
-            case NONE -> (src, off, len, dst) -> -1;
+            case NONE -> (src, dst) -> -1;
             case ZLIB -> new ZlibPage();
             case LZO -> lzoCompressor();
             case SNAPPY -> new AirPage(SnappyCompressor.create());
@@ -74,7 +76,7 @@ public enum PageCodec {
     /** liblzo2 itself when it can be used (same bytes, faster), else the built-in LZO1X-1. */
     private static PageCompressor lzoCompressor() {
         PageCompressor n = Liblzo2.newCompressor();
-        return n != null ? n : new LzoPage(new Lzo1x1Compressor());
+        return n != null ? n : new LzoPage();
     }
 
     /** Why {@code -l} compresses with the built-in LZO1X-1 rather than liblzo2, or null when it does not. */
@@ -149,29 +151,50 @@ public enum PageCodec {
     /** Compresses one page for one thread. */
     @FunctionalInterface
     public interface PageCompressor {
+        /** Compresses all of {@code src} into {@code dst} (its size is the room); returns the length, or -1 on failure. */
+        int compress(MemorySegment src, MemorySegment dst);
+
         /** Compresses {@code src[off, off + len)} into {@code dst}; returns the length, or -1 on failure. */
-        int compress(byte[] src, int off, int len, byte[] dst);
+        default int compress(byte[] src, int off, int len, byte[] dst) {
+            return compress(MemorySegment.ofArray(src).asSlice(off, len), MemorySegment.ofArray(dst));
+        }
     }
 
+    /** Native or heap segments alike: zlib reads and writes the buffers' memory in place. */
     private static final class ZlibPage implements PageCompressor {
         private final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
 
         @Override
-        public int compress(byte[] src, int off, int len, byte[] dst) {
+        public int compress(MemorySegment src, MemorySegment dst) {
             deflater.reset();
-            deflater.setInput(src, off, len);
+            deflater.setInput(src.asByteBuffer());
             deflater.finish();
-            int n = deflater.deflate(dst);
+            int n = deflater.deflate(dst.asByteBuffer());
             return deflater.finished() ? n : -1;
         }
     }
 
     /** liblzo2's LZO1X-1 byte for byte (makedumpfile -l); decompression stays with aircompressor. */
-    private record LzoPage(Lzo1x1Compressor c) implements PageCompressor {
+    private static final class LzoPage implements PageCompressor {
+        private final Lzo1x1Compressor c = new Lzo1x1Compressor();
+        private byte[] in = new byte[0];
+        private byte[] out = new byte[0];
+
         @Override
-        public int compress(byte[] src, int off, int len, byte[] dst) {
+        public int compress(MemorySegment src, MemorySegment dst) {
+            int len = Math.toIntExact(src.byteSize());
+            if (in.length < len) {
+                in = new byte[len];
+                out = new byte[Lzo1x1Compressor.maxCompressedLength(len)];
+            }
+            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, 0, in, 0, len);
             try {
-                return c.compress(src, off, len, dst);
+                int n = c.compress(in, 0, len, out);
+                if (n < 0 || n > dst.byteSize()) {
+                    return -1;
+                }
+                MemorySegment.copy(out, 0, dst, ValueLayout.JAVA_BYTE, 0, n);
+                return n;
             } catch (IndexOutOfBoundsException e) {
                 return -1;
             }
@@ -180,9 +203,9 @@ public enum PageCodec {
 
     private record AirPage(Compressor c) implements PageCompressor {
         @Override
-        public int compress(byte[] src, int off, int len, byte[] dst) {
+        public int compress(MemorySegment src, MemorySegment dst) {
             try {
-                return c.compress(src, off, len, dst, 0, dst.length);
+                return c.compress(src, dst);
             } catch (RuntimeException e) {
                 return -1;
             }

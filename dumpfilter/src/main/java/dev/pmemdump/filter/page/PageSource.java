@@ -1,6 +1,8 @@
 package dev.pmemdump.filter.page;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * Physical pages of a crashed system, whatever file they come from (an ELF /proc/vmcore, a
@@ -37,6 +39,16 @@ public interface PageSource extends AutoCloseable {
             read(pfn + i, page);
             System.arraycopy(page, 0, dst, offset + i * ps, ps);
         }
+    }
+
+    /**
+     * As {@link #read(long, int, byte[], int)}, into {@code dst[0, count * pageSize)}. A source that reads a
+     * file overrides it to read straight into a native {@code dst}, without a copy through the Java heap.
+     */
+    default void read(long pfn, int count, MemorySegment dst) throws IOException {
+        byte[] pages = new byte[Math.multiplyExact(count, pageSize())];
+        read(pfn, count, pages, 0);
+        MemorySegment.copy(pages, 0, dst, ValueLayout.JAVA_BYTE, 0, pages.length);
     }
 
     /** Notes and identity of the crash, carried into every output. */

@@ -38,7 +38,7 @@ final class KdumpOutput {
         dumpable.window(0); // the first window (for most dumps all of them) before the writing starts
         started = timings.lap("classify", started);
         int dumpfiles = target instanceof DumpTarget.Split s ? s.parts().size() : 1;
-        KdumpWriter.Options whole = KdumpWriter.Options.whole(decision.level(), codec, threads).withWholeBitmaps(
+        KdumpWriter.Options whole = KdumpWriter.Options.whole(decision.level(), codec, workers(threads)).withWholeBitmaps(
                 KdumpWriter.bitmapsInFile(refiltering, source.maxMapnr(), dumpfiles));
         Written w;
         // instanceof, not a type switch: see Filter#run
@@ -56,6 +56,16 @@ final class KdumpOutput {
         }
         timings.lap("write", started);
         return w;
+    }
+
+    /**
+     * Compression workers for --num-threads: no more than the processors this process may run on. More
+     * cannot compress faster, and on one processor (a capture kernel often has one) the workers and the
+     * writer would only take turns: the pages are compressed in the writing thread, as without the option.
+     * The dump is the same whatever the count.
+     */
+    private static int workers(int threads) {
+        return Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
     }
 
     /** The writer tells the ledger each page it stores as the shared zero page. */

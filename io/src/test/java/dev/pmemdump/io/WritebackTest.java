@@ -1,5 +1,6 @@
 package dev.pmemdump.io;
 
+import dev.pmemdump.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A synced output starts its writeback while it grows through a descriptor of its own, which is
  * closed when the output is committed or discarded; the bytes are those written.
  */
+@UnitTest
 class WritebackTest {
     private static final int MIB = 1 << 20;
 

@@ -1,7 +1,9 @@
 /**
  * The makedumpfile-compatible filter: page classes, pmem cases C and D, ELF, kdump-compressed and
  * flattened output. The API is the filter, its page counters and its reports; the formats, memmap
- * walk and pmem policy behind it are internal.
+ * walk and pmem policy behind it are internal. {@code -l} calls liblzo2 through FFM when it loads, so
+ * on the module path it needs {@code --enable-native-access=dev.pmemdump.filter} (without it the JDK
+ * warns; where native access is denied, the built-in LZO1X-1 writes the same bytes).
  */
 // "module": the qualified exports name dev.pmemdump.cli, which is built after this module.
 @SuppressWarnings("module")

@@ -17,10 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
- * The tool run from the module path (every module's descriptor resolved, native access granted to
- * the two modules that call native code only) prints exactly what the class-path run prints. This
- * catches a missing {@code requires}, a package picocli or Jackson cannot reach, or native access
- * the descriptors forgot, which the class-path tests cannot see.
+ * The tool run from the module path (every module's descriptor resolved, native access granted only
+ * to the three modules that call native code: io, pmem, and filter for liblzo2) prints exactly what
+ * the class-path run prints. This catches a missing {@code requires}, a package picocli or Jackson
+ * cannot reach, or native access the descriptors forgot, which the class-path tests cannot see.
  */
 @FixtureTest
 class ModulePathLaunchTest {
@@ -63,7 +63,7 @@ class ModulePathLaunchTest {
         List<String> path = ToolJvm.classPath();
         List<String> cmd = ToolJvm.java();
         if (modulePath) {
-            cmd.addAll(List.of("--enable-native-access=dev.pmemdump.io,dev.pmemdump.pmem", "-p",
+            cmd.addAll(List.of("--enable-native-access=dev.pmemdump.io,dev.pmemdump.pmem,dev.pmemdump.filter", "-p",
                     String.join(File.pathSeparator, path), "-m", "dev.pmemdump.cli/dev.pmemdump.cli.Main"));
         } else {
             cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", String.join(File.pathSeparator, path),

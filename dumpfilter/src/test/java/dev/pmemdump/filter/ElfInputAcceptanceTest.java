@@ -81,6 +81,9 @@ class ElfInputAcceptanceTest {
                 + "    pmem userdata pages     : 0x0000000000000000\n"));
         assertTrue(r.out().contains("LOAD[ 2]         17000000         17fdf000 ffff8885d7000000 ffff8885d7fdf000"
                 + "    false\n"), r.out());
+        // and how the pages are read: a file in the page cache is not mapped, for the reason given
+        assertTrue(r.out().contains(vmcore + ": not mapped: pread of a file in the page cache costs less than the page"
+                + " faults of a mapping\n"), r.out());
     }
 
     @Test

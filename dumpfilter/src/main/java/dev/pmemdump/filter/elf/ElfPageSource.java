@@ -204,6 +204,12 @@ public final class ElfPageSource implements PageSource {
         return image.name();
     }
 
+    /** How runs of pages are read: through mmap windows (/proc/vmcore), or the reason they are not. */
+    public String reading() {
+        String why = image.whyNotMapped();
+        return why != null ? why : image.name() + ": read through mmap windows";
+    }
+
     @Override
     public void close() {
         image.close();

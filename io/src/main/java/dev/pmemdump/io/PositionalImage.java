@@ -135,7 +135,7 @@ public final class PositionalImage implements ReadableImage {
     }
 
     /** Bytes the mapped windows span now (0 when not mapped). */
-    public long mappedBytes() {
+    long mappedBytes() {
         return windows == null ? 0 : windows.mappedBytes();
     }
 
@@ -167,11 +167,10 @@ public final class PositionalImage implements ReadableImage {
         for (long done = 0; done < dst.byteSize(); ) {
             int n = (int) Math.min(dst.byteSize() - done, MAX_READ);
             MemorySegment part = dst.asSlice(done, n);
-            if (windows != null && windows.copy(offset + done, part)) {
-                // copied out of a window
-            } else if (inPlace) {
+            boolean fromWindow = windows != null && windows.copy(offset + done, part);
+            if (!fromWindow && inPlace) {
                 fill(offset + done, part.asByteBuffer(), what);
-            } else {
+            } else if (!fromWindow) {
                 byte[] tmp = new byte[n];
                 fill(offset + done, ByteBuffer.wrap(tmp), what);
                 MemorySegment.copy(MemorySegment.ofArray(tmp), 0, part, 0, n);

@@ -153,11 +153,6 @@ public enum PageCodec {
     public interface PageCompressor {
         /** Compresses all of {@code src} into {@code dst} (its size is the room); returns the length, or -1 on failure. */
         int compress(MemorySegment src, MemorySegment dst);
-
-        /** Compresses {@code src[off, off + len)} into {@code dst}; returns the length, or -1 on failure. */
-        default int compress(byte[] src, int off, int len, byte[] dst) {
-            return compress(MemorySegment.ofArray(src).asSlice(off, len), MemorySegment.ofArray(dst));
-        }
     }
 
     /** Native or heap segments alike: zlib reads and writes the buffers' memory in place. */

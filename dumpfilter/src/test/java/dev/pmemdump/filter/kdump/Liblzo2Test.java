@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -52,7 +53,7 @@ class Liblzo2Test {
         try (InputStream in = Files.newInputStream(vmcore)) {
             for (int n; (n = in.readNBytes(batch, 0, batch.length)) > 0; ) {
                 for (int off = 0; off + PAGE <= n; off += PAGE) {
-                    int la = lib.compress(batch, off, PAGE, a);
+                    int la = viaLibrary(lib, batch, off, PAGE, a);
                     int lb = ours.compress(batch, off, PAGE, b);
                     long at = pages * PAGE;
                     assertEquals(lb, la, () -> "length of the page at file offset 0x" + Long.toHexString(at));
@@ -84,7 +85,7 @@ class Liblzo2Test {
             int off = k % 16;
             byte[] a = new byte[Lzo1x1Compressor.maxCompressedLength(len)];
             byte[] b = new byte[a.length];
-            int la = lib.compress(src, off, len, a);
+            int la = viaLibrary(lib, src, off, len, a);
             int lb = ours.compress(src, off, len, b);
             assertArrayEquals(Arrays.copyOf(b, lb), Arrays.copyOf(a, la), "input " + k + " of " + len + " bytes");
         }
@@ -96,13 +97,18 @@ class Liblzo2Test {
         byte[] page = new byte[PAGE];
         new Random(1).nextBytes(page);
         PageCompressor lib = Liblzo2.newCompressor();
-        assertEquals(-1, lib.compress(page, 0, PAGE, new byte[PAGE + 100]));
+        assertEquals(-1, viaLibrary(lib, page, 0, PAGE, new byte[PAGE + 100]));
         byte[] room = new byte[Lzo1x1Compressor.maxCompressedLength(PAGE)];
-        assertEquals(1 + 16 + PAGE + 3, lib.compress(page, 0, PAGE, room)); // one literal run and the end marker
+        assertEquals(1 + 16 + PAGE + 3, viaLibrary(lib, page, 0, PAGE, room)); // one literal run and the end marker
     }
 
     @Test
     void minusLUsesTheLibraryWhereItLoads() {
         assertInstanceOf(Liblzo2.newCompressor().getClass(), PageCodec.LZO.newCompressor());
+    }
+
+    /** {@code src[off, off + len)} through {@code lib} into {@code dst}, as the writer passes pages. */
+    private static int viaLibrary(PageCompressor lib, byte[] src, int off, int len, byte[] dst) {
+        return lib.compress(MemorySegment.ofArray(src).asSlice(off, len), MemorySegment.ofArray(dst));
     }
 }
